@@ -1,0 +1,1 @@
+"""Vigie: ethical community moderation for Discord and Slack."""

@@ -1,0 +1,213 @@
+"""Command line: run the bots, screen a transcript offline, check and publish the charter, purge and report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.charter.loader import CharterInvalid, check_charter, load_charter
+from bot.charter.render import render_markdown
+from bot.offline import OfflinePlatform
+from bot.policy import ActivePolicy
+from bot.ports import SystemClock
+from bot.runtime import build_services
+from bot.settings import DEFAULT_CHARTER, Settings
+from bot.transcript import read_lines, render_result
+
+log = logging.getLogger("bot")
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _print_issues(exc: CharterInvalid, out: TextIO) -> None:
+    for issue in exc.issues:
+        out.write(f"{issue}\n")
+    out.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+
+
+def cmd_charter_check(args: argparse.Namespace) -> int:
+    """Validate a charter; print every issue; exit 1 if any."""
+    issues = check_charter(args.path)
+    for issue in issues:
+        sys.stderr.write(f"{issue}\n")
+    if issues:
+        sys.stderr.write(f"{args.path}: {len(issues)} issue(s)\n")
+        return EXIT_ERRORS
+    charter = load_charter(args.path)
+    sys.stdout.write(
+        f"{args.path}: OK, {charter.name} version {charter.version}, {len(charter.rules)} clauses, "
+        f"sha256 {charter.short_hash}\n"
+    )
+    return EXIT_OK
+
+
+def cmd_charter_show(args: argparse.Namespace) -> int:
+    """Print the publishable Markdown render of a charter."""
+    try:
+        charter = load_charter(args.path)
+    except CharterInvalid as exc:
+        _print_issues(exc, sys.stderr)
+        return EXIT_ERRORS
+    lang = args.lang or charter.default_language
+    if lang not in charter.languages:
+        sys.stderr.write(f"language {lang!r} is not in this charter; choose one of {', '.join(charter.languages)}\n")
+        return EXIT_USAGE
+    sys.stdout.write(render_markdown(charter, lang))
+    return EXIT_OK
+
+
+async def _screen(args: argparse.Namespace, source: TextIO) -> int:
+    policy = ActivePolicy.from_path(args.charter)
+    clock = SystemClock()
+    failures = 0
+    services = None
+    if args.db:
+        services = await build_services(Settings(db_path=args.db, charter_path=args.charter), clock, policy=policy)
+        services.register(OfflinePlatform())
+    try:
+        async for line in read_lines(source, clock, sys.stderr):
+            if line is None:
+                failures += 1
+                continue
+            if services is not None:
+                verdict = (await services.moderation.handle_message(line.message)).verdict
+            else:
+                verdict = policy.screen(line.message)
+            sys.stdout.write(json.dumps(render_result(line.message, verdict, policy), ensure_ascii=False) + "\n")
+    finally:
+        if services is not None:
+            await services.close()
+    if failures:
+        sys.stderr.write(f"{failures} line(s) could not be screened\n")
+    return EXIT_ERRORS if failures else EXIT_OK
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    """Screen a JSON Lines transcript; one JSON verdict per input line, in order."""
+    try:
+        if args.file == "-":
+            return asyncio.run(_screen(args, sys.stdin))
+        with Path(args.file).open(encoding="utf-8", errors="replace") as source:
+            return asyncio.run(_screen(args, source))
+    except CharterInvalid as exc:
+        _print_issues(exc, sys.stderr)
+        return EXIT_ERRORS
+    except OSError as exc:
+        sys.stderr.write(f"cannot read {args.file}: {exc.strerror}\n")
+        return EXIT_USAGE
+
+
+async def _run(settings: Settings, wanted: Sequence[str]) -> int:
+    platforms = list(wanted) or [p for p in ("discord", "slack") if not settings.missing_for(p)]
+    if not platforms:
+        sys.stderr.write(
+            "vigie: no platform to run. Set DISCORD_TOKEN for Discord, and/or SLACK_BOT_TOKEN with "
+            "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) for Slack. "
+            "Without tokens, try: python -m bot screen policies/examples/sample.jsonl\n"
+        )
+        return EXIT_USAGE
+    missing = [f"{p}: missing {', '.join(settings.missing_for(p))}" for p in platforms if settings.missing_for(p)]
+    if missing:
+        sys.stderr.write("vigie: cannot start " + "; ".join(missing) + "\n")
+        return EXIT_USAGE
+    services = await build_services(settings)
+    runners: list[Awaitable[None]] = []
+    try:
+        if "discord" in platforms:
+            from bot.adapters.discord_bot import run_discord  # noqa: PLC0415 - only when Discord is wanted
+
+            runners.append(run_discord(services))
+        if "slack" in platforms:
+            from bot.adapters.slack_app import run_slack  # noqa: PLC0415 - only when Slack is wanted
+
+            runners.append(run_slack(services))
+        await asyncio.gather(*runners)
+    finally:
+        await services.close()
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bots whose tokens are set (or the one named)."""
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_USAGE
+    logging.getLogger().setLevel(settings.log_level)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            return asyncio.run(_run(settings, [args.platform] if args.platform else []))
+    except CharterInvalid as exc:
+        _print_issues(exc, sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+async def _purge(settings: Settings) -> int:
+    services = await build_services(settings)
+    try:
+        count = await services.moderation.purge_expired()
+    finally:
+        await services.close()
+    sys.stdout.write(f"purged the content of {count} case(s) older than {services.policy.charter.retention_days} days\n")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Blank removed-content snapshots older than the charter's retention."""
+    settings = Settings.from_env()
+    try:
+        return asyncio.run(_purge(settings))
+    except CharterInvalid as exc:
+        _print_issues(exc, sys.stderr)
+        return EXIT_ERRORS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `python -m bot` argument parser."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the Discord and/or Slack bots (tokens from the environment)")
+    run.add_argument("platform", nargs="?", choices=["discord", "slack"])
+    run.set_defaults(func=cmd_run)
+
+    screen = sub.add_parser("screen", help="screen a JSON Lines transcript offline")
+    screen.add_argument("--charter", default=DEFAULT_CHARTER)
+    screen.add_argument("--db", help="record cases in this SQLite file, as the bot would")
+    screen.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input")
+    screen.set_defaults(func=cmd_screen)
+
+    charter = sub.add_parser("charter", help="check or render the charter")
+    charter_sub = charter.add_subparsers(dest="charter_command", required=True)
+    check = charter_sub.add_parser("check", help="validate a charter file")
+    check.add_argument("path", nargs="?", default=DEFAULT_CHARTER)
+    check.set_defaults(func=cmd_charter_check)
+    show = charter_sub.add_parser("show", help="print the publishable Markdown")
+    show.add_argument("--lang")
+    show.add_argument("path", nargs="?", default=DEFAULT_CHARTER)
+    show.set_defaults(func=cmd_charter_show)
+
+    purge = sub.add_parser("purge", help="delete content snapshots past the charter's retention")
+    purge.set_defaults(func=cmd_purge)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `python -m bot` and the `vigie` script."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Platform glue: the Discord bot class, the Slack app and their platform ports."""

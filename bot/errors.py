@@ -1,0 +1,37 @@
+"""Errors the core raises and the platform adapters translate into."""
+
+from __future__ import annotations
+
+import enum
+
+
+class VigieError(Exception):
+    """Base class for every error Vigie raises on purpose."""
+
+
+class TransitionError(VigieError):
+    """A case transition that the state machine does not allow (wrong state, wrong person, too late)."""
+
+
+class NotFoundError(VigieError):
+    """A case, rule or record that does not exist."""
+
+
+class PlatformFailure(enum.StrEnum):
+    """Why a platform could not carry out an action."""
+
+    FORBIDDEN = "forbidden"  # missing permission or scope (Discord 403, Slack missing_scope)
+    NOT_FOUND = "not_found"  # the target is already gone (Discord 404, Slack message_not_found)
+    UNSUPPORTED = "unsupported"  # the platform cannot do this with the current tokens
+    NOT_IN_CHANNEL = "not_in_channel"  # the app is not a member of the channel
+    UNAVAILABLE = "unavailable"  # network, 5xx, rate limits past retries
+
+
+class PlatformError(VigieError):
+    """An action the platform refused or could not perform."""
+
+    def __init__(self, failure: PlatformFailure, detail: str = "") -> None:
+        """Keep the failure kind and a short detail safe to log and store."""
+        super().__init__(f"{failure.value}: {detail}" if detail else failure.value)
+        self.failure = failure
+        self.detail = detail

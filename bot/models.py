@@ -1,0 +1,218 @@
+"""Frozen dataclasses shared by the core, the store and the platform adapters."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+SYSTEM_ACTOR = "vigie"
+"""The actor id recorded when Vigie itself acts (automated decisions)."""
+
+
+class Action(enum.StrEnum):
+    """What a verdict asks for, from the mildest to the harshest."""
+
+    ALLOW = "allow"
+    WARN = "warn"
+    REVIEW = "review"
+    REMOVE = "remove"
+
+    @property
+    def severity(self) -> int:
+        """Rank used to keep the harshest action when several rules match."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Action.ALLOW: 0, Action.WARN: 1, Action.REVIEW: 2, Action.REMOVE: 3}
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case stands in its life cycle."""
+
+    REVIEW = "review"  # held for a moderator; the message stays up
+    ACTIONED = "actioned"  # removed or warned; appealable
+    DISMISSED = "dismissed"  # a moderator closed a review with no action
+    APPEALED = "appealed"  # the author appealed; waiting for a moderator
+    UPHELD = "upheld"  # a moderator confirmed the decision
+    OVERTURNED = "overturned"  # a moderator reversed it; content is restored
+
+
+class ActionState(enum.StrEnum):
+    """Progress of a side effect (delete, restore) that the platform must carry out."""
+
+    NONE = "none"
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class CaseSource(enum.StrEnum):
+    """How the case came to be, for statements of reasons and transparency reports."""
+
+    AUTOMATED = "automated"
+    MODERATOR = "moderator"
+    REPORT = "report"
+    PLATFORM_AUTOMOD = "platform_automod"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Someone acting on a platform: an author, a reporter or a moderator.
+
+    `is_moderator` is computed by the platform glue from roles and per-community settings;
+    the core only trusts it, it never guesses it.
+    """
+
+    platform: str
+    id: str
+    name: str = ""
+    roles: tuple[str, ...] = ()
+    locale: str | None = None
+    is_moderator: bool = False
+    avatar_url: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Globally unique `(platform, id)` key."""
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A chat message as the core sees it, whatever platform it came from."""
+
+    platform: str
+    community: str  # Discord guild id, Slack team id, "cli" for the offline job
+    channel: str
+    id: str
+    author: Actor
+    text: str
+    created_at: datetime
+    lang: str | None = None
+    mention_count: int = 0  # distinct user and role mentions; @everyone/@here count as one each
+    edited: bool = False
+    channel_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """Globally unique `(platform, id)` key."""
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a matcher fired: a span of the *original* text plus a moderator-only detail."""
+
+    matcher: str  # term, fuzzy, pattern, link, invite, mentions, duplicate, email, phone, report, automod
+    start: int
+    end: int
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The screening engine's decision for one message."""
+
+    action: Action
+    rule_id: str | None = None
+    clause: int | None = None
+    charter_version: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    confidence: float = 1.0
+    automated: bool = True
+
+    @property
+    def allowed(self) -> bool:
+        """True when nothing needs doing."""
+        return self.action is Action.ALLOW
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A rendered statement of reasons, ready for any platform to display."""
+
+    lang: str
+    title: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        """Title and body as plain text."""
+        return f"{self.title}\n{self.body}"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDraft:
+    """Everything known about a case before the store numbers it."""
+
+    platform: str
+    community: str
+    channel: str
+    message_id: str
+    author_id: str
+    author_name: str
+    rule_id: str
+    clause: int
+    charter_version: str
+    charter_hash: str
+    action: Action
+    evidence: tuple[Evidence, ...]
+    confidence: float
+    automated: bool
+    actor_id: str
+    source: CaseSource
+    content: str
+    lang: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A recorded moderation decision and everything an appeal needs."""
+
+    id: int
+    platform: str
+    community: str
+    channel: str
+    message_id: str
+    author_id: str
+    author_name: str
+    rule_id: str
+    clause: int
+    charter_version: str
+    charter_hash: str
+    action: Action
+    evidence: tuple[Evidence, ...]
+    confidence: float
+    automated: bool
+    actor_id: str
+    source: CaseSource
+    content: str | None  # None once purged after the charter's retention
+    lang: str | None
+    status: CaseStatus
+    action_state: ActionState  # the delete (remove) or notice (warn) side effect
+    action_error: str | None
+    restore_state: ActionState  # the restore side effect after an overturn
+    appeal_reason: str | None
+    decided_by: str | None
+    decision_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def author_key(self) -> str:
+        """Globally unique key of the author."""
+        return f"{self.platform}:{self.author_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of a case's append-only audit trail: who did what, when and why."""
+
+    case_id: int
+    at: datetime
+    actor_id: str
+    event: str
+    reason: str | None = None
+    detail: str | None = None

@@ -1,0 +1,49 @@
+"""The platform used by the offline `screen` job: the transcript is the channel, nothing leaves the machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.charter.model import Rule
+from bot.models import Case, Statement
+from bot.ports import CardKind
+
+
+@dataclass(slots=True)
+class OfflinePlatform:
+    """Carries out actions on a transcript: a removal drops the message from it, notices are kept in order."""
+
+    name: str = "cli"
+    removed: set[str] = field(default_factory=set)
+    notices: list[tuple[int, Statement]] = field(default_factory=list)
+    cards: list[tuple[int, CardKind]] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+
+    async def delete_message(self, case: Case) -> None:
+        """Drop the message from the transcript."""
+        self.removed.add(case.message_id)
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+        """Keep the statement of reasons the author would see."""
+        self.notices.append((case.id, statement))
+
+    async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
+        """Queue the case for a moderator."""
+        self.cards.append((case.id, kind))
+
+    async def restore_message(self, case: Case) -> None:
+        """Put the message back in the transcript."""
+        self.removed.discard(case.message_id)
+
+    async def notify_author(self, case: Case, text: str) -> None:
+        """Keep the private message the author would get."""
+        self.notices.append((case.id, Statement(lang=case.lang or "", title="", body=text)))
+
+    async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
+        """Record the timeout; a transcript has no members to silence."""
+        self.alerts.append(f"timeout {case.author_id} until {until.isoformat()}: {reason}")
+
+    async def alert(self, community: str, text: str) -> None:
+        """Keep moderator alerts."""
+        self.alerts.append(text)

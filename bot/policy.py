@@ -1,0 +1,56 @@
+"""The charter in force and its compiled screening engine, swapped atomically on reload."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.charter.loader import CharterInvalid, CharterIssue, load_charter
+from bot.charter.model import Charter
+from bot.models import Message, Verdict
+from bot.screening.engine import ScreeningEngine
+
+log = logging.getLogger(__name__)
+
+
+class ActivePolicy:
+    """Holds the current charter and engine; a broken reload keeps the previous pair."""
+
+    def __init__(self, charter: Charter, path: Path | None = None) -> None:
+        """Compile the engine for `charter`; `path` is where `reload` reads from."""
+        self._charter = charter
+        self._engine = ScreeningEngine(charter)
+        self._path = path
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> ActivePolicy:
+        """Load and validate a charter file; raises `CharterInvalid` listing every issue."""
+        return cls(load_charter(path), Path(path))
+
+    @property
+    def charter(self) -> Charter:
+        """The charter in force."""
+        return self._charter
+
+    @property
+    def engine(self) -> ScreeningEngine:
+        """The engine compiled from the charter in force."""
+        return self._engine
+
+    def screen(self, message: Message) -> Verdict:
+        """Screen one message with the charter in force."""
+        return self._engine.screen(message)
+
+    def reload(self) -> list[CharterIssue]:
+        """Re-read the charter file; on any issue keep the previous charter and return the issues."""
+        if self._path is None:
+            return []
+        try:
+            charter = load_charter(self._path)
+        except CharterInvalid as exc:
+            log.warning("charter reload refused, keeping version %s: %d issue(s)", self._charter.version, len(exc.issues))
+            return list(exc.issues)
+        engine = ScreeningEngine(charter)
+        self._charter, self._engine = charter, engine
+        log.info("charter reloaded: version %s (%s)", charter.version, charter.short_hash)
+        return []

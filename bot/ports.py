@@ -1,0 +1,141 @@
+"""The ports through which the core reaches the outside world: Clock, Store and Platform."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from bot.charter.model import Rule
+from bot.models import ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Statement
+
+CardKind = Literal["review", "report", "appeal", "degraded"]
+"""Why a card lands in the review channel: a `review` verdict, a member report, an appeal,
+or a removal the platform could not carry out (`degraded`)."""
+
+
+class Clock(Protocol):
+    """Where the core gets the time; tests inject a fake one."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        return datetime.now(UTC)
+
+
+class Store(Protocol):
+    """Durable storage for cases, their audit trail and per-community settings.
+
+    Every method commits before returning, so a crash right after a call loses nothing.
+    """
+
+    async def create_case(self, draft: CaseDraft, status: CaseStatus, action_state: ActionState) -> tuple[Case, bool]:
+        """Insert a case and its `created` audit entry in one transaction.
+
+        Idempotent per (platform, message_id, rule-independent): if a case already exists for
+        the message, return it with `False` and insert nothing.
+        """
+        ...
+
+    async def get_case(self, case_id: int) -> Case | None:
+        """One case by number."""
+        ...
+
+    async def case_for_message(self, platform: str, message_id: str) -> Case | None:
+        """The case recorded for a message, if any."""
+        ...
+
+    async def transition(
+        self,
+        case_id: int,
+        *,
+        expected: Sequence[CaseStatus],
+        entry: AuditEntry,
+        **changes: Any,
+    ) -> Case:
+        """Atomically apply `changes` (Case field names) if the status is one of `expected`,
+        append `entry` to the audit log, and return the updated case.
+
+        Raises `TransitionError` if the status moved meanwhile, `NotFoundError` if no such case.
+        """
+        ...
+
+    async def update_case(self, case_id: int, entry: AuditEntry | None = None, **changes: Any) -> Case:
+        """Apply `changes` whatever the status (side-effect bookkeeping), optionally auditing it."""
+        ...
+
+    async def audit_trail(self, case_id: int) -> list[AuditEntry]:
+        """The case's audit entries, oldest first."""
+        ...
+
+    async def cases_for_author(self, platform: str, author_id: str, *, limit: int, offset: int = 0) -> list[Case]:
+        """The author's cases, newest first."""
+        ...
+
+    async def count_enforced(self, platform: str, community: str, author_id: str, since: datetime) -> int:
+        """How many removals or warnings of this author stand (not overturned) since `since`."""
+        ...
+
+    async def pending_actions(self) -> list[Case]:
+        """Cases whose delete or restore was recorded but not yet carried out or failed."""
+        ...
+
+    async def purge_content(self, before: datetime, now: datetime) -> int:
+        """Blank the content snapshot of closed cases created before `before`; return how many.
+
+        Cases under appeal keep their content until decided.
+        """
+        ...
+
+    async def get_setting(self, platform: str, scope: str, key: str) -> Any:
+        """A per-community setting (JSON value), or None."""
+        ...
+
+    async def set_setting(self, platform: str, scope: str, key: str, value: Any) -> None:
+        """Store a per-community setting (JSON value)."""
+        ...
+
+    async def close(self) -> None:
+        """Close the connection."""
+        ...
+
+
+class Platform(Protocol):
+    """What the core asks of a chat platform. Adapters raise `PlatformError` on failure."""
+
+    name: str
+
+    async def delete_message(self, case: Case) -> None:
+        """Delete the case's message. Already gone counts as success."""
+        ...
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+        """Tell the author, publicly but mentioning only them, why (with Appeal / See my message)."""
+        ...
+
+    async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
+        """Post a review card (clause, evidence, jump link, buttons) in the review channel."""
+        ...
+
+    async def restore_message(self, case: Case) -> None:
+        """Post the case's content back in its channel, marked as restored after review."""
+        ...
+
+    async def notify_author(self, case: Case, text: str) -> None:
+        """Tell the author privately (appeal outcome, restoration)."""
+        ...
+
+    async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
+        """Stop the author from posting until `until` (escalation)."""
+        ...
+
+    async def alert(self, community: str, text: str) -> None:
+        """Tell the moderators of a community (log channel) that something needs a human."""
+        ...

@@ -1,0 +1,61 @@
+"""Composition root: settings, store, charter and services built once and handed down."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.cases import CaseService
+from bot.moderation import ModerationService
+from bot.policy import ActivePolicy
+from bot.ports import Clock, Platform, SystemClock
+from bot.settings import Settings
+from bot.store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything the platform glue needs, built once per process."""
+
+    settings: Settings
+    store: SqliteStore
+    clock: Clock
+    policy: ActivePolicy
+    moderation: ModerationService
+    cases: CaseService
+    platforms: dict[str, Platform] = field(default_factory=dict)
+
+    def register(self, platform: Platform) -> None:
+        """Make a connected platform available to every service."""
+        self.platforms[platform.name] = platform
+
+    async def close(self) -> None:
+        """Release the database connection."""
+        await self.store.close()
+
+
+async def build_services(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    policy: ActivePolicy | None = None,
+) -> Services:
+    """Validate the charter first (refusing to start on any issue), then open the store and wire services."""
+    active = policy or ActivePolicy.from_path(settings.charter_path)
+    store = await SqliteStore.open(settings.db_path)
+    used_clock = clock or SystemClock()
+    platforms: dict[str, Platform] = {}
+    moderation = ModerationService(store=store, policy=active, clock=used_clock, platforms=platforms)
+    cases = CaseService(store=store, policy=active, clock=used_clock, platforms=platforms)
+    log.info("services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path)
+    return Services(
+        settings=settings,
+        store=store,
+        clock=used_clock,
+        policy=active,
+        moderation=moderation,
+        cases=cases,
+        platforms=platforms,
+    )

@@ -1,0 +1,92 @@
+"""Typed deployment settings read from the environment (tokens, paths, API bases)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB = "vigie.sqlite3"
+DEFAULT_CHARTER = "policies/charter.toml"
+
+
+def _secret_repr(value: str | None) -> str:
+    return "None" if value is None else "'***'"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Deployment values; community policy lives in the charter, not here.
+
+    Secrets are excluded from `repr` so a logged Settings never leaks a token.
+    """
+
+    db_path: str = DEFAULT_DB
+    charter_path: str = DEFAULT_CHARTER
+    discord_token: str | None = field(default=None, repr=False)
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_admin_user_token: str | None = field(default=None, repr=False)
+    slack_api_url: str | None = None
+    http_port: int = 3000
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment); blank values count as unset."""
+        source = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = source.get(name, "").strip()
+            return value or None
+
+        port = get("VIGIE_HTTP_PORT")
+        if port is not None and not port.isdigit():
+            raise ValueError(f"VIGIE_HTTP_PORT must be a port number, got {port!r}")
+        return cls(
+            db_path=get("VIGIE_DB") or DEFAULT_DB,
+            charter_path=get("VIGIE_CHARTER") or DEFAULT_CHARTER,
+            discord_token=get("DISCORD_TOKEN"),
+            discord_api_base=get("DISCORD_API_BASE"),
+            discord_gateway_url=get("DISCORD_GATEWAY_URL"),
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_admin_user_token=get("SLACK_ADMIN_USER_TOKEN"),
+            slack_api_url=get("SLACK_API_URL"),
+            http_port=int(port) if port else 3000,
+            log_level=(get("VIGIE_LOG_LEVEL") or "INFO").upper(),
+        )
+
+    @property
+    def discord_ready(self) -> bool:
+        """True when the Discord bot can start."""
+        return self.discord_token is not None
+
+    @property
+    def slack_mode(self) -> str | None:
+        """`socket`, `http`, or None when Slack is not configured."""
+        if self.slack_bot_token is None:
+            return None
+        if self.slack_app_token is not None:
+            return "socket"
+        if self.slack_signing_secret is not None:
+            return "http"
+        return None
+
+    def missing_for(self, platform: str) -> list[str]:
+        """The environment variables still needed to run `platform` (discord or slack)."""
+        if platform == "discord":
+            return [] if self.discord_token else ["DISCORD_TOKEN"]
+        missing = [] if self.slack_bot_token else ["SLACK_BOT_TOKEN"]
+        if self.slack_app_token is None and self.slack_signing_secret is None:
+            missing.append("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+        return missing
+
+    def charter_file(self) -> Path:
+        """The charter path as a Path."""
+        return Path(self.charter_path)

@@ -1,0 +1,1 @@
+"""discord.py cogs: thin glue between Discord events and the Vigie core."""
