@@ -1,0 +1,22 @@
+# Vigie: slim runtime image, non-root, charter and sample shipped.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    VIGIE_DB=/data/vigie.sqlite3 \
+    VIGIE_CHARTER=/app/policies/charter.toml
+
+RUN useradd --create-home --uid 10001 vigie \
+    && mkdir -p /data && chown vigie:vigie /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY cogs ./cogs
+COPY policies ./policies
+RUN pip install --no-cache-dir .
+
+USER vigie
+VOLUME ["/data"]
+EXPOSE 3000
+CMD ["python", "-m", "bot", "run"]
