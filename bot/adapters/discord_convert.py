@@ -1,0 +1,97 @@
+"""Pure conversions from discord.py objects to the core's models (Message, Actor)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.models import Actor, Message
+
+PLATFORM = "discord"
+
+
+def is_moderator(user: discord.abc.User, permissions: discord.Permissions | None, moderator_role: str | None) -> bool:
+    """Moderators can manage messages where they act, or hold the guild's configured moderator role."""
+    if permissions is not None and (permissions.manage_messages or permissions.administrator):
+        return True
+    if moderator_role and isinstance(user, discord.Member):
+        return any(str(role.id) == moderator_role for role in user.roles)
+    return False
+
+
+def role_keys(user: discord.abc.User) -> tuple[str, ...]:
+    """Role ids and names, so a charter's `exempt_roles` may name either; @everyone is left out."""
+    if not isinstance(user, discord.Member):
+        return ()
+    keys: list[str] = []
+    for role in user.roles:
+        if role.is_default():
+            continue
+        keys += [str(role.id), role.name]
+    return tuple(keys)
+
+
+def to_actor(
+    user: discord.abc.User,
+    *,
+    permissions: discord.Permissions | None = None,
+    moderator_role: str | None = None,
+    locale: discord.Locale | str | None = None,
+) -> Actor:
+    """The core's view of a Discord user; `permissions` are theirs in the channel where they act."""
+    avatar = user.display_avatar.url if user.display_avatar else None
+    loc = locale.value if isinstance(locale, discord.Locale) else locale
+    return Actor(
+        platform=PLATFORM,
+        id=str(user.id),
+        name=user.display_name,
+        roles=role_keys(user),
+        locale=loc,
+        is_moderator=is_moderator(user, permissions, moderator_role),
+        avatar_url=avatar,
+    )
+
+
+def channel_permissions(message: discord.Message) -> discord.Permissions | None:
+    """The author's permissions in the message's channel, when the guild is cached."""
+    channel = message.channel
+    if isinstance(message.author, discord.Member) and isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return channel.permissions_for(message.author)
+    return None
+
+
+def mention_count(message: discord.Message) -> int:
+    """Distinct users and roles mentioned; @everyone/@here counts as one."""
+    users = {user.id for user in message.mentions if user.id != message.author.id}
+    roles = {role.id for role in message.role_mentions} | set(message.raw_role_mentions)
+    return len(users) + len(roles) + (1 if message.mention_everyone else 0)
+
+
+def to_message(
+    message: discord.Message,
+    *,
+    moderator_role: str | None = None,
+    lang: str | None = None,
+    edited: bool = False,
+) -> Message:
+    """The core's view of a guild message; `lang` is the community's language when the author's is unknown."""
+    guild_id = str(message.guild.id) if message.guild else ""
+    channel_name = getattr(message.channel, "name", "") or ""
+    author = to_actor(message.author, permissions=channel_permissions(message), moderator_role=moderator_role)
+    return Message(
+        platform=PLATFORM,
+        community=guild_id,
+        channel=str(message.channel.id),
+        id=str(message.id),
+        author=author,
+        text=message.content,
+        created_at=message.created_at,
+        lang=lang,
+        mention_count=mention_count(message),
+        edited=edited or message.edited_at is not None,
+        channel_name=channel_name,
+    )
+
+
+def jump_url(guild_id: str, channel_id: str, message_id: str) -> str:
+    """A link that opens the message in any Discord client."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"

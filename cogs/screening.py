@@ -1,0 +1,100 @@
+"""Screening: every new or edited guild message goes through the charter; AutoMod blocks are recorded."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.adapters.discord_bot import VigieBot
+from bot.adapters.discord_context import GuildSettings
+from bot.adapters.discord_convert import PLATFORM, to_actor, to_message
+from bot.models import Actor, Message
+
+log = logging.getLogger(__name__)
+
+_SCREENED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def screened(message: discord.Message) -> bool:
+    """Members' own messages in a guild; not bots, webhooks (our restores), DMs or system messages."""
+    return (
+        message.guild is not None
+        and not message.author.bot
+        and message.webhook_id is None
+        and message.type in _SCREENED_TYPES
+    )
+
+
+class ScreeningCog(commands.Cog):
+    """Hands messages to the moderation service; the service records, acts and explains."""
+
+    def __init__(self, bot: VigieBot) -> None:
+        """Keep the bot, whose `services` do the work."""
+        self.bot = bot
+
+    async def _screen(self, message: discord.Message, *, edited: bool = False) -> None:
+        assert message.guild is not None
+        settings = await GuildSettings.load(self.bot.services.store, message.guild.id)
+        model = to_message(message, moderator_role=settings.moderator_role, lang=settings.language, edited=edited)
+        await self.bot.services.moderation.handle_message(model)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Screen a new message."""
+        if screened(message):
+            await self._screen(message)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """Screen an edited message again, cached or not; embed unfurls that keep the text are skipped."""
+        before = payload.cached_message
+        if before is not None and before.content == payload.message.content:
+            return
+        if "content" not in payload.data or not screened(payload.message):
+            return
+        await self._screen(payload.message, edited=True)
+
+    @commands.Cog.listener()
+    async def on_automod_action(self, execution: discord.AutoModAction) -> None:
+        """Discord's own filter blocked a message: record it and explain it to the author like our removals."""
+        if execution.action.type is not discord.AutoModRuleActionType.block_message:
+            return  # one execution event arrives per action; the block is the removal
+        guild = execution.guild
+        settings = await GuildSettings.load(self.bot.services.store, guild.id)
+        member = execution.member
+        if member is None:
+            with contextlib.suppress(discord.HTTPException):
+                member = await guild.fetch_member(execution.user_id)
+        if member is not None:
+            author = to_actor(member, moderator_role=settings.moderator_role)
+        else:
+            author = Actor(platform=PLATFORM, id=str(execution.user_id))
+        # A blocked message never existed, so it has no id; a snowflake of the event time stands in.
+        message_id = execution.message_id or discord.utils.time_snowflake(discord.utils.utcnow())
+        message = Message(
+            platform=PLATFORM,
+            community=str(guild.id),
+            channel=str(execution.channel_id or ""),
+            id=f"automod-{message_id}",
+            author=author,
+            text=execution.content,
+            created_at=discord.utils.utcnow(),
+            lang=settings.language,
+        )
+        # The AutoMod rule's own name needs Manage Server to read; its trigger type is always known.
+        await self.bot.services.moderation.record_platform_automod(message, execution.rule_trigger_type.name)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Finish removals and restores that were recorded but not carried out before a stop."""
+        done = await self.bot.services.moderation.resume_pending()
+        if done:
+            log.info("completed %d pending action(s) after start", done)
+
+
+async def setup(bot: VigieBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ScreeningCog(bot))
