@@ -1,4 +1,4 @@
-"""Typed view of the charter's `[disclosure]` section: whose posts are checked, what looks sponsored, which labels count where."""
+"""Typed view of the charter's `[disclosure]` section: who is checked, what looks sponsored, which labels count."""
 
 from __future__ import annotations
 

@@ -32,7 +32,9 @@ DISCLOSURE_KEYS = frozenset(
 JURISDICTION_KEYS = frozenset(
     {"name", "language", "accepted", "weak", "insufficient", "placement", "prefix", "prefix_brand", "rule"}
 )
-PLACEMENT_KEYS = frozenset({"first_line", "first_chars", "first_hashtags", "before_other_tags", "not_buried", "bury_group"})
+PLACEMENT_KEYS = frozenset(
+    {"first_line", "first_chars", "first_hashtags", "before_other_tags", "not_buried", "bury_group"}
+)
 SPONSOR_KEYS = frozenset({"name", "aliases", "domains", "codes"})
 MAX_HOURS = 24 * 30
 MAX_SPONSORS = 5000
@@ -69,7 +71,9 @@ def parse_disclosure_section(data: Mapping[str, object], ctx: ParseContext) -> D
     if setting is not None and not _SETTING.match(setting):
         r.issue(
             "compliance_channel_setting",
-            expected("a setting name of lowercase letters, digits and _ such as 'disclosure_compliance_channel'", setting),
+            expected(
+                "a setting name of lowercase letters, digits and _ such as 'disclosure_compliance_channel'", setting
+            ),
         )
     brand_fuzzy = r.integer("brand_fuzzy", minimum=50, maximum=100)
     retention = r.integer("retention_days", minimum=1, maximum=3650)
@@ -175,7 +179,11 @@ def _check_label_overlap(t: TableReader, groups: Mapping[str, tuple[str, ...]]) 
         for label in labels:
             key = alnum_key(label)
             if key in seen and seen[key] != group:
-                t.issue(group, f"expected each label in one list only; got {show(label)} in {seen[key]} and {group}", needle=label)
+                t.issue(
+                    group,
+                    f"expected each label in one list only; got {show(label)} in {seen[key]} and {group}",
+                    needle=label,
+                )
             seen.setdefault(key, group)
 
 
@@ -208,6 +216,7 @@ def _language_texts(t: TableReader, key: str, *, required: bool = False) -> dict
     table = t.table(key)
     if table is None:
         return None
+    before = len(t.ctx.issues)
     found: dict[str, str] = {}
     for lang in table.data:
         if not checks.is_language(lang):
@@ -216,7 +225,7 @@ def _language_texts(t: TableReader, key: str, *, required: bool = False) -> dict
         text = table.string(lang)
         if text is not None:
             found[lang] = text
-    if not found and not t.ctx.issues:
+    if not found and len(t.ctx.issues) == before:
         t.issue(key, expected(f"at least one text ({sample})", table.data))
     return found or None
 
@@ -225,7 +234,10 @@ def _check_prefixes_disclose(t: TableReader, jurisdiction: Jurisdiction) -> None
     """Every suggested prefix must itself pass the check, or nudges would suggest a text that fails."""
     matcher = LabelMatcher(jurisdiction)
     candidates = [("prefix", lang, text) for lang, text in jurisdiction.prefix.items()]
-    candidates += [("prefix_brand", lang, text.replace("{brand}", _PROBE_BRAND)) for lang, text in jurisdiction.prefix_brand.items()]
+    candidates += [
+        ("prefix_brand", lang, text.replace("{brand}", _PROBE_BRAND))
+        for lang, text in jurisdiction.prefix_brand.items()
+    ]
     for key, lang, text in candidates:
         sample = text + " Lorem ipsum."
         chosen = best(matcher.find(sample, fold(sample), brands=(_PROBE_BRAND,)))
@@ -249,7 +261,9 @@ def _sponsors(r: TableReader) -> tuple[Sponsor, ...]:
     found: list[Sponsor] = []
     names: dict[str, int] = {}
     for index, item in enumerate(value):
-        s = TableReader(r.ctx, item, (*r.path, "sponsors", index), rule=None, field=f"{r.name('sponsors')}[{index + 1}]")
+        s = TableReader(
+            r.ctx, item, (*r.path, "sponsors", index), rule=None, field=f"{r.name('sponsors')}[{index + 1}]"
+        )
         s.check_keys(SPONSOR_KEYS)
         name = s.string("name", required=True)
         aliases = s.strings("aliases", max_items=50) or ()
@@ -261,7 +275,9 @@ def _sponsors(r: TableReader) -> tuple[Sponsor, ...]:
         codes = s.strings("codes", max_items=200) or ()
         for code in codes:
             if not _CODE.match(code):
-                s.issue("codes", expected("a promo code of letters, digits, - or _ (2 to 40, no spaces)", code), needle=code)
+                s.issue(
+                    "codes", expected("a promo code of letters, digits, - or _ (2 to 40, no spaces)", code), needle=code
+                )
         for label in (name, *aliases):
             if label is None:
                 continue
@@ -269,7 +285,9 @@ def _sponsors(r: TableReader) -> tuple[Sponsor, ...]:
             if not key:
                 s.issue("name" if label == name else "aliases", expected("a name with letters or digits", label))
             elif key in names and names[key] != index:
-                s.issue("name" if label == name else "aliases", f"expected each sponsor name once; got {show(label)} twice")
+                s.issue(
+                    "name" if label == name else "aliases", f"expected each sponsor name once; got {show(label)} twice"
+                )
             names.setdefault(key, index)
         if name is not None:
             found.append(

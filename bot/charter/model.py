@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.charter.disclosure_model import DisclosurePolicy
 from bot.models import Action
 
 
@@ -80,6 +81,7 @@ class Charter:
     appeal_window_days: int = 30
     published: date | None = None
     description: Mapping[str, str] = field(default_factory=dict)
+    disclosure: DisclosurePolicy | None = None
 
     @property
     def short_hash(self) -> str:

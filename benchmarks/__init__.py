@@ -1,0 +1,1 @@
+"""Reproducible speed measurements whose results the README quotes."""

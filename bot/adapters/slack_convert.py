@@ -1,0 +1,201 @@
+"""Convert Slack payloads into the core's models, and Slack markup to and from plain forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.models import Actor, Message
+
+PLATFORM = "slack"
+
+# User-authored subtypes worth screening; joins, deletions, bot posts and the like are not.
+SCREENED_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message"})
+
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
+_BROADCAST = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_CHANNEL_REF = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
+_USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_GROUP_REF = re.compile(r"^<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>$")
+_RAW_ID = re.compile(r"^[CGDUWS][A-Z0-9]{2,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SlackPost:
+    """The parts of a user's Slack message the glue needs, whatever event carried it."""
+
+    team: str
+    channel: str
+    ts: str
+    user: str
+    text: str
+    at: datetime
+    thread_ts: str | None = None
+    edited: bool = False
+
+
+def ts_to_datetime(ts: str) -> datetime:
+    """A Slack timestamp (`"1700000000.000100"`) as an aware UTC datetime."""
+    return datetime.fromtimestamp(float(ts), UTC)
+
+
+def _from_bot(payload: Mapping[str, Any]) -> bool:
+    return bool(payload.get("bot_id")) or payload.get("subtype") == "bot_message" or bool(payload.get("bot_profile"))
+
+
+def post_from_event(event: Mapping[str, Any], team_id: str) -> SlackPost | None:
+    """The user post a `message` event carries, or None when there is nothing to screen.
+
+    Bot messages, deletions, joins and other system subtypes are skipped. A `message_changed`
+    event yields the edited post under the original timestamp, and only when its text changed:
+    Slack also sends `message_changed` for link unfurls, which must not count as a new post.
+    """
+    subtype = str(event.get("subtype") or "")
+    channel = str(event.get("channel") or "")
+    if subtype == "message_changed":
+        inner = event.get("message") or {}
+        previous = event.get("previous_message") or {}
+        if _from_bot(inner) or inner.get("subtype") == "tombstone":
+            return None
+        text = str(inner.get("text") or "")
+        if previous and str(previous.get("text") or "") == text:
+            return None
+        edited_at = (inner.get("edited") or {}).get("ts") or event.get("event_ts") or event.get("ts")
+        return _post(team_id, channel, inner, text, edited_at=str(edited_at) if edited_at else None)
+    if subtype not in SCREENED_SUBTYPES or _from_bot(event):
+        return None
+    return _post(team_id, channel, event, str(event.get("text") or ""), edited_at=None)
+
+
+def _post(
+    team_id: str, channel: str, payload: Mapping[str, Any], text: str, *, edited_at: str | None
+) -> SlackPost | None:
+    user = payload.get("user")
+    ts = payload.get("ts")
+    if not user or not ts or not channel:
+        return None
+    thread_ts = payload.get("thread_ts")
+    return SlackPost(
+        team=team_id or str(payload.get("team") or ""),
+        channel=channel,
+        ts=str(ts),
+        user=str(user),
+        text=text,
+        at=ts_to_datetime(edited_at or str(ts)),
+        thread_ts=str(thread_ts) if thread_ts and thread_ts != ts else None,
+        edited=edited_at is not None,
+    )
+
+
+def post_from_history(message: Mapping[str, Any], team_id: str, channel: str) -> SlackPost | None:
+    """A message fetched with `conversations.history`/`replies` (for shortcuts) as a post."""
+    if _from_bot(message):
+        return None
+    return _post(team_id, channel, message, str(message.get("text") or ""), edited_at=None)
+
+
+def mention_count(text: str) -> int:
+    """Distinct users and user groups mentioned; `@here`, `@channel`, `@everyone` count one each."""
+    users = set(_USER_MENTION.findall(text))
+    groups = set(_GROUP_MENTION.findall(text))
+    broadcasts = set(_BROADCAST.findall(text))
+    return len(users) + len(groups) + len(broadcasts)
+
+
+def to_message(post: SlackPost, author: Actor, channel_name: str = "") -> Message:
+    """The core's view of a Slack post; the message id is the post's timestamp."""
+    return Message(
+        platform=PLATFORM,
+        community=post.team,
+        channel=post.channel,
+        id=post.ts,
+        author=author,
+        text=post.text,
+        created_at=post.at,
+        mention_count=mention_count(post.text),
+        edited=post.edited,
+        channel_name=channel_name,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SlackUser:
+    """What Vigie keeps from `users.info`."""
+
+    id: str
+    name: str
+    locale: str | None = None
+    avatar_url: str | None = None
+    is_admin: bool = False
+    is_bot: bool = False
+
+
+def user_from_info(user: Mapping[str, Any]) -> SlackUser:
+    """Read the fields Vigie needs from a `users.info` user object."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name") or ""
+    avatar = profile.get("image_192") or profile.get("image_72") or profile.get("image_48")
+    return SlackUser(
+        id=str(user.get("id") or ""),
+        name=str(name),
+        locale=str(user["locale"]) if user.get("locale") else None,
+        avatar_url=str(avatar) if avatar else None,
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        is_bot=bool(user.get("is_bot")),
+    )
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack reserves for markup in `text` and mrkdwn fields."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD_MARK = "\x00"
+
+
+def markdown_to_mrkdwn(markdown: str) -> str:
+    """Turn the charter's Markdown render into Slack mrkdwn (headings, bold, italics, links)."""
+    text = escape(markdown)
+    text = _HEADING.sub(lambda m: f"{_BOLD_MARK}{m.group(1).strip()}{_BOLD_MARK}", text)
+    text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
+    text = _ITALIC.sub(lambda m: f"_{m.group(1)}_", text)
+    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    return text.replace(_BOLD_MARK, "*")
+
+
+def parse_case_id(token: str) -> int | None:
+    """A case number typed by a person: `12`, `#12` or `n°12`."""
+    digits = token.strip().lstrip("#").removeprefix("n°").strip()
+    return int(digits) if digits.isdigit() else None
+
+
+def channel_ref(token: str) -> str | None:
+    """A channel id from `<#C123|name>` (escaped by Slack) or a raw `C123`."""
+    match = _CHANNEL_REF.match(token)
+    if match:
+        return match.group(1)
+    return token if _RAW_ID.match(token) and token[0] in "CG" else None
+
+
+def user_ref(token: str) -> str | None:
+    """A user id from `<@U123|name>` or a raw `U123`."""
+    match = _USER_REF.match(token)
+    if match:
+        return match.group(1)
+    return token if _RAW_ID.match(token) and token[0] in "UW" else None
+
+
+def group_ref(token: str) -> str | None:
+    """A user group id from `<!subteam^S123|@group>` or a raw `S123`."""
+    match = _GROUP_REF.match(token)
+    if match:
+        return match.group(1)
+    return token if _RAW_ID.match(token) and token[0] == "S" else None

@@ -1,0 +1,223 @@
+"""SlackPlatform: the core's Platform port carried out with the Slack Web API."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime
+from typing import Protocol
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_api import call
+from bot.adapters.slack_blocks import (
+    card_blocks,
+    notice_blocks,
+    restored_blocks,
+    rule_title,
+    thread_notice,
+    thread_notice_blocks,
+)
+from bot.adapters.slack_convert import PLATFORM, escape
+from bot.adapters.slack_directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
+from bot.adapters.slack_text import say
+from bot.charter.model import Charter, Rule
+from bot.errors import PlatformError, PlatformFailure
+from bot.models import Case, Statement
+from bot.ports import CardKind
+
+log = logging.getLogger(__name__)
+
+THREAD_MEMORY = 10_000
+
+
+class CharterSource(Protocol):
+    """Anything holding the charter in force (read at call time, so reloads take effect)."""
+
+    @property
+    def charter(self) -> Charter:
+        """The charter in force."""
+        ...
+
+
+class SlackPlatform:
+    """Deletes, explains, restores and alerts on Slack.
+
+    Bot tokens may only delete the bot's own messages, so deleting a member's message needs
+    the user token of a workspace admin (`admin_client`). Without it, `delete_message` says so
+    and the core takes its honest degraded path: the author is asked to edit or delete, and
+    the moderators get a card.
+    """
+
+    name = PLATFORM
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        directory: SlackDirectory,
+        policy: CharterSource,
+        admin_client: AsyncWebClient | None = None,
+    ) -> None:
+        """`client` carries the bot token, `admin_client` (optional) an admin's user token."""
+        self._client = client
+        self._admin = admin_client
+        self._directory = directory
+        self._policy = policy
+        self._threads: dict[tuple[str, str], str] = {}
+
+    def note_thread(self, channel: str, ts: str, thread_ts: str | None) -> None:
+        """Remember that a message sits in a thread, so notices and restores land in that thread."""
+        if not thread_ts:
+            return
+        self._threads[(channel, ts)] = thread_ts
+        if len(self._threads) > THREAD_MEMORY:
+            self._threads.pop(next(iter(self._threads)))
+
+    def thread_of(self, channel: str, ts: str) -> str | None:
+        """The thread a message was seen in, if it was a thread reply."""
+        return self._threads.get((channel, ts))
+
+    async def _language(self, community: str) -> str:
+        charter = self._policy.charter
+        configured = await self._directory.setting(community, LANGUAGE)
+        return charter.language_for(str(configured) if configured else None)
+
+    async def delete_message(self, case: Case) -> None:
+        """Delete with the admin user token; a message already gone counts as deleted."""
+        if self._admin is None:
+            raise PlatformError(PlatformFailure.UNSUPPORTED, "no admin user token")
+        try:
+            await call(self._admin.chat_delete(channel=case.channel, ts=case.message_id), "chat.delete")
+        except PlatformError as exc:
+            if exc.failure is not PlatformFailure.NOT_FOUND:
+                raise
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+        """The statement privately to the author, then a short public reply that quotes nothing."""
+        private_error: PlatformError | None = None
+        try:
+            await call(
+                self._client.chat_postEphemeral(
+                    channel=case.channel,
+                    user=case.author_id,
+                    text=escape(statement.text),
+                    blocks=notice_blocks(case, statement),
+                ),
+                "chat.postEphemeral",
+            )
+        except PlatformError as exc:
+            # The statement of reasons must reach the author: a direct message is the fallback.
+            try:
+                await self._direct(case.author_id, escape(statement.text), notice_blocks(case, statement))
+            except PlatformError:
+                private_error = exc
+        title = rule_title(self._policy.charter.rule(case.rule_id), self._policy.charter, statement.lang, case.rule_id)
+        text = thread_notice(case, title, statement.lang, removed=removed)
+        thread = self.thread_of(case.channel, case.message_id) or (None if removed else case.message_id)
+        try:
+            await call(
+                self._client.chat_postMessage(
+                    channel=case.channel,
+                    text=text,
+                    blocks=thread_notice_blocks(case, text, statement.lang),
+                    thread_ts=thread,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                ),
+                "chat.postMessage (notice)",
+            )
+        except PlatformError as exc:
+            log.warning("case %d: public notice not posted in %s: %s", case.id, case.channel, exc)
+        if private_error is not None:
+            raise private_error
+
+    async def _direct(self, user_id: str, text: str, blocks: list[dict[str, object]] | None = None) -> None:
+        opened = await call(self._client.conversations_open(users=user_id), "conversations.open")
+        channel = str((opened.get("channel") or {}).get("id") or user_id)
+        await call(self._client.chat_postMessage(channel=channel, text=text, blocks=blocks), "chat.postMessage (DM)")
+
+    async def _moderator_channel(self, community: str, *, review: bool) -> str | None:
+        first, second = (REVIEW_CHANNEL, LOG_CHANNEL) if review else (LOG_CHANNEL, REVIEW_CHANNEL)
+        channel = await self._directory.setting(community, first) or await self._directory.setting(community, second)
+        return str(channel) if channel else None
+
+    async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
+        """A card with clause, evidence, content and buttons in the workspace's review channel."""
+        channel = await self._moderator_channel(case.community, review=True)
+        if channel is None:
+            log.warning("slack: no review channel for %s; a moderator can set one with /vigie-setup", case.community)
+            raise PlatformError(PlatformFailure.UNSUPPORTED, "no review channel set (/vigie-setup review #channel)")
+        lang = await self._language(case.community)
+        link = await self._permalink(case) if kind in ("review", "report", "degraded") else None
+        blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=link)
+        await call(
+            self._client.chat_postMessage(channel=channel, text=blocks[0]["text"]["text"], blocks=blocks),
+            "chat.postMessage (card)",
+        )
+
+    async def update_card(self, channel: str, ts: str, case: Case, kind: CardKind) -> None:
+        """Redraw a card after a decision: the outcome replaces the buttons."""
+        lang = await self._language(case.community)
+        rule = self._policy.charter.rule(case.rule_id)
+        blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=None)
+        await call(
+            self._client.chat_update(channel=channel, ts=ts, text=blocks[0]["text"]["text"], blocks=blocks),
+            "chat.update (card)",
+        )
+
+    async def _permalink(self, case: Case) -> str | None:
+        try:
+            response = await call(
+                self._client.chat_getPermalink(channel=case.channel, message_ts=case.message_id), "chat.getPermalink"
+            )
+        except PlatformError:
+            return None
+        link = response.get("permalink")
+        return str(link) if link else None
+
+    async def restore_message(self, case: Case) -> None:
+        """Post the content back under the author's name and avatar, marked as restored after review."""
+        if case.content is None:
+            raise PlatformError(PlatformFailure.NOT_FOUND, "the content snapshot was purged")
+        author = await self._directory.user(case.author_id)
+        name = author.name if author.name and author.name != case.author_id else case.author_name
+        lang = self._policy.charter.language_for(case.lang)
+        await call(
+            self._client.chat_postMessage(
+                channel=case.channel,
+                text=case.content,
+                blocks=restored_blocks(case, case.content, lang),
+                username=name or case.author_id,
+                icon_url=author.avatar_url,
+                thread_ts=self.thread_of(case.channel, case.message_id),
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
+            "chat.postMessage (restore)",
+        )
+
+    async def notify_author(self, case: Case, text: str) -> None:
+        """A direct message to the author."""
+        await self._direct(case.author_id, escape(text))
+
+    async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
+        """Slack has no member timeout an app can set: tell the moderators, then report it unsupported."""
+        lang = await self._language(case.community)
+        text = say(lang, "no_timeout", case=case.id, user=case.author_id, clause=case.clause, reason=escape(reason))
+        channel = await self._moderator_channel(case.community, review=False)
+        # Best effort: the core records the failed timeout either way.
+        if channel is not None:
+            with contextlib.suppress(PlatformError):
+                await call(self._client.chat_postMessage(channel=channel, text=text), "chat.postMessage (alert)")
+        raise PlatformError(PlatformFailure.UNSUPPORTED, "Slack has no member timeout; moderators were told")
+
+    async def alert(self, community: str, text: str) -> None:
+        """Post to the workspace's log channel (else its review channel); always log a line."""
+        log.warning("slack alert for %s: %s", community, text)
+        channel = await self._moderator_channel(community, review=False)
+        if channel is None:
+            raise PlatformError(PlatformFailure.UNSUPPORTED, "no log or review channel set (/vigie-setup log #channel)")
+        await call(
+            self._client.chat_postMessage(channel=channel, text=f":warning: {escape(text)}"), "chat.postMessage (alert)"
+        )

@@ -1,0 +1,252 @@
+"""The case state machine: appeals, decisions, overrides and reviews, each transition audited."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Literal, get_args
+
+from bot.errors import NotFoundError, TransitionError
+from bot.explain import outcome_text
+from bot.models import Action, ActionState, Actor, AuditEntry, Case, CaseStatus
+from bot.moderation import Effects, PolicySource, require_moderator, require_reason
+from bot.ports import Clock, Platform, Store
+
+log = logging.getLogger(__name__)
+
+Decision = Literal["uphold", "overturn"]
+_DECISIONS: tuple[str, ...] = get_args(Decision)
+
+
+def _check_decision(decision: str) -> Decision:
+    if decision == "uphold":
+        return "uphold"
+    if decision == "overturn":
+        return "overturn"
+    raise TransitionError(f"Unknown decision '{decision}': expected one of {', '.join(_DECISIONS)}.")
+
+
+def _is_author(actor: Actor, case: Case) -> bool:
+    return actor.platform == case.platform and actor.id == case.author_id
+
+
+def _acted_on_it(moderator: Actor, case: Case) -> bool:
+    """True when `moderator` is the person who made this (manual) decision."""
+    return not case.automated and moderator.platform == case.platform and moderator.id == case.actor_id
+
+
+class CaseService:
+    """What authors and moderators do with a recorded case. Illegal moves raise TransitionError."""
+
+    def __init__(self, store: Store, policy: PolicySource, clock: Clock, platforms: Mapping[str, Platform]) -> None:
+        """Wire the service; `platforms` may gain entries later (adapters register on connect)."""
+        self._store = store
+        self._policy = policy
+        self._clock = clock
+        self._effects = Effects(store, policy, clock, platforms)
+
+    async def get(self, case_id: int) -> Case:
+        """One case, or NotFoundError."""
+        case = await self._store.get_case(case_id)
+        if case is None:
+            raise NotFoundError(f"There is no case #{case_id}.")
+        return case
+
+    async def trail(self, case_id: int) -> list[AuditEntry]:
+        """The case's audit trail, oldest first."""
+        await self.get(case_id)
+        return await self._store.audit_trail(case_id)
+
+    async def cases_for(self, platform: str, author_id: str, limit: int = 20, offset: int = 0) -> list[Case]:
+        """An author's cases, newest first."""
+        return await self._store.cases_for_author(platform, author_id, limit=limit, offset=offset)
+
+    def _entry(self, case: Case, actor: Actor, event: str, reason: str, detail: str | None = None) -> AuditEntry:
+        return AuditEntry(case.id, self._clock.now(), actor.id, event, reason, detail)
+
+    async def appeal(self, case_id: int, author: Actor, reason: str) -> Case:
+        """The author contests a removal or warning, once, within the charter's appeal window."""
+        case = await self.get(case_id)
+        if not _is_author(author, case):
+            raise TransitionError(f"Only the author of case #{case.id} can appeal it.")
+        if case.appeal_reason is not None:
+            raise TransitionError(f"Case #{case.id} has already been appealed; each case can be appealed once.")
+        if case.status is not CaseStatus.ACTIONED:
+            raise TransitionError(self._not_appealable(case))
+        window = self._policy.charter.appeal_window_days
+        deadline = case.created_at + timedelta(days=window)
+        if self._clock.now() > deadline:
+            raise TransitionError(
+                f"The appeal window for case #{case.id} closed on {deadline:%Y-%m-%d} "
+                f"(appeals are open for {window} days)."
+            )
+        text = require_reason(reason, "A reason for the appeal")
+        case = await self._store.transition(
+            case.id,
+            expected=(CaseStatus.ACTIONED,),
+            entry=self._entry(case, author, "appealed", text),
+            status=CaseStatus.APPEALED,
+            appeal_reason=text,
+        )
+        log.info("case %d on %s: appealed by its author", case.id, case.platform)
+        await self._effects.card(case, "appeal")
+        return await self.get(case.id)
+
+    @staticmethod
+    def _not_appealable(case: Case) -> str:
+        if case.status is CaseStatus.REVIEW:
+            return f"Case #{case.id} is still waiting for a moderator; there is no decision to appeal yet."
+        if case.status is CaseStatus.DISMISSED:
+            return f"Case #{case.id} was dismissed; no action was taken, so there is nothing to appeal."
+        return f"Case #{case.id} was already decided by a moderator ({case.status.value}); it cannot be appealed."
+
+    async def decide(self, case_id: int, moderator: Actor, decision: str, reason: str) -> Case:
+        """A moderator other than the one who acted upholds or overturns an appealed case."""
+        require_moderator(moderator, "decide an appeal")
+        choice = _check_decision(decision)
+        text = require_reason(reason)
+        case = await self.get(case_id)
+        if case.status is not CaseStatus.APPEALED:
+            if case.appeal_reason is not None:
+                raise TransitionError(f"The appeal on case #{case.id} was already decided ({case.status.value}).")
+            raise TransitionError(f"Case #{case.id} has no pending appeal (it is {case.status.value}).")
+        if _acted_on_it(moderator, case):
+            raise TransitionError(
+                f"You made the decision in case #{case.id}; another moderator must decide its appeal."
+            )
+        if choice == "uphold":
+            case = await self._store.transition(
+                case.id,
+                expected=(CaseStatus.APPEALED,),
+                entry=self._entry(case, moderator, "appeal_upheld", text),
+                status=CaseStatus.UPHELD,
+                decided_by=moderator.id,
+                decision_reason=text,
+            )
+        else:
+            case = await self._overturn(case, moderator, text, "appeal_overturned")
+        return await self._tell_author(case)
+
+    async def override(self, case_id: int, moderator: Actor, decision: str, reason: str) -> Case:
+        """A moderator reverses or re-imposes an enforced or decided case at any point."""
+        require_moderator(moderator, "override a decision")
+        choice = _check_decision(decision)
+        text = require_reason(reason)
+        case = await self.get(case_id)
+        if case.status in (CaseStatus.REVIEW, CaseStatus.DISMISSED):
+            raise TransitionError(
+                f"Case #{case.id} is {case.status.value}: nothing was enforced; remove the message or dismiss instead."
+            )
+        detail = f"{choice} (was {case.status.value})"
+        if choice == "overturn":
+            if case.status is CaseStatus.OVERTURNED:
+                raise TransitionError(f"Case #{case.id} is already overturned.")
+            case = await self._overturn(case, moderator, text, "overridden", detail)
+        else:
+            case = await self._override_uphold(case, moderator, text, detail)
+        return await self._tell_author(case)
+
+    async def _override_uphold(self, case: Case, moderator: Actor, reason: str, detail: str) -> Case:
+        if case.status is CaseStatus.UPHELD:
+            raise TransitionError(f"Case #{case.id} is already upheld.")
+        if case.status is CaseStatus.ACTIONED:
+            # Upholding an unappealed case would only close the author's right to appeal.
+            raise TransitionError(f"Case #{case.id} stands and has not been appealed; there is nothing to uphold.")
+        if case.appeal_reason is not None and _acted_on_it(moderator, case):
+            raise TransitionError(
+                f"You made the decision in case #{case.id} and its author appealed it; another moderator must rule."
+            )
+        changes: dict[str, Any] = {
+            "status": CaseStatus.UPHELD,
+            "decided_by": moderator.id,
+            "decision_reason": reason,
+        }
+        restored = case.restore_state is ActionState.DONE
+        if case.restore_state in (ActionState.PENDING, ActionState.FAILED):
+            changes["restore_state"] = ActionState.NONE
+        if restored:
+            # The restored copy is Vigie's own post; taking it down again is left to a person.
+            detail += "; the restored copy stays up until a moderator deletes it"
+        case = await self._store.transition(
+            case.id,
+            expected=(case.status,),
+            entry=self._entry(case, moderator, "overridden", reason, detail),
+            **changes,
+        )
+        if restored:
+            await self._effects.alert(
+                case,
+                f"Case #{case.id} was re-imposed after its message had been restored; "
+                "please delete the restored copy by hand.",
+            )
+        return case
+
+    async def _overturn(self, case: Case, moderator: Actor, reason: str, event: str, detail: str | None = None) -> Case:
+        restore = (
+            case.action is Action.REMOVE
+            and case.action_state is ActionState.DONE
+            and case.restore_state is not ActionState.DONE
+        )
+        changes: dict[str, Any] = {
+            "status": CaseStatus.OVERTURNED,
+            "decided_by": moderator.id,
+            "decision_reason": reason,
+        }
+        if restore:
+            changes["restore_state"] = ActionState.PENDING
+        case = await self._store.transition(
+            case.id,
+            expected=(case.status,),
+            entry=self._entry(case, moderator, event, reason, detail),
+            **changes,
+        )
+        return await self._effects.restore(case)
+
+    async def _tell_author(self, case: Case) -> Case:
+        await self._effects.notify(case, outcome_text(case, self._policy.charter, case.lang))
+        log.info("case %d on %s: %s by a moderator", case.id, case.platform, case.status.value)
+        return await self.get(case.id)
+
+    async def remove_from_review(self, case_id: int, moderator: Actor, reason: str) -> Case:
+        """A moderator removes a message held for review; the removal is theirs and appealable."""
+        require_moderator(moderator, "remove a message")
+        text = require_reason(reason)
+        case = await self.get(case_id)
+        if case.status is not CaseStatus.REVIEW:
+            raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
+        case = await self._effects.remove_by_moderator(
+            case, moderator, text, expected=(CaseStatus.REVIEW,), event="removed_after_review"
+        )
+        return await self.get(case.id)
+
+    async def dismiss(self, case_id: int, moderator: Actor, reason: str) -> Case:
+        """A moderator closes a review with no action; automation never reopens it."""
+        require_moderator(moderator, "dismiss a case")
+        text = require_reason(reason)
+        case = await self.get(case_id)
+        if case.status is not CaseStatus.REVIEW:
+            raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
+        return await self._store.transition(
+            case.id,
+            expected=(CaseStatus.REVIEW,),
+            entry=self._entry(case, moderator, "dismissed", text),
+            status=CaseStatus.DISMISSED,
+            decided_by=moderator.id,
+            decision_reason=text,
+        )
+
+    async def content_for(self, case_id: int, requester: Actor) -> str:
+        """The author's own removed text ("See my message"); every access is audited."""
+        case = await self.get(case_id)
+        if not _is_author(requester, case):
+            raise TransitionError(f"Only the author of case #{case.id} can see its removed text.")
+        if case.content is None:
+            days = self._policy.charter.retention_days
+            raise NotFoundError(
+                f"The text of case #{case.id} was deleted after {days} days, as the charter's retention period says."
+            )
+        await self._store.update_case(
+            case.id, AuditEntry(case.id, self._clock.now(), requester.id, "content_viewed", None, None)
+        )
+        return case.content

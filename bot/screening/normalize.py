@@ -1,0 +1,286 @@
+"""Evasion folding for screening: one matching form of a text, plus a map back to the original characters.
+
+The matching form is built in four steps, each reproducible on a charter term so both sides meet:
+
+1. per character (one `str.translate`): case, compatibility forms (fullwidth, mathematical, circled),
+   diacritics, Cyrillic/Greek look-alikes, zero-width and bidi controls, any space -> " ";
+2. spaced-out letters are joined: three or more single characters with the same separator between
+   them (`s.p.a.m`, `c o n`, `s-p-a-m`), never longer words, so sentences stay apart;
+3. leetspeak inside words that contain a letter (`c0n`, `$hit`); bare numbers such as `2024` stay digits.
+   `1`, `|` and `!` could be `i` or `l`, so they become the placeholder `AMBIGUOUS` that matches either
+   (so does a capital `I`, which is drawn like a lower-case `l`);
+4. runs of the same character collapse to one (`spaaaam` -> `spam`); the run lengths are kept so a
+   matcher can still tell `as` from `ass`.
+
+`fold` is the fast path used on every message. `fold_with_map` recomputes the same string with the
+original span of every character; it is only needed once something matched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.screening.homoglyphs import latin_lookalikes
+
+AMBIGUOUS = "I"
+"""Stands for `1`, `|`, `!` inside a word and for a capital `I`: each could be an i or an l.
+
+No other upper-case ASCII letter survives folding, so the placeholder cannot clash with text."""
+
+_CACHE_LIMIT = 65_536  # distinct non-ASCII code points remembered; hostile text cannot grow it further
+_DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cs"})  # marks, zero-width/bidi, controls, surrogates
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers render as nothing
+_BLANKS = frozenset("\u2800")  # Braille blank renders as a space
+_ASCII_SPACES = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+_LOOKALIKES = latin_lookalikes()
+
+
+def _fold_ascii(char: str) -> str:
+    if char in _ASCII_SPACES:
+        return " "
+    if char == "I":
+        return AMBIGUOUS  # a capital i is also how a lower-case L is drawn ("Iol", "ILL")
+    if ord(char) < 32 or ord(char) == 127:
+        return ""
+    return char.lower()
+
+
+def _fold_other(char: str) -> str:
+    if char in _INVISIBLE_LETTERS or unicodedata.category(char) in _DROPPED_CATEGORIES:
+        return ""
+    if char in _BLANKS or char.isspace():
+        return " "
+    latin = _LOOKALIKES.get(char)
+    if latin is not None:
+        return latin
+    # Case folding can itself produce combining marks (İ -> i + dot above), hence the second NFKD.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
+    out: list[str] = []
+    for part in decomposed:
+        if part.isascii():
+            out.append(_fold_ascii(part))
+        elif part in _BLANKS or part.isspace():
+            out.append(" ")
+        elif part not in _INVISIBLE_LETTERS and unicodedata.category(part) not in _DROPPED_CATEGORIES:
+            out.append(_LOOKALIKES.get(part, part))
+    return "".join(out)
+
+
+class _FoldTable(dict[int, str]):
+    """`str.translate` table that folds non-ASCII characters on first sight and remembers them (bounded)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_other(chr(code))
+        if len(self) < _CACHE_LIMIT:
+            self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable({code: _fold_ascii(chr(code)) for code in range(128)})
+
+# `!` and `|` end sentences and draw tables too often to count as letters when joining spaced-out words.
+_WORDISH = r"(?:[^\W_]|[$@€])"
+_SEP = r"[ .\-_*·•,~/\\+=^:;]"
+_CHAIN = re.compile(rf"(?<!{_WORDISH}){_WORDISH}({_SEP}{{1,3}}){_WORDISH}(?:\1{_WORDISH})+(?!{_WORDISH})")
+# Any chain of three holds "separator, single char, separator, single char"; this starts with a
+# character class, which the regex engine scans much faster than a pattern opening with a lookbehind.
+_CHAIN_HINT = re.compile(rf"{_SEP}{_WORDISH}{_SEP}{{1,3}}{_WORDISH}(?!{_WORDISH})")
+
+_LEET = str.maketrans(
+    {
+        "4": "a",
+        "@": "a",
+        "3": "e",
+        "€": "e",
+        "0": "o",
+        "1": AMBIGUOUS,
+        "|": AMBIGUOUS,
+        "!": AMBIGUOUS,
+        "5": "s",
+        "$": "s",
+        "7": "t",
+        "8": "b",
+        "9": "g",
+    }
+)
+_LEET_ANY = re.compile(r"[01345789@€|!$]")
+_LETTER = re.compile(r"[^\W\d_]")
+_EDGE_PUNCT = "!|"  # "idiot!" ends a sentence; only inside a word is `!` a letter
+_RUN = re.compile(r"(.)\1+", re.DOTALL)
+# Deleting every character that equals the next one is the same collapse as `_RUN`, about twice as fast.
+_REPEAT = re.compile(r"(.)(?=\1)", re.DOTALL)
+
+
+def fold_chars(text: str) -> str:
+    """Step 1 only: case, compatibility forms, diacritics, look-alikes, invisible characters, spaces."""
+    return text.translate(_TABLE)
+
+
+def fold_chars_map(text: str) -> tuple[str, list[int]]:
+    """`fold_chars(text)` and, for each of its characters, the index of the original character it came from."""
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text) and text.isascii():
+        return folded, list(range(len(text)))
+    source: list[int] = []
+    for index, char in enumerate(text):
+        source.extend([index] * len(_TABLE[ord(char)]))
+    return folded, source
+
+
+class CharFold:
+    """A message next to its step-1 fold, for matchers that read links, addresses and numbers.
+
+    Folding the characters sees through fullwidth punctuation, look-alike letters and zero-width
+    characters; spans found in `folded` are mapped back to `text`, building the map only when asked.
+    ASCII text is used as is: step 1 would only change its case.
+    """
+
+    __slots__ = ("_source", "folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = text if text.isascii() else text.translate(_TABLE)
+        self._source: list[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original `[start, end)` of non-empty folded `[start, end)`."""
+        if self.folded is self.text:
+            return start, end
+        if self._source is None:
+            self._source = fold_chars_map(self.text)[1]
+        return self._source[start], self._source[end - 1] + 1
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Non-empty matches of `pattern` in the folded text; `span()` gives their place in the original."""
+        for match in pattern.finditer(self.folded):
+            if match.end() > match.start():
+                yield match
+
+
+def _join_chain(match: re.Match[str]) -> str:
+    return match.group().replace(match.group(1), "")
+
+
+def _join(text: str) -> str:
+    if _CHAIN_HINT.search(text) is None:
+        return text
+    return _CHAIN.sub(_join_chain, text)
+
+
+def _leet_token(token: str) -> str:
+    if _LETTER.search(token) is None:
+        return token
+    lead = len(token) - len(token.lstrip(_EDGE_PUNCT))
+    trail = len(token) - len(token.rstrip(_EDGE_PUNCT))
+    return token[:lead] + token[lead : len(token) - trail].translate(_LEET) + token[len(token) - trail :]
+
+
+def _leet(text: str) -> str:
+    """Leetspeak inside space-separated tokens that hold a letter; one character for one character."""
+    hit = _LEET_ANY.search(text)
+    if hit is None:
+        return text
+    parts: list[str] = []
+    done = 0
+    while hit is not None:
+        start = text.rfind(" ", done, hit.start()) + 1 or done
+        end = text.find(" ", hit.start())
+        if end < 0:
+            end = len(text)
+        parts.append(text[done:start])
+        parts.append(_leet_token(text[start:end]))
+        done = end
+        hit = _LEET_ANY.search(text, end)
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def collapse_runs(text: str) -> str:
+    """Step 4: every run of one character becomes a single character."""
+    return _REPEAT.sub("", text)
+
+
+def fold_parts(text: str) -> tuple[str, str]:
+    """The text after steps 1-3 (runs kept) and the full matching form (runs collapsed)."""
+    spread = _leet(_join(text.translate(_TABLE)))
+    return spread, _REPEAT.sub("", spread)
+
+
+def fold(text: str) -> str:
+    """The matching form of `text`: the same function folds charter terms and messages."""
+    return fold_parts(text)[1]
+
+
+def run_lengths(spread: str) -> dict[int, int]:
+    """For the first output of `fold_parts`: collapsed position -> run length, for runs longer than one."""
+    lengths: dict[int, int] = {}
+    removed = 0
+    for match in _RUN.finditer(spread):
+        start, end = match.span()
+        lengths[start - removed] = end - start
+        removed += end - start - 1
+    return lengths
+
+
+def run_profile(spread: str) -> tuple[str, tuple[int, ...]]:
+    """Collapse `spread` and give the length of the run behind every collapsed character (for terms)."""
+    lengths = run_lengths(spread)
+    collapsed = collapse_runs(spread)
+    return collapsed, tuple(lengths.get(index, 1) for index in range(len(collapsed)))
+
+
+def is_word_char(char: str) -> bool:
+    """Letters and digits of any script, and the `AMBIGUOUS` placeholder: what a whole word is made of."""
+    return char.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class FoldMap:
+    """The matching form of a text with, for every character, the original span it stands for."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original `[start, end)` covered by folded `[start, end)`; never empty when the folded span is not."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"folded span {start}:{end} outside 0:{len(self.text)}")
+        return self.starts[start], self.ends[end - 1]
+
+
+def _join_map(text: str, source: list[int]) -> tuple[str, list[int]]:
+    if _CHAIN_HINT.search(text) is None:
+        return text, source
+    keep: list[int] = []
+    done = 0
+    for match in _CHAIN.finditer(text):
+        keep.extend(source[done : match.start()])
+        step = 1 + len(match.group(1))
+        keep.extend(source[match.start() : match.end() : step])
+        done = match.end()
+    keep.extend(source[done:])
+    return _CHAIN.sub(_join_chain, text), keep
+
+
+def fold_with_map(text: str) -> FoldMap:
+    """Same matching form as `fold(text)`, with the original span of each character (slower; on matches only)."""
+    chars, source = fold_chars_map(text)
+    joined, source = _join_map(chars, source)
+    spread = _leet(joined)
+    starts: list[int] = []
+    ends: list[int] = []
+    done = 0
+    for match in _RUN.finditer(spread):
+        start, end = match.span()
+        starts.extend(source[done:start])
+        ends.extend(index + 1 for index in source[done:start])
+        starts.append(source[start])
+        ends.append(source[end - 1] + 1)
+        done = end
+    starts.extend(source[done:])
+    ends.extend(index + 1 for index in source[done:])
+    return FoldMap(collapse_runs(spread), tuple(starts), tuple(ends))

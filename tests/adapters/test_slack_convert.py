@@ -1,0 +1,160 @@
+"""Slack payloads to core models, mention counting, Markdown to mrkdwn, and id parsing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.adapters.slack_convert import (
+    SlackPost,
+    channel_ref,
+    group_ref,
+    markdown_to_mrkdwn,
+    mention_count,
+    parse_case_id,
+    post_from_event,
+    to_message,
+    ts_to_datetime,
+    user_from_info,
+    user_ref,
+)
+from bot.models import Actor
+
+BASE: dict[str, Any] = {"type": "message", "channel": "C1", "user": "U1", "text": "bonjour", "ts": "1700000000.000100"}
+
+
+@pytest.mark.parametrize(
+    ("event", "screened"),
+    [
+        pytest.param(BASE, True, id="plain"),
+        pytest.param({**BASE, "subtype": "thread_broadcast", "thread_ts": "1699999999.000001"}, True, id="broadcast"),
+        pytest.param({**BASE, "subtype": "file_share"}, True, id="file-share-comment"),
+        pytest.param({**BASE, "bot_id": "B1"}, False, id="bot-id"),
+        pytest.param({**BASE, "subtype": "bot_message"}, False, id="bot-message"),
+        pytest.param({**BASE, "subtype": "channel_join"}, False, id="join"),
+        pytest.param({**BASE, "subtype": "message_deleted"}, False, id="deleted"),
+        pytest.param({key: v for key, v in BASE.items() if key != "user"}, False, id="no-user"),
+    ],
+)
+def test_which_events_are_screened(event: dict[str, Any], screened: bool) -> None:
+    assert (post_from_event(event, "T1") is not None) is screened
+
+
+def test_plain_message_becomes_a_post() -> None:
+    post = post_from_event({**BASE, "thread_ts": "1699999999.000001"}, "T1")
+    assert post == SlackPost(
+        team="T1",
+        channel="C1",
+        ts="1700000000.000100",
+        user="U1",
+        text="bonjour",
+        at=datetime(2023, 11, 14, 22, 13, 20, 100, tzinfo=UTC),
+        thread_ts="1699999999.000001",
+    )
+
+
+def _changed(new_text: str, old_text: str, **inner: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": "C1",
+        "ts": "1700000100.000001",
+        "event_ts": "1700000100.000001",
+        "message": {"type": "message", "user": "U1", "text": new_text, "ts": "1700000000.000100", **inner},
+        "previous_message": {"type": "message", "user": "U1", "text": old_text, "ts": "1700000000.000100"},
+    }
+
+
+def test_edit_keeps_the_original_ts_and_takes_the_new_text() -> None:
+    post = post_from_event(_changed("new words", "old words", edited={"user": "U1", "ts": "1700000050.000000"}), "T1")
+    assert post is not None
+    assert (post.ts, post.text, post.edited) == ("1700000000.000100", "new words", True)
+    assert post.at == ts_to_datetime("1700000050.000000")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        pytest.param(_changed("same", "same"), id="unfurl-same-text"),
+        pytest.param(_changed("x", "y", bot_id="B1"), id="bot-edit"),
+        pytest.param(_changed("", "y", subtype="tombstone"), id="tombstone"),
+    ],
+)
+def test_edits_not_screened(event: dict[str, Any]) -> None:
+    assert post_from_event(event, "T1") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("no one", 0),
+        ("<@U1> <@U2|bob> <@U1>", 2),
+        ("<!here> <!channel> <!everyone> <!here|here>", 3),
+        ("<!subteam^S1|@mods> <@W9>", 2),
+        ("<#C1|general> <https://x.test|x>", 0),
+    ],
+)
+def test_mention_count(text: str, count: int) -> None:
+    assert mention_count(text) == count
+
+
+def test_to_message_uses_the_ts_as_id() -> None:
+    post = post_from_event({**BASE, "text": "<@U2> <@U3> hi"}, "T1")
+    assert post is not None
+    message = to_message(post, Actor("slack", "U1", "Ann"), "general")
+    assert (message.platform, message.community, message.id, message.channel_name) == (
+        "slack",
+        "T1",
+        "1700000000.000100",
+        "general",
+    )
+    assert message.mention_count == 2
+
+
+def test_user_from_info_prefers_display_name_and_reads_locale() -> None:
+    user = user_from_info(
+        {
+            "id": "U1",
+            "name": "ann",
+            "locale": "fr-FR",
+            "is_owner": True,
+            "profile": {"display_name": "", "real_name": "Ann Dupont", "image_72": "https://a.test/72.png"},
+        }
+    )
+    assert (user.name, user.locale, user.avatar_url, user.is_admin) == (
+        "Ann Dupont",
+        "fr-FR",
+        "https://a.test/72.png",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("markdown", "mrkdwn"),
+    [
+        ("# Charter\n## §1 Respect", "*Charter*\n*§1 Respect*"),
+        ("**bold** and *italic*", "*bold* and _italic_"),
+        ("see [the site](https://vigie.test/charter)", "see <https://vigie.test/charter|the site>"),
+        ("a < b & c > d", "a &lt; b &amp; c &gt; d"),
+        ("- item * 2 *", "- item * 2 *"),
+    ],
+)
+def test_markdown_to_mrkdwn(markdown: str, mrkdwn: str) -> None:
+    assert markdown_to_mrkdwn(markdown) == mrkdwn
+
+
+@pytest.mark.parametrize(("token", "case"), [("12", 12), ("#12", 12), ("n°7", 7), ("x", None), ("", None)])
+def test_parse_case_id(token: str, case: int | None) -> None:
+    assert parse_case_id(token) == case
+
+
+def test_refs() -> None:
+    assert channel_ref("<#C0ABC|general>") == "C0ABC"
+    assert channel_ref("C0ABC") == "C0ABC"
+    assert channel_ref("<@U0ABC>") is None
+    assert user_ref("<@U0ABC|ann>") == "U0ABC"
+    assert user_ref("general") is None
+    assert group_ref("<!subteam^S0ABC|@mods>") == "S0ABC"
+    assert group_ref("U0ABC") is None

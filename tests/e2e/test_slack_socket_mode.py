@@ -1,0 +1,94 @@
+"""Socket Mode against a fake websocket: handshake, acked envelopes, and the same moderation."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.slack_app import SlackSetupError, build_slack_app, check_tokens, run_socket_mode, web_client
+from bot.models import ActionState
+from bot.runtime import build_services
+from bot.settings import Settings
+from tests.e2e.fake_slack import ADMIN_TOKEN, APP_TOKEN, BOT_TOKEN, BOT_USER, TEAM, FakeSlack
+from tests.e2e.slack_fixtures import ALICE, CHARTER, GENERAL, REVIEW, settle_listeners
+
+
+async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    settings = Settings(
+        db_path=str(tmp_path / "socket.sqlite3"),
+        charter_path=str(CHARTER),
+        slack_bot_token=BOT_TOKEN,
+        slack_app_token=APP_TOKEN,
+        slack_admin_user_token=ADMIN_TOKEN,
+        slack_api_url=fake_slack.base_url,
+    )
+    assert settings.slack_mode == "socket"
+    services = await build_services(settings)
+    await services.store.set_setting("slack", TEAM, "review_channel", REVIEW)
+    app = build_slack_app(services, settings)  # clients built from SLACK_API_URL and the tokens
+    runner = asyncio.create_task(run_socket_mode(app, APP_TOKEN))
+    try:
+        opened = (await fake_slack.wait_for("apps.connections.open"))[0]
+        assert opened.token == APP_TOKEN
+
+        message = fake_slack.add_message(GENERAL, ALICE, "quel connard")
+        envelope = {
+            "envelope_id": "env-1",
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+            "payload": {
+                "team_id": TEAM,
+                "api_app_id": "A0VIGIE",
+                "type": "event_callback",
+                "event_id": "Ev0SOCKET",
+                "event_time": 1760000000,
+                "event": {"type": "message", "channel": GENERAL, "channel_type": "channel", **message.payload()},
+                "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            },
+        }
+        ack = await fake_slack.push(envelope)
+        assert ack == {"envelope_id": "env-1"}
+
+        delete = (await fake_slack.wait_for("chat.delete"))[0]
+        await fake_slack.wait_for("chat.postEphemeral")
+        await settle_listeners()
+        assert delete.token == ADMIN_TOKEN
+        case = await services.store.case_for_message("slack", message.ts)
+        assert case is not None
+        assert (case.rule_id, case.action_state) == ("respect", ActionState.DONE)
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+        await services.close()
+
+
+async def test_refused_bot_token_is_one_clear_error(fake_slack: FakeSlack) -> None:
+    settings = Settings(slack_bot_token="xoxb-revoked", slack_api_url=fake_slack.base_url)
+    with pytest.raises(SlackSetupError) as raised:
+        await check_tokens(web_client(settings.slack_bot_token, settings), None)
+    assert str(raised.value) == "slack: SLACK_BOT_TOKEN was refused by Slack (invalid_auth)"
+
+
+async def test_refused_admin_token_degrades_instead_of_stopping(fake_slack: FakeSlack) -> None:
+    settings = Settings(slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.base_url)
+    bot = web_client(BOT_TOKEN, settings)
+    assert await check_tokens(bot, web_client("xoxp-revoked", settings)) is None
+    admin = web_client(ADMIN_TOKEN, settings)
+    assert await check_tokens(bot, admin) is admin
+
+
+async def test_missing_scopes_are_named_in_one_line(fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
+    fake_slack.scopes = "channels:history,chat:write,commands,users:read"
+    settings = Settings(slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.base_url)
+    await check_tokens(web_client(BOT_TOKEN, settings), None)
+    [line] = [r.getMessage() for r in caplog.records if "lacks" in r.getMessage()]
+    assert line == (
+        "slack: the bot token lacks channels:read, chat:write.customize, groups:history, groups:read, im:write, "
+        "usergroups:read; reinstall the app from slack-app-manifest.yml"
+    )

@@ -1,0 +1,281 @@
+"""Test doubles and builders shared by the suite: a recording platform, a settable clock, a small charter."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.cases import CaseService
+from bot.charter.model import Charter, Escalation, Rule
+from bot.errors import PlatformError, PlatformFailure
+from bot.models import (
+    SYSTEM_ACTOR,
+    Action,
+    Actor,
+    Case,
+    CaseDraft,
+    CaseSource,
+    Evidence,
+    Message,
+    Statement,
+)
+from bot.moderation import ModerationService
+from bot.ports import CardKind
+from bot.store.sqlite import SqliteStore
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+Hook = Callable[[Case], Awaitable[None]]
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: datetime = START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        """Move forward by `timedelta(**delta)`, e.g. `advance(days=31)`."""
+        self.current += timedelta(**delta)
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request the core made to the platform."""
+
+    method: str
+    case_id: int | None = None
+    kind: str | None = None  # card kind
+    removed: bool | None = None  # post_notice
+    statement: Statement | None = None
+    text: str | None = None  # notify_author / alert / timeout reason
+    community: str | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class FakePlatform:
+    """Records every call in `calls`; `fail(method, ...)` makes a method raise PlatformError.
+
+    `hooks[method]` runs inside the call (before it is recorded), e.g. to look at the database
+    while the platform is being asked to act.
+    """
+
+    name: str = "discord"
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, PlatformError] = field(default_factory=dict)
+    hooks: dict[str, Hook] = field(default_factory=dict)
+
+    def fail(self, method: str, failure: PlatformFailure = PlatformFailure.FORBIDDEN, detail: str = "") -> None:
+        """Make `method` raise `PlatformError(failure, detail)` until `heal(method)`."""
+        self.failures[method] = PlatformError(failure, detail)
+
+    def heal(self, method: str | None = None) -> None:
+        """Stop failing `method` (or every method)."""
+        if method is None:
+            self.failures.clear()
+        else:
+            self.failures.pop(method, None)
+
+    async def _enter(self, method: str, case: Case | None) -> None:
+        hook = self.hooks.get(method)
+        if hook is not None and case is not None:
+            await hook(case)
+        error = self.failures.get(method)
+        if error is not None:
+            raise error
+
+    def named(self, method: str) -> list[Call]:
+        """The calls made to `method`, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    async def delete_message(self, case: Case) -> None:
+        await self._enter("delete_message", case)
+        self.calls.append(Call("delete_message", case.id))
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+        await self._enter("post_notice", case)
+        self.calls.append(Call("post_notice", case.id, removed=removed, statement=statement))
+
+    async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
+        await self._enter("send_card", case)
+        self.calls.append(Call("send_card", case.id, kind=kind, text=rule.id))
+
+    async def restore_message(self, case: Case) -> None:
+        await self._enter("restore_message", case)
+        self.calls.append(Call("restore_message", case.id, text=case.content))
+
+    async def notify_author(self, case: Case, text: str) -> None:
+        await self._enter("notify_author", case)
+        self.calls.append(Call("notify_author", case.id, text=text))
+
+    async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
+        await self._enter("timeout_member", case)
+        self.calls.append(Call("timeout_member", case.id, until=until, text=reason))
+
+    async def alert(self, community: str, text: str) -> None:
+        await self._enter("alert", None)
+        self.calls.append(Call("alert", community=community, text=text))
+
+
+# --- charter, engine and message builders shared by the store, moderation and case tests ---
+
+RESPECT = Rule(
+    id="respect",
+    number=1,
+    action=Action.REMOVE,
+    title={"fr": "Respect", "en": "Respect"},
+    description={"fr": "Pas d'insultes.", "en": "No insults."},
+    terms=("crétin", "idiot"),
+    escalation=Escalation(count=3, window_hours=24, timeout_minutes=60),
+)
+TONE = Rule(
+    id="tone",
+    number=2,
+    action=Action.WARN,
+    title={"fr": "Ton", "en": "Tone"},
+    description={"fr": "Restez courtois.", "en": "Stay courteous."},
+    terms=("zut",),
+)
+DOUBT = Rule(
+    id="scam",
+    number=3,
+    action=Action.REVIEW,
+    title={"fr": "Arnaques", "en": "Scams"},
+    description={"fr": "Pas d'arnaques.", "en": "No scams."},
+    terms=("arnaque",),
+)
+SPAM = Rule(
+    id="spam",
+    number=4,
+    action=Action.REMOVE,
+    title={"fr": "Publicité", "en": "Spam"},
+    description={"fr": "Pas de publicité.", "en": "No advertising."},
+    terms=("casino",),
+)
+
+
+def make_charter(*rules: Rule, version: str = "2026.03", retention_days: int = 180, appeal_days: int = 30) -> Charter:
+    """A small bilingual charter; defaults to respect (remove), tone (warn), scam (review), spam (remove)."""
+    return Charter(
+        name="Test community",
+        version=version,
+        languages=("fr", "en"),
+        default_language="fr",
+        retention_days=retention_days,
+        rules=rules or (RESPECT, TONE, DOUBT, SPAM),
+        content_hash=hashlib.sha256(version.encode()).hexdigest(),
+        appeal_window_days=appeal_days,
+    )
+
+
+class FakePolicy:
+    """The `policy` the services read at call time (real engine); `swap` plays a charter reload."""
+
+    def __init__(self, charter: Charter) -> None:
+        self.charter = charter
+        self.engine = _engine(charter)
+
+    def swap(self, charter: Charter) -> None:
+        self.charter = charter
+        self.engine = _engine(charter)
+
+
+def _engine(charter: Charter) -> Any:
+    # Imported here so that store tests do not depend on the screening package.
+    from bot.screening.engine import ScreeningEngine
+
+    return ScreeningEngine(charter)
+
+
+AUTHOR = Actor("discord", "u-author", "Alice", locale="fr")
+MODERATOR = Actor("discord", "u-mod", "Morgane", is_moderator=True)
+OTHER_MODERATOR = Actor("discord", "u-mod2", "Nadia", is_moderator=True)
+MEMBER = Actor("discord", "u-member", "Bob")
+
+
+def make_message(text: str, message_id: str = "m1", *, author: Actor = AUTHOR, at: datetime = START) -> Message:
+    """A Discord message in guild g1, channel c1."""
+    return Message(
+        platform=author.platform,
+        community="g1",
+        channel="c1",
+        id=message_id,
+        author=author,
+        text=text,
+        created_at=at,
+        channel_name="general",
+    )
+
+
+def make_draft(message_id: str = "m1", *, content: str = "tu es un crétin", **changes: Any) -> CaseDraft:
+    """A removal draft under the respect clause, for store tests."""
+    base = CaseDraft(
+        platform="discord",
+        community="g1",
+        channel="c1",
+        message_id=message_id,
+        author_id=AUTHOR.id,
+        author_name=AUTHOR.name,
+        rule_id="respect",
+        clause=1,
+        charter_version="2026.03",
+        charter_hash="ab" * 32,
+        action=Action.REMOVE,
+        evidence=(Evidence("term", 9, 15, "crétin"),),
+        confidence=1.0,
+        automated=True,
+        actor_id=SYSTEM_ACTOR,
+        source=CaseSource.AUTOMATED,
+        content=content,
+        lang="fr",
+        created_at=START,
+    )
+    return replace(base, **changes)
+
+
+@dataclass
+class Env:
+    """A wired core on a real SQLite file: store, clock, platform, policy and both services."""
+
+    path: Path
+    store: SqliteStore
+    clock: FakeClock
+    platform: FakePlatform
+    policy: FakePolicy
+    moderation: ModerationService
+    cases: CaseService
+
+    async def trail_events(self, case_id: int) -> list[str]:
+        return [entry.event for entry in await self.store.audit_trail(case_id)]
+
+
+async def build_env(path: Path, charter: Charter | None = None) -> Env:
+    """Open a store at `path` and wire the services around a FakePlatform named "discord"."""
+    store = await SqliteStore.open(path)
+    clock = FakeClock()
+    platform = FakePlatform()
+    policy = FakePolicy(charter or make_charter())
+    platforms: dict[str, Any] = {"discord": platform}
+    return Env(
+        path=path,
+        store=store,
+        clock=clock,
+        platform=platform,
+        policy=policy,
+        moderation=ModerationService(store, policy, clock, platforms),
+        cases=CaseService(store, policy, clock, platforms),
+    )
