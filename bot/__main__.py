@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
+from bot.errors import VigieError
 from bot.offline import OfflinePlatform
 from bot.policy import ActivePolicy
 from bot.ports import SystemClock
@@ -121,11 +122,11 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
     runners: list[Awaitable[None]] = []
     try:
         if "discord" in platforms:
-            from bot.adapters.discord_bot import run_discord  # noqa: PLC0415 - only when Discord is wanted
+            from bot.adapters.discord_bot import run_discord
 
             runners.append(run_discord(services))
         if "slack" in platforms:
-            from bot.adapters.slack_app import run_slack  # noqa: PLC0415 - only when Slack is wanted
+            from bot.adapters.slack_app import run_slack
 
             runners.append(run_slack(services))
         await asyncio.gather(*runners)
@@ -148,6 +149,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except CharterInvalid as exc:
         _print_issues(exc, sys.stderr)
         return EXIT_ERRORS
+    except VigieError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_ERRORS
     return EXIT_OK
 
 
@@ -157,7 +161,9 @@ async def _purge(settings: Settings) -> int:
         count = await services.moderation.purge_expired()
     finally:
         await services.close()
-    sys.stdout.write(f"purged the content of {count} case(s) older than {services.policy.charter.retention_days} days\n")
+    sys.stdout.write(
+        f"purged the content of {count} case(s) older than {services.policy.charter.retention_days} days\n"
+    )
     return EXIT_OK
 
 

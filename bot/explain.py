@@ -46,7 +46,8 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "title_review": "Your message is held for a moderator: §$clause $title",
         "title_warn": "A reminder about our charter: §$clause $title",
         "why": "Why: $why.",
-        "now_removed": "What happens now: the message was removed. Nothing is lost: use “See my message” to get your text back.",
+        "now_removed": "What happens now: the message was removed. Nothing is lost: use “See my message” "
+        "to get your text back.",
         "now_unremoved": "What happens now: Vigie could not remove it, so please edit or delete it yourself. "
         "A moderator has been told.",
         "now_review": "What happens now: the message stays up until a person decides.",

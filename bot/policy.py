@@ -48,7 +48,9 @@ class ActivePolicy:
         try:
             charter = load_charter(self._path)
         except CharterInvalid as exc:
-            log.warning("charter reload refused, keeping version %s: %d issue(s)", self._charter.version, len(exc.issues))
+            log.warning(
+                "charter reload refused, keeping version %s: %d issue(s)", self._charter.version, len(exc.issues)
+            )
             return list(exc.issues)
         engine = ScreeningEngine(charter)
         self._charter, self._engine = charter, engine

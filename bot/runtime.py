@@ -49,7 +49,9 @@ async def build_services(
     platforms: dict[str, Platform] = {}
     moderation = ModerationService(store=store, policy=active, clock=used_clock, platforms=platforms)
     cases = CaseService(store=store, policy=active, clock=used_clock, platforms=platforms)
-    log.info("services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path)
+    log.info(
+        "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path
+    )
     return Services(
         settings=settings,
         store=store,

@@ -94,7 +94,9 @@ def test_charter_show(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "2026.11" in out
 
 
-def test_run_without_tokens_says_what_is_missing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_without_tokens_says_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         monkeypatch.delenv(name, raising=False)
     assert main(["run"]) == 2

@@ -97,7 +97,9 @@ def test_failed_removal_asks_the_author_to_edit() -> None:
 
 
 def test_review_and_warning_variants() -> None:
-    review = statement_for(make_case(status=CaseStatus.REVIEW, action=Action.REVIEW), RULE, CHARTER, lang="en", removed=False)
+    review = statement_for(
+        make_case(status=CaseStatus.REVIEW, action=Action.REVIEW), RULE, CHARTER, lang="en", removed=False
+    )
     assert "held for a moderator" in review.title
     assert "Appeal" not in review.text
     warn = statement_for(make_case(action=Action.WARN), RULE, CHARTER, lang="en", removed=False)

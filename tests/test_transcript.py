@@ -14,7 +14,13 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
 def test_full_line() -> None:
     raw = '{"id": 7, "text": "salut", "author": "ana", "roles": ["team"], "channel": "news", "lang": "fr", "ts": 0}'
     message = parse_line(raw, 1, NOW).message
-    assert (message.id, message.text, message.author.id, message.channel, message.lang) == ("7", "salut", "ana", "news", "fr")
+    assert (message.id, message.text, message.author.id, message.channel, message.lang) == (
+        "7",
+        "salut",
+        "ana",
+        "news",
+        "fr",
+    )
     assert message.author.roles == ("team",)
     assert message.created_at == datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -15,6 +15,7 @@ from bot.adapters.discord_context import explain_failure
 from bot.adapters.discord_i18n import VigieTranslator
 from bot.adapters.discord_platform import DiscordPlatform
 from bot.adapters.discord_views import DYNAMIC_ITEMS, route_modal
+from bot.errors import VigieError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -132,16 +133,15 @@ class VigieBot(commands.Bot):
 
 
 async def run_discord(services: Services) -> None:
-    """Run the bot until it is closed; token and intent problems end it with one clear log line."""
+    """Run the bot until it is closed; token and intent problems raise `VigieError` with one clear sentence."""
     token = services.settings.discord_token
     if not token:
-        log.error(NOT_CONFIGURED)
-        return
+        raise VigieError(NOT_CONFIGURED)
     bot = VigieBot(services)
     try:
         async with bot:
             await bot.start(token)
     except discord.LoginFailure:
-        log.error(LOGIN_FAILED)
+        raise VigieError(LOGIN_FAILED) from None
     except discord.PrivilegedIntentsRequired:
-        log.error(INTENTS_MISSING)
+        raise VigieError(INTENTS_MISSING) from None

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.discord_bot import INTENTS_MISSING, LOGIN_FAILED, run_discord
+from bot.errors import VigieError
 from bot.models import SYSTEM_ACTOR, Action, ActionState, CaseDraft, CaseSource, CaseStatus
 from bot.runtime import Services
 from tests.e2e.discord_fixtures import case_for, running_bot
@@ -252,8 +253,8 @@ async def test_token_and_intent_problems_end_with_one_clear_line(
         fake.reject_token = True
     else:
         fake.close_on_identify = 4014
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.ERROR), pytest.raises(VigieError) as info:
         await run_discord(services)
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert [r.getMessage() for r in errors] == [expected]
-    assert errors[0].exc_info is None
+    assert str(info.value) == expected
+    assert info.value.__cause__ is None
+    assert not [r for r in caplog.records if r.exc_info]
