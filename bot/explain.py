@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from string import Template
 
 from bot.charter.model import Charter, Rule
-from bot.models import Action, Case, CaseSource, CaseStatus, Statement
+from bot.models import Action, ActionState, Case, CaseSource, CaseStatus, Statement
 
 _WHY: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -177,7 +177,7 @@ def outcome_text(case: Case, charter: Charter, lang: str | None) -> str:
     title = rule.text(rule.title, language, charter.default_language) if rule else case.rule_id
     overturned = case.status is CaseStatus.OVERTURNED
     lines = [_say(language, "overturned" if overturned else "upheld", case=case.id, clause=case.clause, title=title)]
-    if overturned and case.action is Action.REMOVE:
+    if overturned and case.restore_state is ActionState.DONE:
         lines.append(_say(language, "overturned_restored"))
     if case.decision_reason:
         lines.append(_say(language, "moderator_reason", reason=case.decision_reason))

@@ -83,6 +83,16 @@ class Store(Protocol):
         """How many removals or warnings of this author stand (not overturned) since `since`."""
         ...
 
+    async def list_cases(
+        self, platform: str, community: str, *, statuses: Sequence[CaseStatus] = (), limit: int = 50, offset: int = 0
+    ) -> list[Case]:
+        """A community's cases, newest first, optionally only in some statuses."""
+        ...
+
+    async def stats(self, platform: str, community: str, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
+        """Transparency counts between two dates: by clause, action, source, status, automation, appeals."""
+        ...
+
     async def pending_actions(self) -> list[Case]:
         """Cases whose delete or restore was recorded but not yet carried out or failed."""
         ...

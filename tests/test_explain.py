@@ -133,10 +133,14 @@ def test_outcome_texts() -> None:
     upheld = make_case(status=CaseStatus.UPHELD, decision_reason="Clear insult.")
     assert "stands" in outcome_text(upheld, CHARTER, "en")
     assert "Clear insult." in outcome_text(upheld, CHARTER, "en")
-    overturned = make_case(status=CaseStatus.OVERTURNED, decision_reason="Quote of a film.")
+    overturned = make_case(
+        status=CaseStatus.OVERTURNED, restore_state=ActionState.DONE, decision_reason="Quote of a film."
+    )
     text = outcome_text(overturned, CHARTER, "fr")
     assert "annulée" in text
     assert "rétabli" in text
+    not_restored = make_case(status=CaseStatus.OVERTURNED, restore_state=ActionState.FAILED)
+    assert "rétabli" not in outcome_text(not_restored, CHARTER, "fr")
 
 
 def test_verdict_reason_names_clause_without_words() -> None:
