@@ -9,12 +9,14 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
 from bot.errors import VigieError
+from bot.housekeeping import run_forever
 from bot.offline import OfflinePlatform
 from bot.policy import ActivePolicy
 from bot.ports import SystemClock
@@ -129,7 +131,11 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
             from bot.adapters.slack_app import run_slack
 
             runners.append(run_slack(services))
-        await asyncio.gather(*runners)
+        chores = asyncio.create_task(run_forever([("purge", services.moderation.purge_expired)]))
+        try:
+            await asyncio.gather(*runners)
+        finally:
+            chores.cancel()
     finally:
         await services.close()
     return EXIT_OK
@@ -177,6 +183,39 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
 
 
+async def _report(settings: Settings, platform: str, community: str, days: int) -> dict[str, object]:
+    services = await build_services(settings)
+    try:
+        until = services.clock.now()
+        since = until - timedelta(days=days)
+        counts = await services.store.stats(platform, community, since, until)
+    finally:
+        await services.close()
+    charter = services.policy.charter
+    decided = counts["appeals"]["upheld"] + counts["appeals"]["overturned"]
+    return {
+        "platform": platform,
+        "community": community,
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "charter": {"version": charter.version, "sha256": charter.content_hash},
+        "counts": counts,
+        "appeal_reversal_rate": round(counts["appeals"]["overturned"] / decided, 3) if decided else None,
+    }
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print an anonymous transparency report (JSON): counts by clause, action, source, appeals."""
+    settings = Settings.from_env()
+    try:
+        report = asyncio.run(_report(settings, args.platform, args.community, args.days))
+    except CharterInvalid as exc:
+        _print_issues(exc, sys.stderr)
+        return EXIT_ERRORS
+    sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `python -m bot` argument parser."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -204,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     purge = sub.add_parser("purge", help="delete content snapshots past the charter's retention")
     purge.set_defaults(func=cmd_purge)
+
+    report = sub.add_parser("report", help="anonymous transparency report for one community (JSON)")
+    report.add_argument("--platform", default="cli", choices=["cli", "discord", "slack"])
+    report.add_argument("--community", default="cli", help="guild id (Discord) or team id (Slack)")
+    report.add_argument("--days", type=int, default=90)
+    report.set_defaults(func=cmd_report)
     return parser
 
 

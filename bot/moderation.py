@@ -545,10 +545,15 @@ class ModerationService:
                 return rule
         return next((r for r in rules if r.action is Action.REMOVE), rules[0])
 
-    async def resume_pending(self) -> int:
-        """Finish removals, warnings and restores recorded before a crash but never carried out."""
+    async def resume_pending(self, platform: str | None = None) -> int:
+        """Finish removals, warnings and restores recorded before a crash but never carried out.
+
+        `platform` limits the work to the cases of a platform that has just connected.
+        """
         done = 0
         for case in await self._store.pending_actions():
+            if platform is not None and case.platform != platform:
+                continue
             if case.action_state is ActionState.PENDING:
                 if case.status in ENFORCED:
                     case = await self._effects.enforce(case)

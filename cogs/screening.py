@@ -90,7 +90,7 @@ class ScreeningCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Finish removals and restores that were recorded but not carried out before a stop."""
-        done = await self.bot.services.moderation.resume_pending()
+        done = await self.bot.services.moderation.resume_pending(PLATFORM)
         if done:
             log.info("completed %d pending action(s) after start", done)
 

@@ -485,3 +485,16 @@ async def test_purge_expired_follows_the_charter_retention(env: Env) -> None:
     assert recent.case is not None
     assert (await env.cases.get(old.case.id)).content is None
     assert (await env.cases.get(recent.case.id)).content == INSULT
+
+
+async def test_resume_pending_only_touches_the_platform_that_connected(tmp_path: Path) -> None:
+    env = await build_env(tmp_path / "v.sqlite3")
+    try:
+        await env.store.create_case(make_draft("s1", platform="slack"), CaseStatus.ACTIONED, ActionState.PENDING)
+        assert await env.moderation.resume_pending("discord") == 0
+        pending = await env.store.case_for_message("slack", "s1")
+        assert pending is not None
+        assert pending.action_state is ActionState.PENDING
+        assert await env.moderation.resume_pending("slack") == 1
+    finally:
+        await env.store.close()

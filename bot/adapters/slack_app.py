@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_api import call, install_retries
 from bot.adapters.slack_commands import SlackCommands
+from bot.adapters.slack_convert import PLATFORM
 from bot.adapters.slack_directory import SlackDirectory
 from bot.adapters.slack_glue import Glue
 from bot.adapters.slack_listeners import SlackListeners
@@ -167,12 +168,9 @@ async def run_slack(services: Services) -> None:
         raise SlackSetupError("slack: missing " + ", ".join(settings.missing_for("slack")))
     bot = web_client(settings.slack_bot_token, settings)
     admin = web_client(settings.slack_admin_user_token, settings) if settings.slack_admin_user_token else None
-    try:
-        admin = await check_tokens(bot, admin)
-    except SlackSetupError as exc:
-        log.error("%s", exc)
-        raise
+    admin = await check_tokens(bot, admin)  # a refused bot token raises SlackSetupError (one line)
     app = build_slack_app(services, settings, client=bot, admin_client=admin)
+    await services.moderation.resume_pending(PLATFORM)
     if mode == "socket" and settings.slack_app_token:
         await run_socket_mode(app, settings.slack_app_token)
     else:

@@ -125,13 +125,10 @@ def thread_notice_blocks(case: Case, text: str, lang: str) -> list[Block]:
 
 def restored_blocks(case: Case, content: str, lang: str) -> list[Block]:
     """The author's restored text followed by a visible "restored after review" mark."""
-    return [
-        _section(clip(content)),
-        {
-            "type": "context",
-            "elements": [_mrkdwn(f":leftwards_arrow_with_hook: {say(lang, 'restored', case=case.id)}")],
-        },
-    ]
+    # A section holds 3000 characters; a long message is spread over several rather than cut.
+    sections = [_section(content[i : i + SECTION_LIMIT]) for i in range(0, len(content), SECTION_LIMIT)][:49]
+    mark = _mrkdwn(f":leftwards_arrow_with_hook: {say(lang, 'restored', case=case.id)}")
+    return [*sections, {"type": "context", "elements": [mark]}]
 
 
 def status_name(status: CaseStatus, lang: str) -> str:

@@ -27,6 +27,7 @@ from bot.adapters.slack_blocks import (
     quoted,
     remove_modal,
     report_modal,
+    restored_blocks,
     thread_notice,
 )
 from bot.models import (
@@ -190,3 +191,10 @@ def test_case_text_has_status_content_and_trail() -> None:
     assert "vigie · created" in text
     assert "<@UMOD> · overridden: context &lt;matters&gt;" in text
     assert quoted(CASE.content or "") in text
+
+
+def test_restored_long_message_is_not_cut() -> None:
+    content = "a" * 7000
+    blocks = restored_blocks(CASE, content, "en")
+    assert "".join(b["text"]["text"] for b in blocks[:-1]) == content
+    assert "Restored after review (case #42)." in texts(blocks[-1])

@@ -25,6 +25,8 @@ from bot.runtime import Services, build_services
 from bot.settings import Settings
 from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, BOT_USER, TEAM, ApiCall, FakeMessage, FakeSlack
 
+__all__ = ["fake_slack", "make_slack", "slack"]  # what conftest.py re-exports: the fixtures only
+
 ROOT = Path(__file__).resolve().parents[2]
 CHARTER = ROOT / "policies" / "charter.toml"
 SECRET = "vigie-signing-secret"

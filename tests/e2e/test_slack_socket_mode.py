@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack_app import SlackSetupError, build_slack_app, check_tokens, run_socket_mode, web_client
+from bot.adapters.slack_app import SlackSetupError, check_tokens, run_slack, web_client
 from bot.models import ActionState
 from bot.runtime import build_services
 from bot.settings import Settings
@@ -28,11 +28,12 @@ async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, t
     assert settings.slack_mode == "socket"
     services = await build_services(settings)
     await services.store.set_setting("slack", TEAM, "review_channel", REVIEW)
-    app = build_slack_app(services, settings)  # clients built from SLACK_API_URL and the tokens
-    runner = asyncio.create_task(run_socket_mode(app, APP_TOKEN))
+    # What `python -m bot run slack` does: check the tokens, build the app from the settings, connect.
+    runner = asyncio.create_task(run_slack(services))
     try:
         opened = (await fake_slack.wait_for("apps.connections.open"))[0]
         assert opened.token == APP_TOKEN
+        assert [c.token for c in fake_slack.find("auth.test")] == [BOT_TOKEN, ADMIN_TOKEN]
 
         message = fake_slack.add_message(GENERAL, ALICE, "quel connard")
         envelope = {
