@@ -1,7 +1,4 @@
-"""Screening benchmark: throughput, long-message latency and detection, against better-profanity as a reference.
-
-Run from the repository root: `.venv/bin/python -m benchmarks.bench_screening [--json] [--quick]`.
-"""
+"""Screening benchmark (`python -m benchmarks.bench_screening`): speed, latency, detection, vs better-profanity."""
 
 from __future__ import annotations
 

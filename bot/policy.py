@@ -52,7 +52,7 @@ class ActivePolicy:
                 "charter reload refused, keeping version %s: %d issue(s)", self._charter.version, len(exc.issues)
             )
             return list(exc.issues)
-        engine = ScreeningEngine(charter)
+        engine = ScreeningEngine(charter, floods=self._engine.floods)
         self._charter, self._engine = charter, engine
         log.info("charter reloaded: version %s (%s)", charter.version, charter.short_hash)
         return []

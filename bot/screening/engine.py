@@ -30,6 +30,8 @@ _MENTION = re.compile(
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a refused pattern is logged once, below, not dumped on stderr by RE2
 
 
 def _pattern_evidence(pattern: re2._Regexp, text: str) -> list[Evidence]:
@@ -53,7 +55,7 @@ def _gate(patterns: Sequence[str]) -> re2._Regexp | None:
     if len(patterns) < 2:
         return None
     try:
-        return re2.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+        return re2.compile("|".join(f"(?:{pattern})" for pattern in patterns), _RE2_OPTIONS)
     except re2.error:
         log.info("patterns could not be combined; each one runs on every message")
         return None
@@ -171,7 +173,7 @@ class ScreeningEngine:
             compiled.fuzzy = fuzzy if fuzzy else None
         for pattern in rule.patterns:
             try:
-                compiled.patterns.append(re2.compile(pattern))
+                compiled.patterns.append(re2.compile(pattern, _RE2_OPTIONS))
             except re2.error:
                 # The charter loader reports these; a running bot keeps screening with the others.
                 log.warning("rule %s: pattern %r refused by RE2, skipped", rule.id, pattern)
@@ -280,7 +282,8 @@ class ScreeningEngine:
     ) -> None:
         policies = [c.rule.duplicates for c in compiled if c.rule.duplicates is not None]
         author = (message.platform, message.community, message.author.id)
-        counts = self.floods.observe(author, message.id, message.created_at.timestamp(), folded, policies)
+        at = message.created_at.timestamp()
+        counts = self.floods.observe(author, message.id, at, message.text, folded, policies)
         for item, policy, count in zip(compiled, policies, counts, strict=True):
             if count >= policy.count and message.text:
                 detail = f"{count} similar messages within {policy.window_seconds}s"

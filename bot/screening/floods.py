@@ -41,15 +41,17 @@ class FloodTracker:
         author: tuple[str, str, str],
         message_id: str,
         at: float,
+        text: str,
         folded: str,
         policies: Sequence[FloodPolicy],
     ) -> list[int]:
         """Remember this message and return, per policy, how many similar messages fall in its window.
 
-        The count includes this message, so the copy that reaches `policy.count` is the one flagged. An
-        edited message replaces its earlier text instead of counting twice.
+        `text` is the message as written (short ones are ignored), `folded` its matching form, which is
+        what gets compared. The count includes this message, so the copy that reaches `policy.count` is
+        the one flagged. An edited message replaces its earlier text instead of counting twice.
         """
-        if len(folded.strip()) < MIN_LENGTH or not policies:
+        if len(text.strip()) < MIN_LENGTH or not policies:
             return [0] * len(policies)
         seen = self._recent.get(author)
         if seen is None:

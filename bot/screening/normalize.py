@@ -1,20 +1,4 @@
-"""Evasion folding for screening: one matching form of a text, plus a map back to the original characters.
-
-The matching form is built in four steps, each reproducible on a charter term so both sides meet:
-
-1. per character (one `str.translate`): case, compatibility forms (fullwidth, mathematical, circled),
-   diacritics, Cyrillic/Greek look-alikes, zero-width and bidi controls, any space -> " ";
-2. spaced-out letters are joined: three or more single characters with the same separator between
-   them (`s.p.a.m`, `c o n`, `s-p-a-m`), never longer words, so sentences stay apart;
-3. leetspeak inside words that contain a letter (`c0n`, `$hit`); bare numbers such as `2024` stay digits.
-   `1`, `|` and `!` could be `i` or `l`, so they become the placeholder `AMBIGUOUS` that matches either
-   (so does a capital `I`, which is drawn like a lower-case `l`);
-4. runs of the same character collapse to one (`spaaaam` -> `spam`); the run lengths are kept so a
-   matcher can still tell `as` from `ass`.
-
-`fold` is the fast path used on every message. `fold_with_map` recomputes the same string with the
-original span of every character; it is only needed once something matched.
-"""
+"""Evasion folding for screening: one matching form of a text, plus a map back to the original characters."""
 
 from __future__ import annotations
 
@@ -210,7 +194,20 @@ def fold_parts(text: str) -> tuple[str, str]:
 
 
 def fold(text: str) -> str:
-    """The matching form of `text`: the same function folds charter terms and messages."""
+    """The matching form of `text`; charter terms go through the same folding, so both sides meet.
+
+    1. per character (one `str.translate`): case, compatibility forms (fullwidth, mathematical, circled),
+       diacritics, Cyrillic/Greek look-alikes and small capitals, zero-width and bidi controls, spaces;
+    2. spaced-out letters are joined: three or more single characters with the same separator between
+       them (`s.p.a.m`, `c o n`, `s-p-a-m`), never longer words, so sentences stay apart;
+    3. leetspeak inside words that hold a letter (`c0n`, `$hit`); bare numbers such as `2024` stay digits.
+       `1`, `|`, `!` and a capital `I` could be an i or an l: they become `AMBIGUOUS`, which matches both;
+    4. runs of one character collapse (`spaaaam` -> `spam`); `run_lengths` keeps what was collapsed, so
+       a matcher can still tell `as` from `ass`.
+
+    `fold_with_map` rebuilds the same string with the original span of every character; it is slower and
+    only needed once something matched.
+    """
     return fold_parts(text)[1]
 
 

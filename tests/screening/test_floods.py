@@ -69,6 +69,12 @@ def test_short_texts_are_ignored() -> None:
     assert [screening.screen(copy("merci !", i, "c1")).action for i in range(4)] == [Action.ALLOW] * 4
 
 
+def test_stretched_junk_counts_by_its_written_length() -> None:
+    screening = engine(count=2)
+    screening.screen(copy("AAAAAAAAAAAAAAAA", 0, "c1"))
+    assert screening.screen(copy("aaaaaaaaaaaaaaaaaaaaa", 1, "c2")).action is Action.REVIEW
+
+
 def test_an_edited_message_does_not_count_twice() -> None:
     screening = engine(count=2)
     first = copy(TEXT, 0, "c1")

@@ -73,6 +73,8 @@ HOSTILE = {
     "digits": "1" * 100_000,
     "digit pairs": "06 " * 33_000,
     "plus digits": "+1 " * 33_000,
+    "open brackets": "( " * 50_000,
+    "at dots": "@a." * 33_000,
     "ats": "a@" * 50_000,
     "spaced letters": "c o " * 25_000,
     "dotted letters": "c.o." * 25_000 + "n",

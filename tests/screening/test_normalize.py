@@ -34,6 +34,7 @@ FOLDS = [
     ("@ss", "as"),
     ("1d10t", f"{AMBIGUOUS}d{AMBIGUOUS}ot"),
     ("sh!t", f"sh{AMBIGUOUS}t"),
+    ("ILL", f"{AMBIGUOUS}l"),  # a capital i could be a lower-case L
     ("h4ck3r", "hacker"),
     # separators between single characters
     ("s.p.a.m", "spam"),

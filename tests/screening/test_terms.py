@@ -110,6 +110,10 @@ def test_french_evasions_are_caught(text: str, term: str) -> None:
         ("id!ot", "idiot"),
         ("1d|ot", "idiot"),
         ("ID1OT!", "idiot"),
+        ("IDIOT", "idiot"),
+        ("Idiot.", "idiot"),
+        ("skiII", "skill"),  # capital i drawn like a lower-case L
+        ("SKILL", "skill"),
         ("spaaaam", "spam"),
         ("s p a m", "spam"),
         ("$pam", "spam"),
