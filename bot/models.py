@@ -60,8 +60,9 @@ class CaseSource(enum.StrEnum):
 class Actor:
     """Someone acting on a platform: an author, a reporter or a moderator.
 
-    `is_moderator` is computed by the platform glue from roles and per-community settings;
-    the core only trusts it, it never guesses it.
+    `is_moderator` is computed by the platform glue from roles and per-community settings, so it
+    holds only in `community` (the guild or workspace the actor acts from); the core only trusts it
+    for cases of that community, and never guesses it.
     """
 
     platform: str
@@ -71,6 +72,7 @@ class Actor:
     locale: str | None = None
     is_moderator: bool = False
     avatar_url: str | None = None
+    community: str = ""
 
     @property
     def key(self) -> str:
