@@ -80,10 +80,11 @@ async def _screen(args: argparse.Namespace, source: TextIO) -> int:
                 failures += 1
                 continue
             if services is not None:
-                verdict = (await services.moderation.handle_message(line.message)).verdict
+                verdict = (await services.intake.on_message(line.message)).outcome.verdict
             else:
                 verdict = policy.screen(line.message)
-            sys.stdout.write(json.dumps(render_result(line.message, verdict, policy), ensure_ascii=False) + "\n")
+            result = render_result(line.message, verdict, policy)
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     finally:
         if services is not None:
             await services.close()
@@ -131,7 +132,7 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
             from bot.adapters.slack_app import run_slack
 
             runners.append(run_slack(services))
-        chores = asyncio.create_task(run_forever([("purge", services.moderation.purge_expired)]))
+        chores = asyncio.create_task(run_forever(services.housekeeping(), interval=60))
         try:
             await asyncio.gather(*runners)
         finally:
@@ -165,8 +166,10 @@ async def _purge(settings: Settings) -> int:
     services = await build_services(settings)
     try:
         count = await services.moderation.purge_expired()
+        nudges = await services.nudges.purge()
     finally:
         await services.close()
+    sys.stdout.write(f"deleted {nudges} closed disclosure reminder(s) past their retention\n")
     sys.stdout.write(
         f"purged the content of {count} case(s) older than {services.policy.charter.retention_days} days\n"
     )

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction
 from bot.charter.model import Charter
 from bot.disclosure_brands import BrandIndex
-from bot.disclosure_fold import Folded, fold, fold_key, looks_like_code, template_regex
+from bot.disclosure_fold import Folded, fold, fold_key, looks_like_code, needle_of, template_regex
 from bot.disclosure_labels import ACCEPTED, WEAK, LabelHit, LabelMatcher, best, suggest
 from bot.disclosure_links import Link, LinkPattern, compile_link_pattern, domain_matches, find_links
 from bot.models import Message
@@ -103,11 +103,25 @@ class DisclosureFinding:
 
 
 @dataclass(frozen=True, slots=True)
+class _Scan:
+    signals: tuple[Signal, ...]
+    sponsors: tuple[str, ...]  # registered names, in order of appearance
+    written: tuple[str, ...]  # sponsor names as the post writes them
+    languages: Counter[str]  # phrase hits per language
+    masked: list[tuple[int, int]]  # link spans: labels and phrases inside links do not count
+
+
+@dataclass(frozen=True, slots=True)
 class _Phrase:
     lang: str
     kind: str
     regex: re.Pattern[str]
     checks_code: bool
+    needles: tuple[str, ...]  # one word of each phrase: the regex only runs when one of them is in the text
+
+    def may_match(self, folded: str) -> bool:
+        """A cheap substring test that skips most regex passes (their lookbehinds defeat re's own prefix scan)."""
+        return any(needle in folded for needle in self.needles)
 
 
 class DisclosureChecker:
@@ -143,10 +157,11 @@ class DisclosureChecker:
         """Check any text, whoever wrote it (the `/disclosure check` dry run, the "I've fixed it" re-check)."""
         rules = self.policy.rules_for(jurisdiction)
         folded = fold(text)
-        signals, sponsors, languages, masked = self._signals(text, folded)
+        scan = self._scan(text, folded)
+        signals = scan.signals
         sponsored = any(s.kind in COMMERCIAL_KINDS for s in signals)
-        post_lang = _post_lang(lang, languages, rules)
-        brand = sponsors[0] if sponsors else None
+        post_lang = _post_lang(lang, scan.languages, rules)
+        brand = scan.sponsors[0] if scan.sponsors else None
         if not sponsored:
             return DisclosureFinding(
                 sponsored=False,
@@ -160,7 +175,9 @@ class DisclosureChecker:
                 lang=post_lang,
                 brand=brand,
             )
-        hits = self._labels[rules.code].find(text, folded, brands=sponsors, masked=masked)
+        # Brands as registered and as written, so that "#{brand}Partner" matches "#CafeLumierePartner" too.
+        brands = (*scan.sponsors, *scan.written)
+        hits = self._labels[rules.code].find(text, folded, brands=brands, masked=scan.masked)
         chosen = best(hits)
         severity = _severity(chosen)
         prefix = rules.prefix_for(post_lang, brand)
@@ -179,12 +196,11 @@ class DisclosureChecker:
             label_kind=chosen.kind if chosen else None,
         )
 
-    def _signals(
-        self, text: str, folded: Folded
-    ) -> tuple[tuple[Signal, ...], list[str], Counter[str], list[tuple[int, int]]]:
+    def _scan(self, text: str, folded: Folded) -> _Scan:
         """Signals in text order, the registered sponsors named, phrase hits per language, and link spans."""
         signals: list[Signal] = []
         sponsors: list[tuple[int, str]] = []
+        written: list[str] = []
         links = list(find_links(text))
         masked = [(link.start, link.end) for link in links]
         for link in links:
@@ -204,6 +220,7 @@ class DisclosureChecker:
             if _inside(start, end, masked):
                 continue
             sponsors.append((start, hit.sponsor))
+            written.append(text[start:end])
             signals.append(Signal("brand", f"{text[start:end]} ({hit.sponsor}, {hit.score:.0f}%)", start, end))
         if self._code_regex is not None:
             for match in self._code_regex.finditer(folded.text):
@@ -217,7 +234,7 @@ class DisclosureChecker:
         phrase_signals: list[Signal] = []
         named = bool(sponsors)
         for phrase in self._phrases:
-            if phrase.kind == "partner" and not named:
+            if (phrase.kind == "partner" and not named) or not phrase.may_match(folded.text):
                 continue
             for match in phrase.regex.finditer(folded.text):
                 start, end = folded.span(match.start(), match.end())
@@ -232,7 +249,7 @@ class DisclosureChecker:
         signals.extend(_merge(text, phrase_signals))
         ordered = sorted(_dedupe(signals), key=lambda s: (s.start, s.end, s.kind))
         names = [name for _, name in sorted(sponsors)]
-        return tuple(ordered), list(dict.fromkeys(names)), languages, masked
+        return _Scan(tuple(ordered), tuple(dict.fromkeys(names)), tuple(written), languages, masked)
 
 
 def check_disclosure(
@@ -269,12 +286,13 @@ def _compile_phrases(policy: DisclosurePolicy) -> Iterable[_Phrase]:
             plain: list[str] = []
             for template in phrase_set.of_kind(kind):
                 if "{" in template:
-                    yield _Phrase(lang, kind, re.compile(template_regex(template)), "{code}" in template)
+                    regex = re.compile(template_regex(template))
+                    yield _Phrase(lang, kind, regex, "{code}" in template, (needle_of(template),))
                 else:
-                    plain.append(template_regex(template))
+                    plain.append(template)
             if plain:
-                union = "|".join(sorted(plain, key=len, reverse=True))
-                yield _Phrase(lang, kind, re.compile("(?:" + union + ")"), False)
+                union = "|".join(sorted(map(template_regex, plain), key=len, reverse=True))
+                yield _Phrase(lang, kind, re.compile("(?:" + union + ")"), False, tuple(map(needle_of, plain)))
 
 
 def _first(patterns: Iterable[LinkPattern], link: Link) -> LinkPattern | None:

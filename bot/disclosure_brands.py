@@ -32,9 +32,10 @@ class BrandIndex:
     """The sponsor names, keyed by their letters and digits (`Café Lumière` -> `cafelumiere`).
 
     Each candidate n-gram costs one dict lookup, plus, when it is long enough, one
-    `rapidfuzz.process.extractOne` over only the names whose length could still reach the
-    threshold (ratio >= t needs the lengths within a factor of t / (200 - t)), so the cost
-    does not grow with the whole registry.
+    `rapidfuzz.process.extractOne` over only the names that start with the same character and
+    whose length could still reach the threshold (ratio >= t needs the lengths within a factor
+    of t / (200 - t)), so the cost does not grow with the whole registry. Typos in the first
+    character are not caught: they are rare, and the exact key still catches case and accents.
     """
 
     def __init__(self, sponsors: Iterable[Sponsor], threshold: int) -> None:
@@ -48,17 +49,20 @@ class BrandIndex:
                 if key:
                     self._exact.setdefault(key, sponsor.name)
                     max_words = max(max_words, len(_WORD.findall(name)))
-        self._keys = sorted(self._exact, key=len)
-        self._lengths = [len(key) for key in self._keys]
+        self._buckets: dict[str, tuple[list[str], list[int]]] = {}
+        for key in sorted(self._exact, key=len):
+            keys, lengths = self._buckets.setdefault(key[0], ([], []))
+            keys.append(key)
+            lengths.append(len(key))
         self._max_words = max_words + 1  # "Nord VPN" written for "NordVPN", or the reverse
 
     def __bool__(self) -> bool:
         """Whether there is any sponsor to look for."""
-        return bool(self._keys)
+        return bool(self._exact)
 
     def find(self, folded: Folded) -> list[BrandHit]:
         """Non-overlapping sponsor mentions, best match first wins, in text order."""
-        if not self._keys:
+        if not self._exact:
             return []
         words = [(m.start(), m.end()) for m in _WORD.finditer(folded.text)][:MAX_TOKENS]
         text = folded.text
@@ -80,14 +84,16 @@ class BrandIndex:
             return exact, 100.0
         if len(key) < FUZZY_MIN_LENGTH or key.isdigit():
             return None
+        bucket = self._buckets.get(key[0])
+        if bucket is None:
+            return None
+        keys, lengths = bucket
         t = self.threshold
-        low = bisect.bisect_left(self._lengths, max(FUZZY_MIN_LENGTH, int(len(key) * t / (200 - t))))
-        high = bisect.bisect_right(self._lengths, int(len(key) * (200 - t) / t) + 1)
+        low = bisect.bisect_left(lengths, max(FUZZY_MIN_LENGTH, int(len(key) * t / (200 - t))))
+        high = bisect.bisect_right(lengths, int(len(key) * (200 - t) / t) + 1)
         if low >= high:
             return None
-        best = process.extractOne(
-            key, self._keys[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=self.threshold
-        )
+        best = process.extractOne(key, keys[low:high], scorer=fuzz.ratio, processor=None, score_cutoff=t)
         if best is None:
             return None
         return self._exact[best[0]], float(best[1])

@@ -86,6 +86,12 @@ def template_problem(template: str) -> str | None:
     return None
 
 
+def needle_of(template: str) -> str:
+    """The longest folded word of a template's literal text: any text the template matches contains it."""
+    words = re.findall(r"\w+", fold_key(_PLACEHOLDER.sub(" ", template)))
+    return max(words, key=len) if words else ""
+
+
 def template_regex(template: str) -> str:
     """The regular expression (over folded text) of a valid phrase template.
 

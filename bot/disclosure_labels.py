@@ -14,6 +14,8 @@ _KIND_RANK = {ACCEPTED: 0, WEAK: 1, INSUFFICIENT: 2}
 _TAG = re.compile(r"(?<![\w#@])[#@][\w-]+")
 _WORD_GAP = r"[\s_-]*"
 _BRAND_CACHE_SIZE = 16
+_SHORT_LABEL = 2
+_LABEL_PUNCTUATION = set(":|–—-)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,8 @@ class LabelMatcher:
                 if any(start < m_end and end > m_start for m_start, m_end in masked):
                     continue
                 label, kind = names[str(match.lastgroup)]
-                found.append((start, end, label, kind))
+                if _stands_as_label(text, start, end):
+                    found.append((start, end, label, kind))
         if not found:
             return []
         layout = _Layout(text)
@@ -136,6 +139,18 @@ def _compile(
     alternatives.sort(key=lambda a: -a[0])
     union = "|".join(f"(?P<{group}>{body})" for _, group, body in alternatives)
     return re.compile(r"(?<![\w#@])#?(?:" + union + r")(?!\w)"), names
+
+
+def _stands_as_label(text: str, start: int, end: int) -> bool:
+    """A bare two-letter word counts as a label only where a label stands, not inside a sentence.
+
+    Italian "ad esempio" or French "ad vitam" are not disclosures; "Ad | ..." at the start of
+    a line, "#ad" anywhere, or "ad:" are.
+    """
+    if text.startswith("#", start) or sum(c.isalnum() for c in text[start:end]) > _SHORT_LABEL:
+        return True
+    at_line_start = not text[:start].strip(" \t") or text[:start].rstrip(" \t").endswith("\n")
+    return at_line_start or text[end:].lstrip(" \t")[:1] in _LABEL_PUNCTUATION
 
 
 def _words(text: str) -> str:

@@ -53,7 +53,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "hello": "Bonjour ! Un petit mot privé à propos de votre message.",
         "reminder": "Petit rappel, en privé : votre message n'a pas encore de mention de partenariat adaptée.",
-        "seems": "Il contient {signals}, mais {what}.",
+        "seems": "Il semble lié à un partenariat ({signals}). {what}.",
         "why": "Pourquoi : {rule}",
         "suggest": "Proposition (il suffit de modifier votre message) :",
         "private": "Rien n'a été retiré et personne d'autre ne voit ce message.",
@@ -71,7 +71,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "hello": "Hi! A quick private note about your post.",
         "reminder": "A gentle private reminder: your post does not carry a suitable disclosure yet.",
-        "seems": "It contains {signals}, but {what}.",
+        "seems": "It looks linked to a partnership ({signals}). {what}.",
         "why": "Why: {rule}",
         "suggest": "Suggested text (just edit your post):",
         "private": "Nothing was removed and nobody else sees this message.",
@@ -92,7 +92,8 @@ _ESCALATION: dict[str, str] = {
     "fr": (
         "Rappel de transparence n° {id} sans suite depuis {hours} h : le message de {author} ({link}) semble "
         "sponsorisé ({signals}) sans mention adaptée au public visé ({audience}, {severity}). Mention suggérée : "
-        "« {expected} ». L'auteur a reçu un message privé et un rappel ; rien n'a été retiré. À vous de voir avec lui."
+        "« {expected} ». L'auteur a reçu un message privé et un rappel ; rien n'a été retiré. "
+        "À vous de faire le point avec cette personne."
     ),
     "en": (
         "Disclosure reminder #{id} unanswered for {hours} h: {author}'s post ({link}) looks sponsored ({signals}) "
@@ -163,7 +164,8 @@ def nudge_text(nudge: Nudge, lang: str, *, policy: DisclosurePolicy | None = Non
     lang = _lang(lang)
     t = _TEXTS[lang]
     lines = [t["reminder"] if step == "remind" else t["hello"]]
-    lines.append(t["seems"].format(signals=_signals(nudge, lang), what=what_is_missing(nudge, lang, policy)))
+    what = what_is_missing(nudge, lang, policy)
+    lines.append(t["seems"].format(signals=_signals(nudge, lang), what=what[:1].upper() + what[1:]))
     if policy is not None and nudge.jurisdiction in policy.jurisdictions:
         lines.append(t["why"].format(rule=policy.jurisdictions[nudge.jurisdiction].rule_text(lang)))
     if nudge.suggestion:
@@ -214,7 +216,13 @@ def escalation_text(
 def report_text(report: NudgeReport, lang: str) -> str:
     """`/disclosure report` as one paragraph."""
     lang = _lang(lang)
-    rate = "—" if report.fix_rate is None else f"{report.fix_rate:.0%}"
+    rate = (
+        "—"
+        if report.fix_rate is None
+        else f"{report.fix_rate * 100:.0f} %"
+        if lang == "fr"
+        else f"{report.fix_rate:.0%}"
+    )
     median = "—"
     if report.median_time_to_fix is not None:
         hours = report.median_time_to_fix.total_seconds() / 3600

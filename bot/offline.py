@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.charter.model import Rule
+from bot.disclosure_nudge import Nudge, NudgeStep
 from bot.models import Case, Statement
 from bot.ports import CardKind
 
@@ -19,6 +20,7 @@ class OfflinePlatform:
     notices: list[tuple[int, Statement]] = field(default_factory=list)
     cards: list[tuple[int, CardKind]] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
+    nudges: list[tuple[int, NudgeStep, str]] = field(default_factory=list)
 
     async def delete_message(self, case: Case) -> None:
         """Drop the message from the transcript."""
@@ -46,4 +48,16 @@ class OfflinePlatform:
 
     async def alert(self, community: str, text: str) -> None:
         """Keep moderator alerts."""
+        self.alerts.append(text)
+
+    async def send_nudge(self, nudge: Nudge, step: NudgeStep, text: str) -> None:
+        """Keep the private disclosure note the author would get."""
+        self.nudges.append((nudge.id, step, text))
+
+    async def message_link(self, community: str, channel: str, message_id: str) -> str:
+        """A transcript reference: channel and message id."""
+        return f"#{channel}/{message_id}"
+
+    async def post_to_channel(self, community: str, channel: str, text: str) -> None:
+        """Keep staff notes."""
         self.alerts.append(text)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from bot.charter.model import Rule
+from bot.disclosure_nudge import Nudge, NudgeStep
 from bot.models import ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Statement
 
 CardKind = Literal["review", "report", "appeal", "degraded"]
@@ -148,4 +149,20 @@ class Platform(Protocol):
 
     async def alert(self, community: str, text: str) -> None:
         """Tell the moderators of a community (log channel) that something needs a human."""
+        ...
+
+    async def send_nudge(self, nudge: Nudge, step: NudgeStep, text: str) -> None:
+        """Give a team member a private disclosure note ("I've fixed it" / "Not sponsored" buttons).
+
+        Private only: a Discord DM (or, when DMs are closed, a neutral pointer that reveals the note
+        ephemerally to the author alone), a Slack ephemeral message. Never public, never a removal.
+        """
+        ...
+
+    async def message_link(self, community: str, channel: str, message_id: str) -> str:
+        """A link moderators can open to see a message in place."""
+        ...
+
+    async def post_to_channel(self, community: str, channel: str, text: str) -> None:
+        """Post a staff note (disclosure escalation) in a channel, notifying nobody it names."""
         ...

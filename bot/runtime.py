@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.cases import CaseService
+from bot.intake import MessageIntake
 from bot.moderation import ModerationService
+from bot.nudges import NudgeService
 from bot.policy import ActivePolicy
 from bot.ports import Clock, Platform, SystemClock
 from bot.settings import Settings
+from bot.store.nudges import NudgeStore
 from bot.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -25,11 +29,21 @@ class Services:
     policy: ActivePolicy
     moderation: ModerationService
     cases: CaseService
+    nudges: NudgeService
+    intake: MessageIntake
     platforms: dict[str, Platform] = field(default_factory=dict)
 
     def register(self, platform: Platform) -> None:
         """Make a connected platform available to every service."""
         self.platforms[platform.name] = platform
+
+    def housekeeping(self) -> list[tuple[str, Callable[[], Awaitable[object]]]]:
+        """The periodic jobs of a running bot: retention purges and due disclosure reminders."""
+        return [
+            ("purge cases", self.moderation.purge_expired),
+            ("purge nudges", self.nudges.purge),
+            ("nudge reminders", self.intake.deliver_due),
+        ]
 
     async def close(self) -> None:
         """Release the database connection."""
@@ -49,6 +63,7 @@ async def build_services(
     platforms: dict[str, Platform] = {}
     moderation = ModerationService(store=store, policy=active, clock=used_clock, platforms=platforms)
     cases = CaseService(store=store, policy=active, clock=used_clock, platforms=platforms)
+    nudges = NudgeService(NudgeStore(store.connection, store.write_lock), active, used_clock, settings=store)
     log.info(
         "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path
     )
@@ -59,5 +74,7 @@ async def build_services(
         policy=active,
         moderation=moderation,
         cases=cases,
+        nudges=nudges,
+        intake=MessageIntake(moderation, nudges, platforms),
         platforms=platforms,
     )

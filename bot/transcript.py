@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.disclosure import check_disclosure
 from bot.explain import verdict_reason
 from bot.models import Actor, Message, Verdict
 from bot.policy import ActivePolicy
@@ -111,6 +112,7 @@ def render_result(message: Message, verdict: Verdict, policy: ActivePolicy) -> d
         "clause": verdict.clause,
         "reason": reason,
         "evidence": [{"matcher": e.matcher, "start": e.start, "end": e.end} for e in verdict.evidence],
+        "disclosure": finding.as_json() if (finding := check_disclosure(message, policy.charter)) else None,
     }
 
 

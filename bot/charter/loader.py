@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.charter import checks
+from bot.charter.disclosure_section import parse_disclosure_section
 from bot.charter.fields import ParseContext, TableReader, expected, unknown_key_message
 from bot.charter.issues import CharterInvalid, CharterIssue, sorted_issues
 from bot.charter.model import Charter, Rule
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 SectionParser = Callable[[Mapping[str, object], ParseContext], object]
 """Validates one extra top-level table; reports problems through the context and returns its value."""
 
-SECTION_PARSERS: dict[str, SectionParser] = {}
+SECTION_PARSERS: dict[str, SectionParser] = {"disclosure": parse_disclosure_section}
 """Extra top-level tables (such as `[disclosure]`) and their parsers; any other table is an error."""
 
 CHARTER_KEYS = frozenset(
@@ -76,6 +77,10 @@ _BUILT_IN_FIELDS = frozenset(
 )
 _EXTRA_FIELDS = frozenset(f.name for f in dataclasses.fields(Charter)) - _BUILT_IN_FIELDS
 _RESERVED = _BUILT_IN_FIELDS | {"charter"}
+# The model's default, which applies when a charter leaves appeal_window_days out.
+_DEFAULT_APPEAL_WINDOW_DAYS: int = next(
+    f.default for f in dataclasses.fields(Charter) if f.name == "appeal_window_days" and isinstance(f.default, int)
+)
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -250,6 +255,13 @@ def _charter_header(top: TableReader) -> _Header | None:
             "appeal_window_days",
             f"expected at most retention_days ({retention}), since an appeal needs the removed text; got {appeal}",
         )
+    elif retention is not None and not t.has("appeal_window_days") and retention < _DEFAULT_APPEAL_WINDOW_DAYS:
+        # The default window applies when the key is absent, and it needs the removed text just as much.
+        t.issue(
+            "retention_days",
+            f"expected at least {_DEFAULT_APPEAL_WINDOW_DAYS}, the default appeal window (appeal_window_days is not"
+            f" set), since an appeal needs the removed text; got {retention}",
+        )
     published = t.date("published")
     description = t.texts("description")
     if name is None or version is None or retention is None:
@@ -258,7 +270,7 @@ def _charter_header(top: TableReader) -> _Header | None:
         name=name,
         version=version,
         retention_days=retention,
-        appeal_window_days=30 if appeal is None else appeal,
+        appeal_window_days=_DEFAULT_APPEAL_WINDOW_DAYS if appeal is None else appeal,
         published=published,
         description=description or {},
     )

@@ -26,14 +26,23 @@ class Case(NamedTuple):
 
 CASES: dict[str, Case] = {
     # --- sponsored and properly disclosed ------------------------------------------------------
-    "en-us-disclosed": Case("us", "#ad Nordlicht Audio headphones: use code NORDLICHT15 for 15% off", Severity.OK, "#ad"),
+    "en-us-disclosed": Case(
+        "us", "#ad Nordlicht Audio headphones: use code NORDLICHT15 for 15% off", Severity.OK, "#ad"
+    ),
     "en-uk-disclosed": Case("uk", "Ad | Gifted by Nordlicht Audio, and they are great", Severity.OK, "Ad", ("gift",)),
-    "fr-disclosed": Case("fr", "Publicité — Le nouveau Café Lumière, -20 % avec le code LUMIERE20", Severity.OK, "Publicité"),
+    "fr-disclosed": Case(
+        "fr", "Publicité — Le nouveau Café Lumière, -20 % avec le code LUMIERE20", Severity.OK, "Publicité"
+    ),
     "fr-disclosed-collab": Case(
-        "fr", "Collaboration commerciale avec Café Lumière : code promo LUMIERE20 !", Severity.OK, "Collaboration commerciale"
+        "fr",
+        "Collaboration commerciale avec Café Lumière : code promo LUMIERE20 !",
+        Severity.OK,
+        "Collaboration commerciale",
     ),
     "fr-disclosed-hashtag": Case("fr", "#Publicite Nouveau café, code promo LUMIERE20", Severity.OK, "#Publicite"),
-    "de-disclosed": Case("de", "Werbung: Neuer Kaffee! Mit dem Code LUMIERE20 spart ihr 20 % mit Café Lumière", Severity.OK),
+    "de-disclosed": Case(
+        "de", "Werbung: Neuer Kaffee! Mit dem Code LUMIERE20 spart ihr 20 % mit Café Lumière", Severity.OK
+    ),
     "es-disclosed": Case("es", "Publicidad — Me encanta este café, usa mi código LUMIERE20", Severity.OK, "Publicidad"),
     "es-disclosed-brand": Case(
         "es", "Patrocinado por Café Lumière: código descuento LUMIERE20", Severity.OK, "Patrocinado por Café Lumière"
@@ -42,12 +51,18 @@ CASES: dict[str, Case] = {
     "it-disclosed-adv-brand": Case("it", "ADV Café Lumière: il nuovo caffè con il codice LUMIERE20", Severity.OK),
     "nl-disclosed": Case("nl", "#ad Nieuwe koffie! Gebruik code LUMIERE20 voor korting", Severity.OK, "#ad"),
     "ca-disclosed-fr": Case("ca", "#pub Nouveau café, code promo LUMIERE20", Severity.OK, "#pub"),
-    "ca-brand-partner": Case("ca", "#AcmeGamesPartner new season pass, use code ACME10", Severity.OK, "#AcmeGamesPartner"),
+    "ca-brand-partner": Case(
+        "ca", "#AcmeGamesPartner new season pass, use code ACME10", Severity.OK, "#AcmeGamesPartner"
+    ),
     # --- sponsored, no label -------------------------------------------------------------------
-    "en-missing": Case("us", "Loving these headphones! Use my code NORDLICHT15 for 15% off", Severity.MISSING, None, ("promo_code",)),
+    "en-missing": Case(
+        "us", "Loving these headphones! Use my code NORDLICHT15 for 15% off", Severity.MISSING, None, ("promo_code",)
+    ),
     "fr-missing": Case("fr", "Le nouveau Café Lumière est top, -20 % avec le code LUMIERE20", Severity.MISSING),
     "de-missing": Case("de", "Neuer Kaffee von Café Lumière, mit meinem Code LUMIERE20", Severity.MISSING),
-    "es-missing": Case("es", "Me encanta este café, usa mi código LUMIERE20 para un 20% de descuento", Severity.MISSING),
+    "es-missing": Case(
+        "es", "Me encanta este café, usa mi código LUMIERE20 para un 20% de descuento", Severity.MISSING
+    ),
     "it-missing": Case("it", "Il mio caffè preferito, codice sconto LUMIERE20", Severity.MISSING),
     "nl-missing": Case("nl", "Mijn favoriete koffie, met mijn code LUMIERE20 krijg je korting", Severity.MISSING),
     # --- insufficient labels -------------------------------------------------------------------
@@ -55,7 +70,9 @@ CASES: dict[str, Case] = {
     "en-us-spon": Case("us", "#spon new headphones, use code NORDLICHT15", Severity.INSUFFICIENT, "#spon"),
     "en-us-collab": Case("us", "#collab new headphones https://amzn.to/3xYzAbc", Severity.INSUFFICIENT, "#collab"),
     "en-uk-spon": Case("uk", "#spon new headphones, use code NORDLICHT15", Severity.INSUFFICIENT, "#spon"),
-    "en-uk-sponsored": Case("uk", "Sponsored by Nordlicht Audio: the new headphones", Severity.INSUFFICIENT, "Sponsored"),
+    "en-uk-sponsored": Case(
+        "uk", "Sponsored by Nordlicht Audio: the new headphones", Severity.INSUFFICIENT, "Sponsored"
+    ),
     "en-ca-collab": Case("ca", "#collab new season, use code ACME10", Severity.INSUFFICIENT, "#collab"),
     "es-colab": Case("es", "#colab usa mi código LUMIERE20", Severity.INSUFFICIENT, "#colab"),
     "fr-partenariat": Case("fr", "#partenariat code promo LUMIERE20", Severity.INSUFFICIENT, "#partenariat"),
@@ -83,16 +100,28 @@ CASES: dict[str, Case] = {
     ),
     "ca-after-other-tags": Case("ca", "@friend #gaming #ad new season, use code ACME10", Severity.MISPLACED, "#ad"),
     # --- affiliate link only --------------------------------------------------------------------
-    "aff-amazon-tag": Case("us", "Great mic: https://www.amazon.com/dp/B000123?tag=vigie-20", Severity.MISSING, None, ("affiliate",)),
-    "aff-amazon-fr": Case("fr", "Mon micro : https://www.amazon.fr/dp/B000123?ref=x&tag=vigie-21", Severity.MISSING, None, ("affiliate",)),
+    "aff-amazon-tag": Case(
+        "us", "Great mic: https://www.amazon.com/dp/B000123?tag=vigie-20", Severity.MISSING, None, ("affiliate",)
+    ),
+    "aff-amazon-fr": Case(
+        "fr", "Mon micro : https://www.amazon.fr/dp/B000123?ref=x&tag=vigie-21", Severity.MISSING, None, ("affiliate",)
+    ),
     "aff-amzn-to": Case("uk", "My mic: amzn.to/3xYzAbc", Severity.MISSING, None, ("affiliate",)),
     "aff-impact": Case("us", "Try it: https://acmegames.sjv.io/c/123/456/789", Severity.MISSING, None, ("affiliate",)),
     "aff-rstyle": Case("us", "Outfit details: https://rstyle.me/+abcDEF", Severity.MISSING, None, ("affiliate",)),
     "aff-shareasale": Case("us", "https://shareasale.com/r.cfm?b=1&u=2&m=3", Severity.MISSING, None, ("affiliate",)),
-    "aff-awin": Case("de", "Hier: https://www.awin1.com/cread.php?awinmid=1&awinaffid=2", Severity.MISSING, None, ("affiliate",)),
-    "aff-skimlinks": Case("es", "Aquí: https://go.skimresources.com/?id=123X&url=x", Severity.MISSING, None, ("affiliate",)),
-    "aff-linksynergy": Case("it", "Qui: https://click.linksynergy.com/deeplink?id=abc", Severity.MISSING, None, ("affiliate",)),
-    "aff-sponsor-domain": Case("nl", "Bestel hier: https://shop.cafe-lumiere.example/bonen", Severity.MISSING, None, ("sponsor_link",)),
+    "aff-awin": Case(
+        "de", "Hier: https://www.awin1.com/cread.php?awinmid=1&awinaffid=2", Severity.MISSING, None, ("affiliate",)
+    ),
+    "aff-skimlinks": Case(
+        "es", "Aquí: https://go.skimresources.com/?id=123X&url=x", Severity.MISSING, None, ("affiliate",)
+    ),
+    "aff-linksynergy": Case(
+        "it", "Qui: https://click.linksynergy.com/deeplink?id=abc", Severity.MISSING, None, ("affiliate",)
+    ),
+    "aff-sponsor-domain": Case(
+        "nl", "Bestel hier: https://shop.cafe-lumiere.example/bonen", Severity.MISSING, None, ("sponsor_link",)
+    ),
     "aff-discount-link": Case("us", "https://shop.example/discount/SUMMER10", Severity.MISSING, None, ("promo_code",)),
     # --- promo code only ------------------------------------------------------------------------
     "promo-en": Case("us", "Use code SAVE20 for 20% off this week", Severity.MISSING, None, ("promo_code",)),
@@ -112,10 +141,17 @@ CASES: dict[str, Case] = {
     "gift-nl": Case("nl", "Ik heb dit cadeau gekregen van het merk", Severity.MISSING, None, ("gift",)),
     "gift-ca-accepted": Case("ca", "#gifted by Nordlicht Audio, love them", Severity.OK, "#gifted", ("gift",)),
     # --- sponsor calls to action ----------------------------------------------------------------
-    "cta-en": Case("us", "Thanks to Acme Games for sponsoring tonight's stream!", Severity.MISSING, None, ("sponsor_cta",)),
-    "cta-fr-partner-brand": Case("fr", "En partenariat avec Café Lumière, on vous prépare une surprise", Severity.MISSING),
+    "cta-en": Case("us", "Big thanks to Acme Games for sponsoring tonight's stream!", Severity.INSUFFICIENT, "thanks"),
+    "cta-en-no-label": Case(
+        "us", "Acme Games is sponsoring tonight's stream!", Severity.MISSING, None, ("sponsor_cta",)
+    ),
+    "cta-fr-partner-brand": Case(
+        "fr", "En partenariat avec Café Lumière, on vous prépare une surprise", Severity.INSUFFICIENT, "partenariat"
+    ),
     "cta-de": Case("de", "Gesponsert von einer Kaffeerösterei", Severity.MISSING, None, ("sponsor_cta",)),
-    "cta-nl-partner-brand": Case("nl", "In samenwerking met Café Lumière: nieuwe smaken", Severity.OK, "In samenwerking met Café Lumière"),
+    "cta-nl-partner-brand": Case(
+        "nl", "In samenwerking met Café Lumière: nieuwe smaken", Severity.OK, "In samenwerking met Café Lumière"
+    ),
     # --- a brand named without a commercial signal: not sponsored -------------------------------
     "brand-en": Case("us", "I had a Nordlicht Audio headset years ago, it broke fast", None, None, ("brand",)),
     "brand-fr": Case("fr", "J'adore le café de Café Lumière, vraiment", None, None, ("brand",)),
@@ -148,7 +184,8 @@ def test_detection_table(case: Case, policy: DisclosurePolicy) -> None:
     if case.label is not None:
         assert finding.label == case.label
     assert finding.disclosed is (case.severity in {Severity.OK, Severity.SOFT, Severity.MISPLACED})
-    assert finding.placement_ok is (case.severity in {Severity.OK, Severity.SOFT})
+    if case.severity is not Severity.INSUFFICIENT:
+        assert finding.placement_ok is (case.severity in {Severity.OK, Severity.SOFT})
 
 
 @pytest.mark.parametrize(
@@ -171,17 +208,32 @@ SUGGESTIONS = {
         None,
         "Collaboration commerciale avec Café Lumière : Le nouveau Café Lumière, -20 % avec le code LUMIERE20",
     ),
-    "fr-no-brand": ("fr", "-20 % avec le code ETE20 ce week-end", None, "Publicité — -20 % avec le code ETE20 ce week-end"),
+    "fr-no-brand": (
+        "fr",
+        "-20 % avec le code ETE20 ce week-end",
+        None,
+        "Publicité — -20 % avec le code ETE20 ce week-end",
+    ),
     "fr-english-post": ("fr", "Use code SAVE20 for 20% off", "en", "Publicité — Use code SAVE20 for 20% off"),
     "us": ("us", "Use code SAVE20 for 20% off", None, "#ad Use code SAVE20 for 20% off"),
-    "uk-insufficient-removed": ("uk", "#spon new headphones, use code NORDLICHT15", None, "#ad new headphones, use code NORDLICHT15"),
+    "uk-insufficient-removed": (
+        "uk",
+        "#spon new headphones, use code NORDLICHT15",
+        None,
+        "#ad new headphones, use code NORDLICHT15",
+    ),
     "us-buried-moved": (
         "us",
         "Use code NORDLICHT15 for 15% off #music #ad #tech",
         None,
         "#ad Use code NORDLICHT15 for 15% off #music #tech",
     ),
-    "de": ("de", "Mein Rabattcode gilt bis Sonntag: SOMMER20", None, "Werbung: Mein Rabattcode gilt bis Sonntag: SOMMER20"),
+    "de": (
+        "de",
+        "Mein Rabattcode gilt bis Sonntag: SOMMER20",
+        None,
+        "Werbung: Mein Rabattcode gilt bis Sonntag: SOMMER20",
+    ),
     "de-soft": ("de", "#ad Neuer Kaffee, Rabattcode LUMIERE20", None, "Werbung: Neuer Kaffee, Rabattcode LUMIERE20"),
     "es": ("es", "Mi código descuento es VERANO20", None, "Publicidad — Mi código descuento es VERANO20"),
     "it-brand": (
@@ -213,7 +265,16 @@ def test_post_language_comes_from_the_phrases_when_unknown(policy: DisclosurePol
 
 @pytest.mark.parametrize(
     "written",
-    ["Café Lumière", "cafe lumiere", "CAFÉ-LUMIÈRE", "Cafe  Lumiere", "cafe lumire", "Caffe Lumiere", "#CafeLumiere", "@cafelumiere"],
+    [
+        "Café Lumière",
+        "cafe lumiere",
+        "CAFÉ-LUMIÈRE",
+        "Cafe  Lumiere",
+        "cafe lumire",
+        "Caffe Lumiere",
+        "#CafeLumiere",
+        "@cafelumiere",
+    ],
 )
 def test_sponsor_names_match_despite_case_accents_spacing_and_typos(written: str, policy: DisclosurePolicy) -> None:
     finding = checker_for(policy).inspect(f"En partenariat avec {written}, bientôt du nouveau", jurisdiction="fr")
@@ -287,7 +348,8 @@ def test_finding_json_has_the_screen_output_fields(charter: Charter, post: Messa
     data = found.as_json()
     assert set(data) >= {"sponsored", "disclosed", "label", "placement_ok", "jurisdiction", "signals", "suggestion"}
     assert data["signals"] == [
-        {"kind": "promo_code", "detail": "Code promo LUMIERE20", "start": 0, "end": 20},
+        {"kind": "promo_code", "detail": "Code promo", "start": 0, "end": 10},
+        {"kind": "promo_code", "detail": "LUMIERE20 (Café Lumière)", "start": 11, "end": 20},
     ]
 
 
@@ -304,3 +366,19 @@ def test_a_large_sponsor_registry_still_finds_the_right_brand(policy: Disclosure
     finding = checker.inspect("En partenariat avec Brand04211 Compagny, code promo X", jurisdiction="fr")
     assert finding.brand == "Brand04211 Company"
     assert checker.inspect("Merci à Café Lumire pour ce partenariat", jurisdiction="fr").brand == "Café Lumière"
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "text", "severity"),
+    [
+        ("it", "Codice sconto ESTATE20, ad esempio per il caffè", Severity.MISSING),
+        ("us", "Use code SAVE20, ad hoc deal for the stream", Severity.MISSING),
+        ("us", "Ad: use code SAVE20 for the stream", Severity.OK),
+        ("uk", "Use code SAVE20 (ad) for the stream", Severity.OK),
+        ("us", "AD | use code SAVE20 for the stream", Severity.OK),
+    ],
+)
+def test_a_bare_two_letter_label_counts_only_where_a_label_stands(
+    jurisdiction: str, text: str, severity: Severity, policy: DisclosurePolicy
+) -> None:
+    assert checker_for(policy).inspect(text, jurisdiction=jurisdiction).severity is severity

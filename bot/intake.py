@@ -1,0 +1,67 @@
+"""Where every new or edited message enters the core: moderation first, then the disclosure check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.disclosure_nudge import Nudge, NudgeStep
+from bot.errors import PlatformError, PlatformFailure
+from bot.models import Action, Message
+from bot.moderation import ModerationService, Outcome
+from bot.nudges import NudgeService
+from bot.ports import Platform
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """What happened to one message: its moderation outcome and its disclosure nudge, if any."""
+
+    outcome: Outcome
+    nudge: Nudge | None
+
+
+class MessageIntake:
+    """The one entry point the platform glue calls for messages, and the sender of disclosure nudges."""
+
+    def __init__(self, moderation: ModerationService, nudges: NudgeService, platforms: Mapping[str, Platform]) -> None:
+        """`platforms` is the live registry, so platforms that connect later are used."""
+        self._moderation = moderation
+        self._nudges = nudges
+        self._platforms = platforms
+
+    async def on_message(self, message: Message) -> IntakeResult:
+        """Screen a new or edited message; a post that stays up is then checked for a missing disclosure."""
+        outcome = await self._moderation.handle_message(message)
+        if outcome.case is not None and outcome.case.action is Action.REMOVE:
+            return IntakeResult(outcome, None)  # a removed post needs no disclosure label
+        nudge = await (self._nudges.on_edit(message) if message.edited else self._nudges.on_post(message))
+        if nudge is not None and nudge.needs_delivery:
+            await self._nudges.deliver(nudge, self.send)
+        return IntakeResult(outcome, nudge)
+
+    async def on_delete(self, platform: str, message_id: str) -> None:
+        """A deleted post withdraws its open nudge (and its stored text)."""
+        await self._nudges.on_delete(platform, message_id)
+
+    async def deliver_due(self) -> int:
+        """Send due reminders and escalations; each is recorded before it is sent and sent once."""
+        return await self._nudges.deliver_due(self.send)
+
+    async def send(self, nudge: Nudge, step: NudgeStep) -> None:
+        """Deliver one step of a nudge on its platform; raise PlatformError when it cannot be delivered."""
+        platform = self._platforms.get(nudge.platform)
+        if platform is None:
+            raise PlatformError(PlatformFailure.UNSUPPORTED, f"no {nudge.platform} connection")
+        if step != "escalate":
+            await platform.send_nudge(nudge, step, self._nudges.text_for(nudge, step=step))
+            return
+        channel = await self._nudges.compliance_channel(nudge.platform, nudge.community)
+        if channel is None:
+            raise PlatformError(PlatformFailure.UNSUPPORTED, "no compliance channel is set for this community")
+        link = await platform.message_link(nudge.community, nudge.channel, nudge.message_id)
+        text = self._nudges.escalation_for(nudge, author=f"<@{nudge.author_id}>", link=link)
+        await platform.post_to_channel(nudge.community, channel, text)
