@@ -76,7 +76,8 @@ async def test_member_or_removed_posts_get_no_nudge(env: tuple[Services, Offline
 async def test_edit_with_the_label_resolves_the_nudge(env: tuple[Services, OfflinePlatform, FakeClock]) -> None:
     services, _, _ = env
     first = (await services.intake.on_message(post(SPONSORED))).nudge
-    assert first is not None and first.is_open
+    assert first is not None
+    assert first.is_open
     fixed = (await services.intake.on_message(post(FIXED, edited=True))).nudge
     assert fixed is not None
     assert not fixed.is_open
