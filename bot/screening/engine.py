@@ -137,14 +137,17 @@ class ScreeningEngine:
     """Screens messages against one charter. Build a new engine when the charter changes.
 
     Pass the previous engine's `floods` to keep duplicate-flood history across a charter reload.
+    `plurals=False` makes terms match only as written (see `TermMatcher`).
     """
 
-    def __init__(self, charter: Charter, *, floods: FloodTracker | None = None) -> None:
+    def __init__(self, charter: Charter, *, floods: FloodTracker | None = None, plurals: bool = True) -> None:
         self.charter = charter
         self.floods = floods if floods is not None else FloodTracker()
         self._allow = Verdict(Action.ALLOW, charter_version=charter.version)
         self._rules = [self._compile(index, rule) for index, rule in enumerate(charter.rules)]
-        self._terms = TermMatcher([rule.terms if rule.action is not Action.ALLOW else () for rule in charter.rules])
+        self._terms = TermMatcher(
+            [rule.terms if rule.action is not Action.ALLOW else () for rule in charter.rules], plurals=plurals
+        )
         self._scanning = [
             compiled for compiled in self._rules if compiled.scans and compiled.rule.action is not Action.ALLOW
         ]
@@ -211,7 +214,7 @@ class ScreeningEngine:
             finding.terms.append(hit)
         for index in [index for index in findings if self._rules[index].exempt(message)]:
             del findings[index]
-        self._scan(message, folded, findings)
+        self._scan(message, spread, folded, findings)
         if not findings:
             return self._allow
         best = min(findings.values(), key=lambda f: (-f.action.severity, f.rule.number))
@@ -225,7 +228,7 @@ class ScreeningEngine:
             automated=True,
         )
 
-    def _scan(self, message: Message, folded: str, findings: dict[int, _Finding]) -> None:
+    def _scan(self, message: Message, spread: str, folded: str, findings: dict[int, _Finding]) -> None:
         """Run the per-rule matchers (fuzzy, patterns, links, mentions, personal data, floods)."""
         chars = CharFold(message.text) if self._needs_chars else None
         patterns = self._patterns_may_match(message.text)
@@ -240,7 +243,7 @@ class ScreeningEngine:
             mentions = rule.max_mentions is not None and message.mention_count > rule.max_mentions
             fuzzy: list[TermHit] = []
             if compiled.fuzzy is not None and compiled.index not in findings and not evidence:
-                fuzzy = compiled.fuzzy.find(folded)
+                fuzzy = compiled.fuzzy.find(spread, folded)
             if evidence or fuzzy or mentions:
                 finding = findings.setdefault(compiled.index, _Finding(rule))
                 finding.evidence.extend(evidence)

@@ -26,6 +26,6 @@ def test_worked_example_clause_loads_and_reads_as_added() -> None:
     extended = parse_charter(text, "extended.toml")
     rule = extended.rule("self-promotion")
     assert rule is not None
-    assert rule.number == 7
+    assert rule.number == 8
     assert rule.exempt_channels == ("vitrine", "showcase")
-    assert charter_changes(shipped, extended, "fr") == ["§7 « Autopromotion » : clause ajoutée"]
+    assert charter_changes(shipped, extended, "fr") == ["§8 « Autopromotion » : clause ajoutée"]

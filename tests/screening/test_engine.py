@@ -287,7 +287,7 @@ FUZZY = ScreeningEngine(
 
 
 @pytest.mark.parametrize(
-    ("text", "term"), [("quel conard", "connard"), ("espèce d'imbéssile", "imbecile"), ("idiiote", "idiot")]
+    ("text", "term"), [("quel connar", "connard"), ("espèce d'imbéssile", "imbecile"), ("idiiote", "idiot")]
 )
 def test_fuzzy_only_matches_go_to_review_with_lower_confidence(text: str, term: str) -> None:
     verdict = screen(FUZZY, text)
@@ -299,7 +299,7 @@ def test_fuzzy_only_matches_go_to_review_with_lower_confidence(text: str, term: 
 
 
 def test_exact_match_wins_over_fuzzy_and_removes() -> None:
-    verdict = screen(FUZZY, "quel connard, quel conard")
+    verdict = screen(FUZZY, "quel connard, quel connar")
     assert verdict.action is Action.REMOVE
     assert verdict.confidence == 1.0
     assert [e.matcher for e in verdict.evidence] == ["term"]
@@ -311,6 +311,36 @@ def test_fuzzy_ignores_short_terms_and_distant_words(text: str) -> None:
 
 
 def test_fuzzy_spans_point_at_the_original_word() -> None:
-    text = "Quel ÇONARD !"
+    text = "Quel ÇONNAR !"
     verdict = screen(FUZZY, text)
-    assert spans(verdict, text) == ["ÇONARD"]
+    assert spans(verdict, text) == ["ÇONNAR"]
+
+
+# A word that only lacks a doubled letter of a term is another word ("as" is not "ass"): the fuzzy
+# stage follows the exact stage, at any cutoff.
+@pytest.mark.parametrize("text", ["quel conard", "un conar", "CONARD", "c0nard", "conaaard", "conards"])
+def test_fuzzy_requires_the_doubled_letters_of_a_term(text: str) -> None:
+    assert screen(FUZZY, text).action is Action.ALLOW
+
+
+def test_a_misspelling_listed_as_a_term_is_matched_on_its_own() -> None:
+    engine = ScreeningEngine(make_charter(make_rule("insults", 1, terms=("connard", "conard"), fuzzy=85)))
+    assert screen(engine, "quel conard").action is Action.REMOVE
+    verdict = screen(engine, "quel conar")
+    assert verdict.action is Action.REVIEW
+    assert verdict.evidence[0].detail.startswith("conard ")
+
+
+SHORT_NEIGHBOURS = ScreeningEngine(make_charter(make_rule("insults", 1, terms=("moron", "bitch"), fuzzy=85)))
+
+
+@pytest.mark.parametrize("text", ["in the morn", "an itch", "bich", "mron", "BITC"])
+def test_fuzzy_never_compares_words_shorter_than_five_letters(text: str) -> None:
+    assert screen(SHORT_NEIGHBOURS, text).action is Action.ALLOW
+
+
+@pytest.mark.parametrize(("text", "term"), [("biatch", "bitch"), ("m0re0n", "moron"), ("b1otch", "bitch")])
+def test_fuzzy_still_catches_long_misspellings(text: str, term: str) -> None:
+    verdict = screen(SHORT_NEIGHBOURS, text)
+    assert verdict.action is Action.REVIEW
+    assert verdict.evidence[0].detail.startswith(f"{term} ")

@@ -47,7 +47,7 @@ def test_french_innocent_words_pass(text: str) -> None:
         "Assassin's Creed is a game",
         "The idiotic idioms of idiosyncrasy",  # other words that merely start with the term
         "Spammers spamming: the spamfilter",
-        "Skills and skillful people",
+        "Skillful people have a skillset",
         "I shut the door. Up we go!",
         "order 1337, invoice 2024-001, $500",
     ],
@@ -164,3 +164,56 @@ def test_plain_numbers_do_not_become_words() -> None:
     engine = ScreeningEngine(make_charter(make_rule("r", 1, terms=("io", "ie", "ei", "soo", "ioo"))))
     for text in ["10 €", "2024", "call 100", "1 0 0", "10.01", "50 %", "+33 1 00 00 00 00"]:
         assert engine.screen(make_message(text)).action is Action.ALLOW, text
+
+
+# --- plurals ---------------------------------------------------------------------------------------
+
+PLURALS = make_rule("r", 1, terms=("connard", "pute", "fils de pute", "moron", "bitch", "bijou", "con", "ass", "1488"))
+WITH_PLURALS = ScreeningEngine(make_charter(PLURALS))
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "span"),
+    [
+        ("bande de connards", "connard", "connards"),
+        ("sales putes", "pute", "putes"),
+        ("bande de fils de putes", "fils de pute", "fils de putes"),
+        ("des bijoux volés", "bijou", "bijoux"),
+        ("c0nn@rds", "connard", "c0nn@rds"),
+        ("C O N N A R D S", "connard", "C O N N A R D S"),
+        ("connnnards", "connard", "connnnards"),
+        ("you morons", "moron", "morons"),
+        ("MORONS!", "moron", "MORONS"),
+        ("bitches", "bitch", "bitches"),
+        ("b1tches", "bitch", "b1tches"),
+        ("ｂｉｔｃｈｅｓ", "bitch", "ｂｉｔｃｈｅｓ"),
+    ],
+)
+def test_terms_of_four_letters_or_more_match_their_plurals(text: str, term: str, span: str) -> None:
+    verdict = WITH_PLURALS.screen(make_message(text))
+    assert verdict.action is Action.REMOVE
+    assert (term, span) in [(e.detail, text[e.start : e.end]) for e in verdict.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pros and cons",  # three-letter terms match only as written
+        "Cons Edison",
+        "the asses of the village",
+        "in the 1488s",  # numbers have no plural
+        "les conards",  # the plural still needs the term's doubled letters
+        "computes and disputes",  # a plural does not lift the whole-word check on the left
+        "des salopettes, une bijouterie",
+        "bitchy, moronic, connardise",  # other endings are other words
+        "putesse",
+    ],
+)
+def test_plurals_stop_at_simple_suffixes_of_long_terms(text: str) -> None:
+    assert WITH_PLURALS.screen(make_message(text)).action is Action.ALLOW
+
+
+def test_plurals_can_be_switched_off() -> None:
+    engine = ScreeningEngine(make_charter(PLURALS), plurals=False)
+    assert engine.screen(make_message("bande de connards")).action is Action.ALLOW
+    assert engine.screen(make_message("quel connard")).action is Action.REMOVE
