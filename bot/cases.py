@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 from bot.errors import NotFoundError, TransitionError
 from bot.explain import outcome_text
 from bot.models import Action, ActionState, Actor, AuditEntry, Case, CaseStatus
-from bot.moderation import Effects, PolicySource, require_moderator, require_reason
+from bot.moderation import Effects, PolicySource, moderates, require_moderator, require_reason
 from bot.ports import Clock, Platform, Store
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,16 @@ def _acted_on_it(moderator: Actor, case: Case) -> bool:
     return not case.automated and moderator.platform == case.platform and moderator.id == case.actor_id
 
 
+def _missing(case_id: int) -> NotFoundError:
+    return NotFoundError(f"There is no case #{case_id}.")
+
+
 class CaseService:
-    """What authors and moderators do with a recorded case. Illegal moves raise TransitionError."""
+    """What authors and moderators do with a recorded case. Illegal moves raise TransitionError.
+
+    A moderator acts on and reads only the cases of the community they moderate (same platform
+    and `Actor.community`); any other case is reported as missing, so case numbers reveal nothing.
+    """
 
     def __init__(self, store: Store, policy: PolicySource, clock: Clock, platforms: Mapping[str, Platform]) -> None:
         """Wire the service; `platforms` may gain entries later (adapters register on connect)."""
@@ -47,20 +55,44 @@ class CaseService:
         self._effects = Effects(store, policy, clock, platforms)
 
     async def get(self, case_id: int) -> Case:
-        """One case, or NotFoundError."""
+        """One case, or NotFoundError; unscoped, for the core. Showing a case to someone: `get_for`."""
         case = await self._store.get_case(case_id)
         if case is None:
-            raise NotFoundError(f"There is no case #{case_id}.")
+            raise _missing(case_id)
+        return case
+
+    async def get_for(self, case_id: int, viewer: Actor) -> Case:
+        """The case as `viewer` may see it: its author, or a moderator of its community; else NotFoundError."""
+        case = await self._store.get_case(case_id)
+        if case is None or not (_is_author(viewer, case) or moderates(viewer, case.platform, case.community)):
+            raise _missing(case_id)
+        return case
+
+    async def _moderated(self, case_id: int, moderator: Actor) -> Case:
+        """The case if `moderator` moderates its community; NotFoundError otherwise (ids do not leak)."""
+        case = await self._store.get_case(case_id)
+        if case is None or not moderates(moderator, case.platform, case.community):
+            raise _missing(case_id)
         return case
 
     async def trail(self, case_id: int) -> list[AuditEntry]:
-        """The case's audit trail, oldest first."""
+        """The case's audit trail, oldest first; unscoped, for the core. Showing it: `trail_for`."""
         await self.get(case_id)
         return await self._store.audit_trail(case_id)
 
-    async def cases_for(self, platform: str, author_id: str, limit: int = 20, offset: int = 0) -> list[Case]:
-        """An author's cases, newest first."""
-        return await self._store.cases_for_author(platform, author_id, limit=limit, offset=offset)
+    async def trail_for(self, case_id: int, viewer: Actor) -> list[AuditEntry]:
+        """The audit trail for a moderator of the case's community (it names reporters and
+        moderators, so authors do not get it); NotFoundError for anyone else."""
+        await self._moderated(case_id, viewer)
+        return await self._store.audit_trail(case_id)
+
+    async def cases_for(
+        self, platform: str, author_id: str, limit: int = 20, offset: int = 0, *, community: str
+    ) -> list[Case]:
+        """An author's cases in one community, newest first (what that community's moderators see)."""
+        if not community:
+            raise TransitionError("Listing a member's cases needs the community they are listed for.")
+        return await self._store.cases_for_author(platform, author_id, limit=limit, offset=offset, community=community)
 
     def _entry(self, case: Case, actor: Actor, event: str, reason: str, detail: str | None = None) -> AuditEntry:
         return AuditEntry(case.id, self._clock.now(), actor.id, event, reason, detail)
@@ -106,7 +138,7 @@ class CaseService:
         require_moderator(moderator, "decide an appeal")
         choice = _check_decision(decision)
         text = require_reason(reason)
-        case = await self.get(case_id)
+        case = await self._moderated(case_id, moderator)
         if case.status is not CaseStatus.APPEALED:
             if case.appeal_reason is not None:
                 raise TransitionError(f"The appeal on case #{case.id} was already decided ({case.status.value}).")
@@ -133,7 +165,7 @@ class CaseService:
         require_moderator(moderator, "override a decision")
         choice = _check_decision(decision)
         text = require_reason(reason)
-        case = await self.get(case_id)
+        case = await self._moderated(case_id, moderator)
         if case.status in (CaseStatus.REVIEW, CaseStatus.DISMISSED):
             raise TransitionError(
                 f"Case #{case.id} is {case.status.value}: nothing was enforced; remove the message or dismiss instead."
@@ -212,7 +244,7 @@ class CaseService:
         """A moderator removes a message held for review; the removal is theirs and appealable."""
         require_moderator(moderator, "remove a message")
         text = require_reason(reason)
-        case = await self.get(case_id)
+        case = await self._moderated(case_id, moderator)
         if case.status is not CaseStatus.REVIEW:
             raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
         case = await self._effects.remove_by_moderator(
@@ -224,7 +256,7 @@ class CaseService:
         """A moderator closes a review with no action; automation never reopens it."""
         require_moderator(moderator, "dismiss a case")
         text = require_reason(reason)
-        case = await self.get(case_id)
+        case = await self._moderated(case_id, moderator)
         if case.status is not CaseStatus.REVIEW:
             raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
         return await self._store.transition(

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.charter.model import Charter, Rule
 from bot.errors import NotFoundError, PlatformError, PlatformFailure, TransitionError, VigieError
@@ -79,9 +79,17 @@ def require_reason(reason: str | None, what: str = "A reason") -> str:
 
 
 def require_moderator(actor: Actor, doing: str) -> None:
-    """Refuse anyone whom the platform glue did not mark as a moderator."""
+    """Refuse anyone whom the platform glue did not mark as a moderator of a known community."""
     if not actor.is_moderator:
         raise TransitionError(f"Only a moderator can {doing}.")
+    if not actor.community:
+        # The flag holds only in the community where the glue computed it; unknown means none.
+        raise TransitionError(f"Only a moderator can {doing}; Vigie could not tell which community you act in.")
+
+
+def moderates(actor: Actor, platform: str, community: str) -> bool:
+    """True when `actor` is a moderator of exactly this community of this platform."""
+    return actor.is_moderator and bool(actor.community) and actor.platform == platform and actor.community == community
 
 
 class Effects:
@@ -89,6 +97,11 @@ class Effects:
 
     Every platform call is caught: a failure is audited on the case (and moderators are
     alerted when a human must step in); it never loses or rolls back the case.
+
+    Side effects on a case are claimed first (`Store.claim_action`): a caller that finds the
+    case claimed leaves it to the holder, who re-reads the case after each platform call, so a
+    reconnect's `resume_pending` never acts twice and an overturn or an edit that landed while
+    the platform was busy is honoured.
     """
 
     def __init__(self, store: Store, policy: PolicySource, clock: Clock, platforms: Mapping[str, Platform]) -> None:
@@ -183,34 +196,58 @@ class Effects:
 
     async def enforce(self, case: Case) -> Case:
         """Carry out a recorded removal or warning whose action is still pending, then escalate."""
-        if case.status not in ENFORCED or case.action_state is not ActionState.PENDING:
+        if not self.store.claim_action(case.id):
+            log.debug("case %d: its side effects are already being carried out", case.id)
             return case
-        if case.action is Action.REMOVE:
-            case = await self._delete(case)
-        elif case.action is Action.WARN:
-            case = await self._warn(case)
-        else:
-            return case
-        log.info(
-            "case %d on %s: %s under clause %d (%s), %s",
-            case.id,
-            case.platform,
-            case.action.value,
-            case.clause,
-            case.rule_id,
-            case.action_state.value,
-        )
-        await self.escalate(case)
+        try:
+            return await self.enforce_claimed(case)
+        finally:
+            self.store.release_action(case.id)
+
+    async def enforce_claimed(self, case: Case) -> Case:
+        """`enforce` for a caller that holds the case's claim; acts until nothing is pending."""
+        acted: Case | None = None
+        while True:
+            case = await self.store.get_case(case.id) or case
+            if case.status not in ENFORCED or case.action_state is not ActionState.PENDING:
+                break
+            if case.action is Action.REMOVE:
+                case = await self._delete(case)
+            elif case.action is Action.WARN:
+                case = await self._warn(case)
+            else:
+                break
+            log.info(
+                "case %d on %s: %s under clause %d (%s), %s",
+                case.id,
+                case.platform,
+                case.action.value,
+                case.clause,
+                case.rule_id,
+                case.action_state.value,
+            )
+            acted = case
+        if acted is not None:
+            await self.escalate(acted)
         return case
 
     async def _delete(self, case: Case) -> Case:
         err = await self._call(case, "delete", lambda p: p.delete_message(case))
+        # The platform may have taken a while (rate limits): a decision taken meanwhile wins.
+        current = await self.store.get_case(case.id) or case
+        stands = current.status in ENFORCED
         if err is None or err.failure is PlatformFailure.NOT_FOUND:
             detail = "the message was already gone" if err else None
-            case = await self.store.update_case(
-                case.id, self.entry(case, "deleted", detail=detail), action_state=ActionState.DONE, action_error=None
-            )
-            await self.notice(case, removed=True)
+            changes: dict[str, Any] = {"action_state": ActionState.DONE, "action_error": None}
+            if not stands:
+                detail = f"{detail or 'deleted'}; the case was {current.status.value} meanwhile"
+                if current.status is CaseStatus.OVERTURNED and current.restore_state is not ActionState.DONE:
+                    changes["restore_state"] = ActionState.PENDING
+            case = await self.store.update_case(case.id, self.entry(case, "deleted", detail=detail), **changes)
+            if stands:
+                await self.notice(case, removed=True)
+            elif case.restore_state is ActionState.PENDING:
+                case = await self.restore_claimed(case)
             return case
         case = await self.store.update_case(
             case.id,
@@ -218,6 +255,8 @@ class Effects:
             action_state=ActionState.FAILED,
             action_error=str(err),
         )
+        if not stands:
+            return case  # nothing to remove any more: no alert, no notice
         # Degraded path: a human removes it, and the author is asked to edit or delete it.
         await self.alert(
             case,
@@ -230,15 +269,22 @@ class Effects:
 
     async def _warn(self, case: Case) -> Case:
         err = await self.notice(case, removed=False)
+        # `if_action`: an edit may have escalated the warning to a removal while the notice was posted.
         if err is None:
-            return await self.store.update_case(case.id, self.entry(case, "warned"), action_state=ActionState.DONE)
+            return await self.store.update_case(
+                case.id, self.entry(case, "warned"), if_action=Action.WARN, action_state=ActionState.DONE
+            )
         case = await self.store.update_case(
             case.id,
             self.entry(case, "action_failed", detail=str(err)),
+            if_action=Action.WARN,
             action_state=ActionState.FAILED,
             action_error=str(err),
         )
-        await self.alert(case, f"Case #{case.id}: the warning under clause {case.clause} could not be posted: {err}.")
+        if case.action is Action.WARN and case.status in ENFORCED:
+            await self.alert(
+                case, f"Case #{case.id}: the warning under clause {case.clause} could not be posted: {err}."
+            )
         return case
 
     async def escalate(self, case: Case) -> None:
@@ -266,6 +312,17 @@ class Effects:
 
     async def restore(self, case: Case) -> Case:
         """Post an overturned removal back in its channel; a failure is kept on the case and alerted."""
+        if not self.store.claim_action(case.id):
+            log.debug("case %d: its side effects are already being carried out", case.id)
+            return case
+        try:
+            return await self.restore_claimed(case)
+        finally:
+            self.store.release_action(case.id)
+
+    async def restore_claimed(self, case: Case) -> Case:
+        """`restore` for a caller that holds the case's claim."""
+        case = await self.store.get_case(case.id) or case
         if case.restore_state is not ActionState.PENDING:
             return case
         if case.content is None:
@@ -275,14 +332,23 @@ class Effects:
         else:
             err = await self._call(case, "restore", lambda p: p.restore_message(case))
         if err is None:
-            return await self.store.update_case(case.id, self.entry(case, "restored"), restore_state=ActionState.DONE)
+            case = await self.store.update_case(case.id, self.entry(case, "restored"), restore_state=ActionState.DONE)
+            if case.status is not CaseStatus.OVERTURNED:
+                # Re-imposed while the copy was being posted; taking it down is left to a person.
+                await self.alert(
+                    case,
+                    f"Case #{case.id} was re-imposed while its message was being restored; "
+                    "please delete the restored copy by hand.",
+                )
+            return case
         case = await self.store.update_case(
             case.id,
             self.entry(case, "restore_failed", detail=str(err)),
             restore_state=ActionState.FAILED,
             action_error=str(err),
         )
-        await self.alert(case, f"Case #{case.id} was overturned but the message could not be restored: {err}.")
+        if case.status is CaseStatus.OVERTURNED:
+            await self.alert(case, f"Case #{case.id} was overturned but the message could not be restored: {err}.")
         return case
 
     async def remove_by_moderator(
@@ -319,6 +385,14 @@ class Effects:
         )
         case = await self.store.transition(case.id, expected=expected, entry=entry, **changes)
         return await self.enforce(case)
+
+
+def _automation_may_escalate(case: Case) -> bool:
+    """Whether an edit may still move this case: recorded by Vigie itself, decided by nobody, and
+    either held for review or standing as a warning."""
+    held = case.status is CaseStatus.REVIEW
+    warned = case.status is CaseStatus.ACTIONED and case.action is Action.WARN
+    return case.source is CaseSource.AUTOMATED and case.automated and case.decided_by is None and (held or warned)
 
 
 class ModerationService:
@@ -401,8 +475,12 @@ class ModerationService:
             ActionState.NONE if review else ActionState.PENDING,
         )
         if not created:
-            # Edits, gateway replays and Slack retries: a message is acted on at most once, and a
-            # human decision already taken on it is never reopened by automation.
+            # Gateway replays, Slack retries and edits: a message is acted on at most once, unless an
+            # edit makes it worse while automation alone has handled it (see `_escalate_edit`).
+            if message.edited:
+                escalated = await self._escalate_edit(case, message, verdict, rule)
+                if escalated is not None:
+                    return Outcome(verdict, escalated, False)
             log.debug("case %d already covers message %s on %s", case.id, message.id, message.platform)
             return Outcome(verdict, case, False)
         if review:
@@ -414,6 +492,55 @@ class ModerationService:
             case = await self._effects.enforce(case)
         return Outcome(verdict, await self._current(case), True)
 
+    async def _escalate_edit(self, case: Case, message: Message, verdict: Verdict, rule: Rule) -> Case | None:
+        """Act on an edit that makes a held or merely warned message worse (post mild, then edit in
+        an insult); None when the case stays as it is. A human decision is never undone."""
+        if not _automation_may_escalate(case) or verdict.action.severity <= case.action.severity:
+            return None
+        review = verdict.action is Action.REVIEW
+        draft = self._draft(
+            message,
+            rule,
+            action=verdict.action,
+            evidence=verdict.evidence,
+            confidence=verdict.confidence,
+            automated=True,
+            actor_id=SYSTEM_ACTOR,
+            source=CaseSource.AUTOMATED,
+            charter_version=verdict.charter_version,
+        )
+        detail = (
+            f"{case.action.value} → {verdict.action.value}, clause {case.clause} ({case.rule_id}) → "
+            f"clause {draft.clause} ({draft.rule_id}), charter {draft.charter_version}"
+        )
+        try:
+            case = await self._store.escalate_case(
+                case.id,
+                draft,
+                expected=(case.status,),
+                expected_action=case.action,
+                status=CaseStatus.REVIEW if review else CaseStatus.ACTIONED,
+                action_state=ActionState.NONE if review else ActionState.PENDING,
+                entry=self._effects.entry(case, "edited", detail=detail),
+            )
+        except TransitionError:
+            # A moderator (or another edit) got there first; theirs stands.
+            log.debug("case %d changed while its edit was screened", case.id)
+            return None
+        log.info(
+            "case %d on %s: edited message escalated to %s under clause %d (%s)",
+            case.id,
+            case.platform,
+            case.action.value,
+            case.clause,
+            case.rule_id,
+        )
+        if review:
+            await self._effects.card(case, "review")
+        else:
+            case = await self._effects.enforce(case)
+        return await self._current(case)
+
     async def _current(self, case: Case) -> Case:
         fresh = await self._store.get_case(case.id)
         return fresh or case
@@ -421,6 +548,8 @@ class ModerationService:
     async def remove_manually(self, message: Message, rule_id: str, moderator: Actor, reason: str) -> Case:
         """A moderator removes a message under a clause (context menu); the case records them as the decider."""
         require_moderator(moderator, "remove a message")
+        if not moderates(moderator, message.platform, message.community):
+            raise TransitionError("Only a moderator of this message's community can remove it.")
         text = require_reason(reason)
         charter = self._policy.charter
         rule = charter.rule(rule_id)
@@ -471,7 +600,9 @@ class ModerationService:
 
     async def report(self, message: Message, reporter: Actor, note: str) -> Case:
         """A member asks moderators to look at a message: always a review case, never an automatic removal."""
-        existing = await self._store.case_for_message(message.platform, message.id)
+        if reporter.platform != message.platform or (reporter.community and reporter.community != message.community):
+            raise TransitionError("You can only report a message of the community you are in.")
+        existing = await self._store.case_for_message(message.platform, message.community, message.channel, message.id)
         if existing is not None:
             await self._store.update_case(
                 existing.id,
@@ -548,36 +679,47 @@ class ModerationService:
     async def resume_pending(self, platform: str | None = None) -> int:
         """Finish removals, warnings and restores recorded before a crash but never carried out.
 
-        `platform` limits the work to the cases of a platform that has just connected.
+        `platform` limits the work to the cases of a platform that has just connected. Cases whose
+        side effects this process is carrying out right now (a reconnect during a slow delete) are
+        left to that caller, so nothing is done twice.
         """
         done = 0
-        for case in await self._store.pending_actions():
-            if platform is not None and case.platform != platform:
+        for listed in await self._store.pending_actions():
+            if platform is not None and listed.platform != platform:
                 continue
-            if case.action_state is ActionState.PENDING:
-                if case.status in ENFORCED:
-                    case = await self._effects.enforce(case)
-                else:
-                    # The decision changed before the action ran (e.g. overturned): call it off.
-                    case = await self._store.update_case(
-                        case.id,
-                        self._effects.entry(case, "action_cancelled", detail=f"case is {case.status.value}"),
-                        action_state=ActionState.NONE,
-                    )
-            if case.restore_state is ActionState.PENDING:
-                if case.status is CaseStatus.OVERTURNED:
-                    case = await self._effects.restore(case)
-                    await self._effects.notify(case, outcome_text(case, self._policy.charter, case.lang))
-                else:
-                    case = await self._store.update_case(
-                        case.id,
-                        self._effects.entry(case, "restore_cancelled", detail=f"case is {case.status.value}"),
-                        restore_state=ActionState.NONE,
-                    )
+            if not self._store.claim_action(listed.id):
+                continue
+            try:
+                await self._resume(listed)
+            finally:
+                self._store.release_action(listed.id)
             done += 1
         if done:
             log.info("resumed %d pending case action(s)", done)
         return done
+
+    async def _resume(self, listed: Case) -> None:
+        case = await self._store.get_case(listed.id) or listed
+        if case.action_state is ActionState.PENDING:
+            if case.status in ENFORCED:
+                case = await self._effects.enforce_claimed(case)
+            else:
+                # The decision changed before the action ran (e.g. overturned): call it off.
+                case = await self._store.update_case(
+                    case.id,
+                    self._effects.entry(case, "action_cancelled", detail=f"case is {case.status.value}"),
+                    action_state=ActionState.NONE,
+                )
+        if case.restore_state is ActionState.PENDING:
+            if case.status is CaseStatus.OVERTURNED:
+                case = await self._effects.restore_claimed(case)
+                await self._effects.notify(case, outcome_text(case, self._policy.charter, case.lang))
+            else:
+                await self._store.update_case(
+                    case.id,
+                    self._effects.entry(case, "restore_cancelled", detail=f"case is {case.status.value}"),
+                    restore_state=ActionState.NONE,
+                )
 
     async def purge_expired(self) -> int:
         """Delete content snapshots older than the charter's retention period (open cases keep theirs)."""

@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 from bot.charter.model import Rule
 from bot.disclosure_nudge import Nudge, NudgeStep
-from bot.models import ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Statement
+from bot.models import Action, ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Statement
 
 CardKind = Literal["review", "report", "appeal", "degraded"]
 """Why a card lands in the review channel: a `review` verdict, a member report, an appeal,
@@ -40,8 +40,8 @@ class Store(Protocol):
     async def create_case(self, draft: CaseDraft, status: CaseStatus, action_state: ActionState) -> tuple[Case, bool]:
         """Insert a case and its `created` audit entry in one transaction.
 
-        Idempotent per (platform, message_id, rule-independent): if a case already exists for
-        the message, return it with `False` and insert nothing.
+        Idempotent per message, whatever the rule: if a case already exists for
+        (platform, community, channel, message_id), return it with `False` and insert nothing.
         """
         ...
 
@@ -49,8 +49,8 @@ class Store(Protocol):
         """One case by number."""
         ...
 
-    async def case_for_message(self, platform: str, message_id: str) -> Case | None:
-        """The case recorded for a message, if any."""
+    async def case_for_message(self, platform: str, community: str, channel: str, message_id: str) -> Case | None:
+        """The case recorded for a message, if any (a Slack ts is unique only within its channel)."""
         ...
 
     async def transition(
@@ -68,16 +68,52 @@ class Store(Protocol):
         """
         ...
 
-    async def update_case(self, case_id: int, entry: AuditEntry | None = None, **changes: Any) -> Case:
-        """Apply `changes` whatever the status (side-effect bookkeeping), optionally auditing it."""
+    async def update_case(
+        self, case_id: int, entry: AuditEntry | None = None, *, if_action: Action | None = None, **changes: Any
+    ) -> Case:
+        """Apply `changes` whatever the status (side-effect bookkeeping), optionally auditing it.
+
+        With `if_action`, `changes` apply only while the case's action is still that one; the
+        entry is recorded either way.
+        """
+        ...
+
+    async def escalate_case(
+        self,
+        case_id: int,
+        draft: CaseDraft,
+        *,
+        expected: Sequence[CaseStatus],
+        expected_action: Action,
+        status: CaseStatus,
+        action_state: ActionState,
+        entry: AuditEntry,
+    ) -> Case:
+        """Atomically move an automated, undecided case to the verdict and content snapshot of
+        `draft` (an edit of the same message), set `status` and `action_state`, and append `entry`.
+
+        Raises `TransitionError` unless the case is still in one of `expected` with
+        `expected_action`, automated, and not decided by anyone; `NotFoundError` if no such case.
+        """
+        ...
+
+    def claim_action(self, case_id: int) -> bool:
+        """Reserve the case's side effects (delete, warning, restore) for the caller, within this
+        process; False if another caller holds them. Not persisted: a crash drops every claim."""
+        ...
+
+    def release_action(self, case_id: int) -> None:
+        """Give back a claim taken with `claim_action`."""
         ...
 
     async def audit_trail(self, case_id: int) -> list[AuditEntry]:
         """The case's audit entries, oldest first."""
         ...
 
-    async def cases_for_author(self, platform: str, author_id: str, *, limit: int, offset: int = 0) -> list[Case]:
-        """The author's cases, newest first."""
+    async def cases_for_author(
+        self, platform: str, author_id: str, *, limit: int, offset: int = 0, community: str | None = None
+    ) -> list[Case]:
+        """The author's cases, newest first; only those of `community` unless it is None."""
         ...
 
     async def count_enforced(self, platform: str, community: str, author_id: str, since: datetime) -> int:

@@ -21,10 +21,11 @@ PAGE_SIZE = 10
 class CasesPager(ui.View):
     """Previous / Next through a member's cases; only the moderator who asked can turn the pages."""
 
-    def __init__(self, services: Services, owner_id: int, member: discord.abc.User, lang: str) -> None:
-        """Start on the first page."""
+    def __init__(self, services: Services, owner_id: int, member: discord.abc.User, lang: str, community: str) -> None:
+        """Start on the first page; only the cases of `community` (the moderator's guild) are listed."""
         super().__init__(timeout=300)
         self.services, self.owner_id, self.member, self.lang = services, owner_id, member, lang
+        self.community = community
         self.page = 0
         self.previous.label = text("previous", lang)
         self.next.label = text("next", lang)
@@ -32,7 +33,7 @@ class CasesPager(ui.View):
     async def render(self) -> discord.Embed:
         """The current page, and which buttons make sense."""
         rows = await self.services.cases.cases_for(
-            PLATFORM, str(self.member.id), limit=PAGE_SIZE + 1, offset=self.page * PAGE_SIZE
+            PLATFORM, str(self.member.id), limit=PAGE_SIZE + 1, offset=self.page * PAGE_SIZE, community=self.community
         )
         self.previous.disabled = self.page == 0
         self.next.disabled = len(rows) <= PAGE_SIZE
@@ -74,9 +75,9 @@ class CasesCog(commands.Cog):
     @app_commands.guild_only()
     @moderators_only()
     async def case(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1]) -> None:
-        """The full case, with who did what and why."""
-        cases = self.bot.services.cases
-        found, trail = await cases.get(id), await cases.trail(id)
+        """The full case, with who did what and why; a case of another server is reported missing."""
+        cases, viewer = self.bot.services.cases, await actor_for(interaction)
+        found, trail = await cases.get_for(id, viewer), await cases.trail_for(id, viewer)
         embed = case_embed(found, trail, self.bot.services.policy.charter, user_lang(interaction))
         await reply(interaction, None, embed=embed)
 
@@ -87,7 +88,8 @@ class CasesCog(commands.Cog):
     @moderators_only()
     async def cases(self, interaction: discord.Interaction[Any], user: discord.User | discord.Member) -> None:
         """A member's cases, newest first, ten per page."""
-        pager = CasesPager(self.bot.services, interaction.user.id, user, user_lang(interaction))
+        community = str(interaction.guild_id or "")
+        pager = CasesPager(self.bot.services, interaction.user.id, user, user_lang(interaction), community)
         await reply(interaction, None, embed=await pager.render(), view=pager)
 
     @app_commands.command(name="override", description="Uphold or overturn any decision (moderators)")

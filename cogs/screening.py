@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.adapters.discord_bot import VigieBot
 from bot.adapters.discord_context import GuildSettings
-from bot.adapters.discord_convert import PLATFORM, to_actor, to_message
+from bot.adapters.discord_convert import PLATFORM, automod_message_id, to_actor, to_message
 from bot.models import Actor, Message
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ class ScreeningCog(commands.Cog):
     def __init__(self, bot: VigieBot) -> None:
         """Keep the bot, whose `services` do the work."""
         self.bot = bot
+        self.resumed = False  # set once pending actions were resumed by this process
 
     async def _screen(self, message: discord.Message, *, edited: bool = False) -> None:
         assert message.guild is not None
@@ -68,20 +69,34 @@ class ScreeningCog(commands.Cog):
         if member is None:
             with contextlib.suppress(discord.HTTPException):
                 member = await guild.fetch_member(execution.user_id)
+        community = str(guild.id)
         if member is not None:
-            author = to_actor(member, moderator_role=settings.moderator_role)
+            author = to_actor(member, moderator_role=settings.moderator_role, community=community)
         else:
-            author = Actor(platform=PLATFORM, id=str(execution.user_id))
-        # A blocked message never existed, so it has no id; a snowflake of the event time stands in.
-        message_id = execution.message_id or discord.utils.time_snowflake(discord.utils.utcnow())
+            author = Actor(platform=PLATFORM, id=str(execution.user_id), community=community)
+        now = discord.utils.utcnow()
+        # A blocked message never existed, so it has no id: one is built from the event itself.
+        if execution.message_id is not None:
+            message_id = f"automod-{execution.message_id}"
+        else:
+            alert = execution.alert_system_message_id
+            message_id = automod_message_id(
+                guild_id=community,
+                channel_id=str(execution.channel_id or ""),
+                user_id=str(execution.user_id),
+                rule_id=str(execution.rule_id),
+                content=execution.content,
+                at=now,
+                alert_message_id=str(alert) if alert is not None else None,
+            )
         message = Message(
             platform=PLATFORM,
-            community=str(guild.id),
+            community=community,
             channel=str(execution.channel_id or ""),
-            id=f"automod-{message_id}",
+            id=message_id,
             author=author,
             text=execution.content,
-            created_at=discord.utils.utcnow(),
+            created_at=now,
             lang=settings.language,
         )
         # The AutoMod rule's own name needs Manage Server to read; its trigger type is always known.
@@ -89,8 +104,19 @@ class ScreeningCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Finish removals and restores that were recorded but not carried out before a stop."""
-        done = await self.bot.services.moderation.resume_pending(PLATFORM)
+        """Finish removals and restores recorded but not carried out before a stop, once per process.
+
+        Discord sends READY again after every re-identify; resuming on each would race the
+        handlers already carrying out new cases.
+        """
+        if self.resumed:
+            return
+        self.resumed = True
+        try:
+            done = await self.bot.services.moderation.resume_pending(PLATFORM)
+        except Exception:
+            self.resumed = False  # an unexpected failure: the next READY tries again
+            raise
         if done:
             log.info("completed %d pending action(s) after start", done)
 

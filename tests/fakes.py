@@ -201,18 +201,28 @@ def _engine(charter: Charter) -> Any:
     return ScreeningEngine(charter)
 
 
-AUTHOR = Actor("discord", "u-author", "Alice", locale="fr")
-MODERATOR = Actor("discord", "u-mod", "Morgane", is_moderator=True)
-OTHER_MODERATOR = Actor("discord", "u-mod2", "Nadia", is_moderator=True)
-MEMBER = Actor("discord", "u-member", "Bob")
+AUTHOR = Actor("discord", "u-author", "Alice", locale="fr", community="g1")
+MODERATOR = Actor("discord", "u-mod", "Morgane", is_moderator=True, community="g1")
+OTHER_MODERATOR = Actor("discord", "u-mod2", "Nadia", is_moderator=True, community="g1")
+MEMBER = Actor("discord", "u-member", "Bob", community="g1")
+FOREIGN_MODERATOR = Actor("discord", "u-mod-g2", "Octave", is_moderator=True, community="g2")
+"""A moderator of another guild: must neither see nor touch g1's cases."""
 
 
-def make_message(text: str, message_id: str = "m1", *, author: Actor = AUTHOR, at: datetime = START) -> Message:
-    """A Discord message in guild g1, channel c1."""
+def make_message(
+    text: str,
+    message_id: str = "m1",
+    *,
+    author: Actor = AUTHOR,
+    at: datetime = START,
+    community: str = "g1",
+    channel: str = "c1",
+) -> Message:
+    """A Discord message, by default in guild g1, channel c1."""
     return Message(
         platform=author.platform,
-        community="g1",
-        channel="c1",
+        community=community,
+        channel=channel,
         id=message_id,
         author=author,
         text=text,

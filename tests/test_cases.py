@@ -11,7 +11,16 @@ import pytest
 
 from bot.errors import NotFoundError, PlatformFailure, TransitionError
 from bot.models import Action, ActionState, Actor, Case, CaseStatus
-from tests.fakes import AUTHOR, MEMBER, MODERATOR, OTHER_MODERATOR, Env, build_env, make_message
+from tests.fakes import (
+    AUTHOR,
+    FOREIGN_MODERATOR,
+    MEMBER,
+    MODERATOR,
+    OTHER_MODERATOR,
+    Env,
+    build_env,
+    make_message,
+)
 
 INSULT = "franchement tu es un crétin"
 WARNING = "zut alors"
@@ -396,13 +405,19 @@ async def test_trail_lists_every_step_with_who_and_when(env: Env) -> None:
         await env.cases.trail(999)
 
 
-async def test_cases_for_lists_an_authors_cases_newest_first(env: Env) -> None:
+async def test_cases_for_lists_an_authors_cases_in_one_community_newest_first(env: Env) -> None:
     first = await removed(env, message_id="a")
     env.clock.advance(minutes=1)
     second = await removed(env, WARNING, message_id="b")
-    listed = await env.cases.cases_for("discord", AUTHOR.id)
+    elsewhere = await env.moderation.handle_message(make_message(INSULT, "c", community="g2"))
+    assert elsewhere.case is not None
+    listed = await env.cases.cases_for("discord", AUTHOR.id, community="g1")
     assert [c.id for c in listed] == [second.id, first.id]
-    assert await env.cases.cases_for("discord", MEMBER.id) == []
+    assert [c.id for c in await env.cases.cases_for("discord", AUTHOR.id, community="g2")] == [elsewhere.case.id]
+    assert [c.id for c in await env.cases.cases_for("discord", AUTHOR.id, 1, 1, community="g1")] == [first.id]
+    assert await env.cases.cases_for("discord", MEMBER.id, community="g1") == []
+    with pytest.raises(TransitionError, match="community"):
+        await env.cases.cases_for("discord", AUTHOR.id, community="")
 
 
 async def test_decisions_concern_the_case_even_if_its_rule_left_the_charter(env: Env) -> None:
@@ -434,3 +449,108 @@ async def test_appeal_window_uses_the_charter_in_force(env: Env) -> None:
     env.clock.advance(days=60)
     assert (await env.cases.appeal(case.id, AUTHOR, "ok")).status is CaseStatus.APPEALED
     assert timedelta(days=60) <= env.clock.now() - case.created_at
+
+
+# --- one community's moderators, one community's cases ----------------------------------------
+
+SLACK_MODERATOR = Actor("slack", MODERATOR.id, "Morgane", is_moderator=True, community="g1")
+NOWHERE_MODERATOR = Actor("discord", "u-mod-nowhere", "Paul", is_moderator=True)
+"""Marked moderator by glue that did not say where: trusted nowhere."""
+
+
+async def _target(env: Env, action: str) -> Case:
+    """A g1 case in the state `action` applies to."""
+    if action in {"remove_from_review", "dismiss"}:
+        return await removed(env, DOUBT)
+    if action == "decide":
+        return await appealed(env)
+    return await removed(env)
+
+
+async def _act(env: Env, action: str, case_id: int, who: Actor) -> Case:
+    if action == "decide":
+        return await env.cases.decide(case_id, who, "overturn", "pas d'accord")
+    if action == "override":
+        return await env.cases.override(case_id, who, "overturn", "pas d'accord")
+    if action == "remove_from_review":
+        return await env.cases.remove_from_review(case_id, who, "arnaque")
+    return await env.cases.dismiss(case_id, who, "faux positif")
+
+
+ACTIONS = ["decide", "override", "remove_from_review", "dismiss"]
+
+
+@pytest.mark.parametrize("who", [FOREIGN_MODERATOR, SLACK_MODERATOR], ids=["other-guild", "other-platform"])
+@pytest.mark.parametrize("action", ACTIONS)
+async def test_a_moderator_elsewhere_cannot_act_on_a_case_and_learns_nothing(env: Env, action: str, who: Actor) -> None:
+    case = await _target(env, action)
+    before, trail = await env.cases.get(case.id), await env.store.audit_trail(case.id)
+    with pytest.raises(NotFoundError) as refused:
+        await _act(env, action, case.id, who)
+    with pytest.raises(NotFoundError) as missing:
+        await _act(env, action, 9999, who)
+    assert str(refused.value) == f"There is no case #{case.id}."
+    assert str(missing.value) == "There is no case #9999."
+    assert await env.cases.get(case.id) == before
+    assert await env.store.audit_trail(case.id) == trail
+    assert env.platform.calls == []
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+async def test_a_moderator_flag_without_a_community_is_refused(env: Env, action: str) -> None:
+    case = await _target(env, action)
+    before = await env.cases.get(case.id)
+    with pytest.raises(TransitionError, match="which community"):
+        await _act(env, action, case.id, NOWHERE_MODERATOR)
+    assert await env.cases.get(case.id) == before
+    assert env.platform.calls == []
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+async def test_a_moderator_of_the_cases_community_acts(env: Env, action: str) -> None:
+    case = await _target(env, action)
+    result = await _act(env, action, case.id, OTHER_MODERATOR)
+    assert result.decided_by == OTHER_MODERATOR.id
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        (AUTHOR, True),
+        (replace(AUTHOR, community="g2"), True),  # the author is the author wherever they ask from
+        (MODERATOR, True),
+        (FOREIGN_MODERATOR, False),
+        (SLACK_MODERATOR, False),
+        (NOWHERE_MODERATOR, False),
+        (MEMBER, False),
+        (Actor("slack", AUTHOR.id, "Alice"), False),
+    ],
+)
+async def test_get_for_shows_a_case_to_its_author_and_its_communitys_moderators(
+    env: Env, who: Actor, sees: bool
+) -> None:
+    case = await removed(env)
+    if sees:
+        assert await env.cases.get_for(case.id, who) == case
+        return
+    with pytest.raises(NotFoundError) as refused:
+        await env.cases.get_for(case.id, who)
+    assert str(refused.value) == f"There is no case #{case.id}."
+
+
+async def test_get_for_a_missing_case(env: Env) -> None:
+    with pytest.raises(NotFoundError, match="#77"):
+        await env.cases.get_for(77, MODERATOR)
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"), [(MODERATOR, True), (AUTHOR, False), (FOREIGN_MODERATOR, False), (NOWHERE_MODERATOR, False)]
+)
+async def test_trail_for_is_for_the_cases_moderators_only(env: Env, who: Actor, sees: bool) -> None:
+    case = await env.moderation.report(make_message("rien"), MEMBER, "spam ?")
+    if sees:
+        trail = await env.cases.trail_for(case.id, who)
+        assert (trail[0].event, trail[0].actor_id) == ("created", MEMBER.id)
+        return
+    with pytest.raises(NotFoundError, match=f"no case #{case.id}"):
+        await env.cases.trail_for(case.id, who)

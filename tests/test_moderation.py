@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -11,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from bot.errors import NotFoundError, PlatformFailure, TransitionError
-from bot.models import SYSTEM_ACTOR, Action, ActionState, Case, CaseSource, CaseStatus
+from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, Case, CaseSource, CaseStatus
 from bot.moderation import AUTOMOD_ACTOR, ModerationService
 from bot.store.sqlite import SqliteStore
 from tests.fakes import (
     AUTHOR,
+    FOREIGN_MODERATOR,
     MEMBER,
     MODERATOR,
     OTHER_MODERATOR,
@@ -44,7 +46,7 @@ async def test_an_allowed_message_leaves_no_trace(env: Env) -> None:
     assert outcome.verdict.action is Action.ALLOW
     assert outcome.case is None
     assert not outcome.created
-    assert await env.store.case_for_message("discord", "m1") is None
+    assert await env.store.case_for_message("discord", "g1", "c1", "m1") is None
     assert env.platform.calls == []
 
 
@@ -76,7 +78,7 @@ async def test_the_case_is_committed_before_the_platform_is_asked_to_delete(env:
     async def look_from_another_connection(case: Case) -> None:
         other = await SqliteStore.open(env.path)
         try:
-            seen.append(await other.case_for_message(case.platform, case.message_id))
+            seen.append(await other.case_for_message(case.platform, case.community, case.channel, case.message_id))
         finally:
             await other.close()
 
@@ -102,7 +104,7 @@ async def test_the_case_is_committed_before_the_platform_is_asked_to_delete(env:
 async def test_a_refused_delete_keeps_the_case_and_degrades_honestly(env: Env, failure: PlatformFailure) -> None:
     env.platform.fail("delete_message", failure, "Missing Permissions")
     outcome = await env.moderation.handle_message(make_message(INSULT))
-    case = await env.store.case_for_message("discord", "m1")
+    case = await env.store.case_for_message("discord", "g1", "c1", "m1")
     assert case is not None
     assert outcome.case == case
     assert case.action_state is ActionState.FAILED
@@ -276,7 +278,7 @@ async def test_the_third_offence_within_the_window_times_the_author_out(env: Env
     timeout = env.platform.named("timeout_member")[0]
     assert timeout.until == env.clock.now() + timedelta(minutes=60)
     assert "3 enforced cases" in (timeout.text or "")
-    case = await env.store.case_for_message("discord", "m3")
+    case = await env.store.case_for_message("discord", "g1", "c1", "m3")
     assert case is not None
     assert "timeout" in await env.trail_events(case.id)
 
@@ -296,7 +298,7 @@ async def test_a_refused_timeout_is_audited(env: Env) -> None:
     env.platform.fail("timeout_member", PlatformFailure.FORBIDDEN, "Missing Permissions")
     for n in range(3):
         await env.moderation.handle_message(make_message(INSULT, f"m{n}"))
-    case = await env.store.case_for_message("discord", "m2")
+    case = await env.store.case_for_message("discord", "g1", "c1", "m2")
     assert case is not None
     trail = await env.store.audit_trail(case.id)
     assert trail[-1].event == "timeout_failed"
@@ -334,7 +336,7 @@ async def test_manual_removal_refusals(
 ) -> None:
     with pytest.raises(error):
         await env.moderation.remove_manually(make_message("hello"), rule_id, actor, reason)  # type: ignore[arg-type]
-    assert await env.store.case_for_message("discord", "m1") is None
+    assert await env.store.case_for_message("discord", "g1", "c1", "m1") is None
     assert env.platform.calls == []
 
 
@@ -492,9 +494,329 @@ async def test_resume_pending_only_touches_the_platform_that_connected(tmp_path:
     try:
         await env.store.create_case(make_draft("s1", platform="slack"), CaseStatus.ACTIONED, ActionState.PENDING)
         assert await env.moderation.resume_pending("discord") == 0
-        pending = await env.store.case_for_message("slack", "s1")
+        pending = await env.store.case_for_message("slack", "g1", "c1", "s1")
         assert pending is not None
         assert pending.action_state is ActionState.PENDING
         assert await env.moderation.resume_pending("slack") == 1
     finally:
         await env.store.close()
+
+
+# --- community scope of moderator removals and reports ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moderator", "match"),
+    [
+        (FOREIGN_MODERATOR, "community"),
+        (Actor("slack", MODERATOR.id, is_moderator=True, community="g1"), "community"),
+        (replace(MODERATOR, community=""), "which community"),
+    ],
+    ids=["other-guild", "other-platform", "no-community"],
+)
+async def test_only_a_moderator_of_the_messages_community_removes_it(env: Env, moderator: Actor, match: str) -> None:
+    with pytest.raises(TransitionError, match=match):
+        await env.moderation.remove_manually(make_message("message banal"), "spam", moderator, "pub")
+    assert await env.store.case_for_message("discord", "g1", "c1", "m1") is None
+    assert env.platform.calls == []
+
+
+async def test_a_report_from_another_community_is_refused(env: Env) -> None:
+    outsider = replace(MEMBER, community="g2")
+    with pytest.raises(TransitionError, match="community"):
+        await env.moderation.report(make_message("bof"), outsider, "spam ?")
+    held = await env.moderation.handle_message(make_message("une arnaque", "m2"))
+    assert held.case is not None
+    trail = await env.store.audit_trail(held.case.id)
+    with pytest.raises(TransitionError, match="community"):
+        await env.moderation.report(make_message("une arnaque", "m2"), outsider, "spam ?")
+    assert await env.store.case_for_message("discord", "g1", "c1", "m1") is None
+    assert await env.store.audit_trail(held.case.id) == trail
+
+
+# --- one message, one case, per channel -------------------------------------------------------
+
+
+async def test_the_same_message_id_in_two_channels_or_communities_makes_separate_cases(env: Env) -> None:
+    ts = "1760000000.000100"  # Slack ts values repeat across channels
+    first = await env.moderation.handle_message(make_message(INSULT, ts))
+    other_channel = await env.moderation.handle_message(make_message(INSULT, ts, channel="c2"))
+    other_community = await env.moderation.handle_message(make_message(INSULT, ts, community="g2"))
+    outcomes = (first, other_channel, other_community)
+    assert all(o.created and o.case is not None for o in outcomes)
+    assert len({o.case.id for o in outcomes if o.case}) == 3
+    assert len(env.platform.named("delete_message")) == 3
+    found = await env.store.case_for_message("discord", "g1", "c2", ts)
+    assert found is not None
+    assert found.id == other_channel.case.id  # type: ignore[union-attr]
+    assert await env.store.case_for_message("discord", "g1", "c3", ts) is None
+    report = await env.moderation.report(make_message(INSULT, ts, channel="c2"), MEMBER, "insulte")
+    assert report.id == found.id
+
+
+# --- a case's side effects are carried out once -----------------------------------------------
+
+
+async def test_resume_called_while_the_delete_is_in_flight_acts_once(env: Env) -> None:
+    resumed: list[int] = []
+
+    async def reconnect(case: Case) -> None:
+        if not resumed:  # Discord's READY after a re-identify, while this delete waits out a 429
+            resumed.append(-1)
+            resumed[0] = await env.moderation.resume_pending()
+
+    env.platform.hooks["delete_message"] = reconnect
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert resumed == [0]
+    assert outcome.case is not None
+    assert outcome.case.action_state is ActionState.DONE
+    assert len(env.platform.named("delete_message")) == 1
+    assert len(env.platform.named("post_notice")) == 1
+    assert (await env.trail_events(outcome.case.id)).count("deleted") == 1
+
+
+async def test_a_concurrent_resume_leaves_a_slow_delete_to_its_caller(env: Env) -> None:
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def rate_limited(case: Case) -> None:
+        if not entered.is_set():
+            entered.set()
+            await release.wait()
+
+    env.platform.hooks["delete_message"] = rate_limited
+    handling = asyncio.ensure_future(env.moderation.handle_message(make_message(INSULT)))
+    await entered.wait()
+    assert await env.moderation.resume_pending() == 0
+    release.set()
+    outcome = await handling
+    assert outcome.case is not None
+    assert outcome.case.action_state is ActionState.DONE
+    assert len(env.platform.named("delete_message")) == 1
+    assert len(env.platform.named("post_notice")) == 1
+    assert await env.moderation.resume_pending() == 0
+
+
+async def test_an_overturn_during_the_delete_wins_over_the_removed_notice(env: Env) -> None:
+    async def overturned_meanwhile(case: Case) -> None:
+        await env.cases.override(case.id, MODERATOR, "overturn", "c'est une citation")
+
+    env.platform.hooks["delete_message"] = overturned_meanwhile
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert outcome.case is not None
+    case = outcome.case
+    assert (case.status, case.action_state, case.restore_state) == (
+        CaseStatus.OVERTURNED,
+        ActionState.DONE,
+        ActionState.DONE,
+    )
+    assert env.platform.named("post_notice") == []
+    assert [c.text for c in env.platform.named("restore_message")] == [INSULT]
+    assert env.platform.named("timeout_member") == []
+    trail = await env.store.audit_trail(case.id)
+    deleted = next(e for e in trail if e.event == "deleted")
+    assert "overturned meanwhile" in (deleted.detail or "")
+    assert [e.event for e in trail].count("restored") == 1
+
+
+async def test_a_refused_delete_after_an_overturn_raises_no_alarm(env: Env) -> None:
+    async def overturned_meanwhile(case: Case) -> None:
+        await env.cases.override(case.id, MODERATOR, "overturn", "c'est une citation")
+
+    env.platform.hooks["delete_message"] = overturned_meanwhile
+    env.platform.fail("delete_message", PlatformFailure.FORBIDDEN)
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert outcome.case is not None
+    assert (outcome.case.status, outcome.case.action_state) == (CaseStatus.OVERTURNED, ActionState.FAILED)
+    assert [c.method for c in env.platform.calls] == ["notify_author"]
+
+
+async def test_resume_during_a_restore_restores_once(env: Env) -> None:
+    case = (await env.moderation.handle_message(make_message(INSULT))).case
+    assert case is not None
+    resumed: list[int] = []
+
+    async def reconnect(restoring: Case) -> None:
+        if not resumed:
+            resumed.append(-1)
+            resumed[0] = await env.moderation.resume_pending()
+
+    env.platform.hooks["restore_message"] = reconnect
+    result = await env.cases.override(case.id, MODERATOR, "overturn", "citation")
+    assert resumed == [0]
+    assert result.restore_state is ActionState.DONE
+    assert len(env.platform.named("restore_message")) == 1
+    assert len(env.platform.named("notify_author")) == 1
+
+
+async def test_a_decision_re_imposed_during_the_restore_asks_for_the_copy_to_go(env: Env) -> None:
+    case = (await env.moderation.handle_message(make_message(INSULT))).case
+    assert case is not None
+
+    async def upheld_meanwhile(restoring: Case) -> None:
+        env.platform.hooks.pop("restore_message")
+        await env.cases.override(case.id, OTHER_MODERATOR, "uphold", "finalement non")
+
+    env.platform.hooks["restore_message"] = upheld_meanwhile
+    await env.cases.override(case.id, MODERATOR, "overturn", "citation")
+    final = await env.cases.get(case.id)
+    assert (final.status, final.restore_state) == (CaseStatus.UPHELD, ActionState.DONE)
+    alerts = [c.text or "" for c in env.platform.named("alert")]
+    assert any("re-imposed while its message was being restored" in a for a in alerts)
+
+
+async def test_a_removal_decided_while_a_warning_is_posted_is_still_carried_out(env: Env) -> None:
+    async def moderator_steps_in(case: Case) -> None:
+        if case.action is Action.WARN:
+            await env.moderation.remove_manually(make_message("zut alors"), "tone", MODERATOR, "récidive")
+
+    env.platform.hooks["post_notice"] = moderator_steps_in
+    await env.moderation.handle_message(make_message("zut alors"))
+    case = await env.store.case_for_message("discord", "g1", "c1", "m1")
+    assert case is not None
+    assert (case.action, case.action_state, case.decided_by) == (Action.REMOVE, ActionState.DONE, MODERATOR.id)
+    assert len(env.platform.named("delete_message")) == 1
+    assert [c.removed for c in env.platform.named("post_notice")] == [False, True]
+    assert "warned" in await env.trail_events(case.id)
+
+
+# --- edits that make a message worse ----------------------------------------------------------
+
+MILD_SCAM = "c'est une arnaque ce site"
+MILD_TONE = "zut alors"
+
+
+@pytest.mark.parametrize("first", [MILD_SCAM, MILD_TONE], ids=["held-for-review", "warned"])
+async def test_an_edit_that_adds_an_insult_is_removed(env: Env, first: str) -> None:
+    original = await env.moderation.handle_message(make_message(first))
+    assert original.case is not None
+    env.platform.calls.clear()
+    env.clock.advance(minutes=2)
+    outcome = await env.moderation.handle_message(replace(make_message(INSULT), edited=True))
+    case = outcome.case
+    assert case is not None
+    assert not outcome.created
+    assert case.id == original.case.id
+    assert (case.status, case.action, case.action_state) == (CaseStatus.ACTIONED, Action.REMOVE, ActionState.DONE)
+    assert (case.rule_id, case.clause, case.automated, case.decided_by) == ("respect", 1, True, None)
+    assert case.content == INSULT
+    assert case.evidence
+    assert all(e.matcher != "report" for e in case.evidence)
+    assert case.created_at == original.case.created_at
+    assert [(c.method, c.removed) for c in env.platform.calls][:2] == [("delete_message", None), ("post_notice", True)]
+    edited = next(e for e in await env.store.audit_trail(case.id) if e.event == "edited")
+    assert (edited.actor_id, edited.at) == (SYSTEM_ACTOR, env.clock.now())
+    assert f"{original.case.action.value} → remove" in (edited.detail or "")
+    assert "crétin" not in (edited.detail or "")
+
+
+async def test_a_warned_message_edited_into_a_doubtful_one_goes_to_review(env: Env) -> None:
+    await env.moderation.handle_message(make_message(MILD_TONE))
+    env.platform.calls.clear()
+    outcome = await env.moderation.handle_message(replace(make_message(MILD_SCAM), edited=True))
+    assert outcome.case is not None
+    assert (outcome.case.status, outcome.case.action, outcome.case.rule_id) == (
+        CaseStatus.REVIEW,
+        Action.REVIEW,
+        "scam",
+    )
+    assert outcome.case.content == MILD_SCAM
+    assert [(c.method, c.kind) for c in env.platform.calls] == [("send_card", "review")]
+
+
+async def _moderator_closed_review(env: Env) -> None:
+    held = await env.moderation.handle_message(make_message(MILD_SCAM))
+    assert held.case is not None
+    await env.cases.dismiss(held.case.id, MODERATOR, "faux positif")
+
+
+async def _warning_appealed(env: Env) -> None:
+    warned = await env.moderation.handle_message(make_message(MILD_TONE))
+    assert warned.case is not None
+    await env.cases.appeal(warned.case.id, AUTHOR, "c'était pour rire")
+
+
+async def _warning_overturned(env: Env) -> None:
+    warned = await env.moderation.handle_message(make_message(MILD_TONE))
+    assert warned.case is not None
+    await env.cases.override(warned.case.id, MODERATOR, "overturn", "rien de grave")
+
+
+async def _reported(env: Env) -> None:
+    await env.moderation.report(make_message("bof"), MEMBER, "à surveiller")
+
+
+async def _held(env: Env) -> None:
+    await env.moderation.handle_message(make_message(MILD_SCAM))
+
+
+async def _warned(env: Env) -> None:
+    await env.moderation.handle_message(make_message(MILD_TONE))
+
+
+@pytest.mark.parametrize(
+    ("setup", "edited_text", "edited_flag"),
+    [
+        (_moderator_closed_review, INSULT, True),
+        (_warning_appealed, INSULT, True),
+        (_warning_overturned, INSULT, True),
+        (_reported, INSULT, True),
+        (_held, MILD_TONE, True),  # milder
+        (_held, "encore une arnaque ici", True),  # just as severe
+        (_warned, "zut et rezut", True),
+        (_warned, INSULT, False),  # a replay, not an edit
+    ],
+    ids=["dismissed", "appealed", "overturned", "reported", "milder", "same", "same-warn", "not-an-edit"],
+)
+async def test_an_edit_never_undoes_a_human_decision_nor_softens_a_case(
+    env: Env, setup: object, edited_text: str, edited_flag: bool
+) -> None:
+    await setup(env)  # type: ignore[operator]
+    before = await env.store.case_for_message("discord", "g1", "c1", "m1")
+    assert before is not None
+    trail = await env.store.audit_trail(before.id)
+    env.platform.calls.clear()
+    outcome = await env.moderation.handle_message(replace(make_message(edited_text), edited=edited_flag))
+    assert outcome.case == before
+    assert await env.store.get_case(before.id) == before
+    assert await env.store.audit_trail(before.id) == trail
+    assert env.platform.calls == []
+
+
+async def test_two_racing_edits_escalate_once(env: Env) -> None:
+    await env.moderation.handle_message(make_message(MILD_TONE))
+    env.platform.calls.clear()
+    first, second = await asyncio.gather(
+        env.moderation.handle_message(replace(make_message(INSULT), edited=True)),
+        env.moderation.handle_message(replace(make_message("espèce d'idiot"), edited=True)),
+    )
+    assert first.case is not None
+    assert second.case is not None
+    case = await env.store.get_case(first.case.id)
+    assert case is not None
+    assert (case.action, case.action_state) == (Action.REMOVE, ActionState.DONE)
+    assert len(env.platform.named("delete_message")) == 1
+    assert (await env.trail_events(case.id)).count("edited") == 1
+
+
+async def test_a_moderator_decision_landing_while_the_edit_is_screened_stands(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = await env.moderation.handle_message(make_message(MILD_SCAM))
+    assert held.case is not None
+    real_create = env.store.create_case
+
+    async def dismissed_meanwhile(*args: object, **kwargs: object) -> tuple[Case, bool]:
+        found = await real_create(*args, **kwargs)  # type: ignore[arg-type]
+        await env.cases.dismiss(found[0].id, MODERATOR, "vu, rien à signaler")
+        return found  # the case as it was before the moderator's decision
+
+    monkeypatch.setattr(env.store, "create_case", dismissed_meanwhile)
+    env.platform.calls.clear()
+    outcome = await env.moderation.handle_message(replace(make_message(INSULT), edited=True))
+    final = await env.store.get_case(held.case.id)
+    assert final is not None
+    assert outcome.case is not None
+    assert outcome.case.status is CaseStatus.REVIEW  # what the service knew; nothing more happened
+    assert (final.status, final.content, final.action) == (CaseStatus.DISMISSED, MILD_SCAM, Action.REVIEW)
+    assert "edited" not in await env.trail_events(final.id)
+    assert env.platform.calls == []

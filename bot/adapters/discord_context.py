@@ -74,12 +74,16 @@ def services_of(interaction: discord.Interaction[Any]) -> Services:
 
 
 async def actor_for(interaction: discord.Interaction[Any]) -> Actor:
-    """The person behind an interaction, with moderator status from permissions or the configured role."""
+    """The person behind an interaction, a moderator (or not) in the guild the interaction comes from only."""
     role = None
     if interaction.guild_id is not None:
         role = (await GuildSettings.load(services_of(interaction).store, interaction.guild_id)).moderator_role
     return to_actor(
-        interaction.user, permissions=interaction.permissions, moderator_role=role, locale=interaction.locale
+        interaction.user,
+        permissions=interaction.permissions,
+        moderator_role=role,
+        locale=interaction.locale,
+        community=str(interaction.guild_id) if interaction.guild_id is not None else "",
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+
 import discord
 
 from bot.models import Actor, Message
@@ -36,8 +39,9 @@ def to_actor(
     permissions: discord.Permissions | None = None,
     moderator_role: str | None = None,
     locale: discord.Locale | str | None = None,
+    community: str = "",
 ) -> Actor:
-    """The core's view of a Discord user; `permissions` are theirs in the channel where they act."""
+    """The core's view of a Discord user acting in guild `community`, with their permissions in that channel."""
     avatar = user.display_avatar.url if user.display_avatar else None
     loc = locale.value if isinstance(locale, discord.Locale) else locale
     return Actor(
@@ -48,6 +52,7 @@ def to_actor(
         locale=loc,
         is_moderator=is_moderator(user, permissions, moderator_role),
         avatar_url=avatar,
+        community=community,
     )
 
 
@@ -76,7 +81,12 @@ def to_message(
     """The core's view of a guild message; `lang` is the community's language when the author's is unknown."""
     guild_id = str(message.guild.id) if message.guild else ""
     channel_name = getattr(message.channel, "name", "") or ""
-    author = to_actor(message.author, permissions=channel_permissions(message), moderator_role=moderator_role)
+    author = to_actor(
+        message.author,
+        permissions=channel_permissions(message),
+        moderator_role=moderator_role,
+        community=guild_id,
+    )
     return Message(
         platform=PLATFORM,
         community=guild_id,
@@ -95,3 +105,24 @@ def to_message(
 def jump_url(guild_id: str, channel_id: str, message_id: str) -> str:
     """A link that opens the message in any Discord client."""
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def automod_message_id(
+    *,
+    guild_id: str,
+    channel_id: str,
+    user_id: str,
+    rule_id: str,
+    content: str,
+    at: datetime,
+    alert_message_id: str | None = None,
+) -> str:
+    """A stable stand-in id for a message Discord's AutoMod blocked (a blocked message never gets one).
+
+    Built from the event itself, so the same block replayed gives the same id (one case), and
+    blocks in two guilds, channels or by two members never share one. The event carries no time
+    of its own: the second it was handled stands in, unless an alert message id pins it down.
+    """
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+    moment = alert_message_id or str(int(at.timestamp()))
+    return f"automod-{guild_id}-{channel_id}-{user_id}-{rule_id}-{digest}-{moment}"

@@ -11,7 +11,7 @@ import discord
 from discord import ui
 
 from bot.adapters.discord_context import GuildSettings, actor_for, guarded, refuse, reply, services_of, user_lang
-from bot.adapters.discord_convert import to_message
+from bot.adapters.discord_convert import PLATFORM, to_message
 from bot.adapters.discord_i18n import text
 from bot.adapters.discord_render import clip, decided_embed, rule_title
 from bot.charter.model import Charter
@@ -47,8 +47,9 @@ class AppealButton(ui.DynamicItem[Button], template=rf"vigie:appeal:{_CASE}"):
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
+        # Only the author check reads the case here; the core checks everything again on submit.
         case = await services_of(interaction).cases.get(self.case_id)
-        if case.author_id != str(interaction.user.id):
+        if case.platform != PLATFORM or case.author_id != str(interaction.user.id):
             await refuse(interaction, "not_author")
             return
         await interaction.response.send_modal(appeal_modal(self.case_id, user_lang(interaction)))
@@ -137,9 +138,12 @@ class DecisionButton(ui.DynamicItem[Button], template=rf"vigie:decide:(?P<verb>u
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
-        if not (await actor_for(interaction)).is_moderator:
+        moderator = await actor_for(interaction)
+        if not moderator.is_moderator:
             await refuse(interaction, "not_moderator")
             return
+        # A case of another server is "missing" before any form opens.
+        await services_of(interaction).cases.get_for(self.case_id, moderator)
         await interaction.response.send_modal(decision_modal(self.verb, self.case_id, user_lang(interaction)))
 
 
@@ -276,12 +280,33 @@ async def _submit_decision(interaction: discord.Interaction[Any], match: re.Matc
     await _close_card(interaction, case, summary)
 
 
-async def _fetch_target(interaction: discord.Interaction[Any], match: re.Match[str]) -> discord.Message | None:
-    channel = interaction.client.get_partial_messageable(int(match["channel"]), guild_id=interaction.guild_id)
+async def _fetch_target(interaction: discord.Interaction[Any], match: re.Match[str]) -> discord.Message | str:
+    """The message a report or removal form names, or the key of the refusal to give.
+
+    The channel is resolved for real (cache, else the API) and must belong to the guild the
+    form was submitted from: a moderator of one server never acts on another server's message.
+    """
+    if interaction.guild_id is None:
+        return "guild_only"
+    channel_id = int(match["channel"])
+    channel: Any = interaction.client.get_channel(channel_id)
+    if channel is None:
+        try:
+            channel = await interaction.client.fetch_channel(channel_id)
+        except discord.NotFound:
+            return "message_gone"
+        except discord.HTTPException:
+            return "other_server"  # a channel Vigie may not read is not one of this server's
+    guild = getattr(channel, "guild", None)
+    if guild is None or guild.id != interaction.guild_id:
+        log.warning("refused a form from guild %s about channel %s of another guild", interaction.guild_id, channel_id)
+        return "other_server"
+    if not isinstance(channel, discord.abc.Messageable):
+        return "message_gone"
     try:
         message: discord.Message = await channel.fetch_message(int(match["message"]))
     except discord.NotFound:
-        return None
+        return "message_gone"
     return message
 
 
@@ -289,8 +314,8 @@ async def _submit_report(interaction: discord.Interaction[Any], match: re.Match[
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = services_of(interaction)
     target = await _fetch_target(interaction, match)
-    if target is None or interaction.guild_id is None:
-        await refuse(interaction, "message_gone")
+    if isinstance(target, str) or interaction.guild_id is None:
+        await refuse(interaction, target if isinstance(target, str) else "guild_only")
         return
     settings = await GuildSettings.load(services.store, interaction.guild_id)
     message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
@@ -306,8 +331,8 @@ async def _submit_removal(interaction: discord.Interaction[Any], match: re.Match
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = services_of(interaction)
     target = await _fetch_target(interaction, match)
-    if target is None or interaction.guild_id is None:
-        await refuse(interaction, "message_gone")
+    if isinstance(target, str) or interaction.guild_id is None:
+        await refuse(interaction, target if isinstance(target, str) else "guild_only")
         return
     settings = await GuildSettings.load(services.store, interaction.guild_id)
     message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.slack_convert import escape
+from bot.adapters.slack_convert import defuse_mentions, escape
 from bot.adapters.slack_text import say
 from bot.charter.model import Charter, Rule
 from bot.models import SYSTEM_ACTOR, Action, AuditEntry, Case, CaseStatus, Statement
@@ -123,8 +123,12 @@ def thread_notice_blocks(case: Case, text: str, lang: str) -> list[Block]:
     return [_section(text), {"type": "actions", "block_id": f"thread:{case.id}", "elements": buttons}]
 
 
-def restored_blocks(case: Case, content: str, lang: str) -> list[Block]:
-    """The author's restored text followed by a visible "restored after review" mark."""
+def restored_blocks(case: Case, content: str, lang: str, names: Mapping[str, str] | None = None) -> list[Block]:
+    """The author's restored text, its mentions made inert, followed by a visible "restored after review" mark.
+
+    `names` gives the display names of the members the text mentions (see `defuse_mentions`).
+    """
+    content = defuse_mentions(content, names)
     # A section holds 3000 characters; a long message is spread over several rather than cut.
     sections = [_section(content[i : i + SECTION_LIMIT]) for i in range(0, len(content), SECTION_LIMIT)][:49]
     mark = _mrkdwn(f":leftwards_arrow_with_hook: {say(lang, 'restored', case=case.id)}")

@@ -94,11 +94,12 @@ class SlackCommands:
     async def on_case(
         self, ack: AsyncAck, body: Body, command: Body, client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        """`/case <id>` (moderators): the case, its content and its audit trail."""
+        """`/case <id>` (moderators): the case, its content and its audit trail; another workspace's is missing."""
         await ack()
         team, user = team_of(body, context), user_of(body, context)
         lang = await self._glue.lang(team, user)
-        if not await self._glue.directory.is_moderator(team, user):
+        viewer = await self._glue.directory.actor(team, user)
+        if not viewer.is_moderator:
             await self._glue.reply(client, body, user, say(lang, "not_moderator"))
             return
         case_id = case_number(str(command.get("text") or "").strip())
@@ -106,8 +107,8 @@ class SlackCommands:
             await self._glue.reply(client, body, user, say(lang, "usage_case"))
             return
         try:
-            case = await self._glue.services.cases.get(case_id)
-            trail = await self._glue.services.cases.trail(case_id)
+            case = await self._glue.services.cases.get_for(case_id, viewer)
+            trail = await self._glue.services.cases.trail_for(case_id, viewer)
         except NotFoundError as exc:
             await self._glue.refuse(client, body, user, exc)
             return

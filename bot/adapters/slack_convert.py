@@ -18,6 +18,7 @@ SCREENED_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
 _BROADCAST = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_PLAIN_BROADCAST = re.compile(r"@(here|channel|everyone)\b")
 _CHANNEL_REF = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
 _USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _GROUP_REF = re.compile(r"^<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -104,6 +105,34 @@ def mention_count(text: str) -> int:
     groups = set(_GROUP_MENTION.findall(text))
     broadcasts = set(_BROADCAST.findall(text))
     return len(users) + len(groups) + len(broadcasts)
+
+
+_ZWJ = "\u200d"  # after "@", it keeps "@here" readable while Slack no longer sees a mention
+
+
+def mentioned_users(text: str) -> list[str]:
+    """The user ids `text` mentions, in order of first appearance."""
+    return list(dict.fromkeys(_USER_MENTION.findall(text)))
+
+
+def defuse_mentions(text: str, names: Mapping[str, str] | None = None) -> str:
+    """`text` with every mention made inert, for reposting a member's words without pinging anyone.
+
+    `<!here>`, `<!channel>` and `<!everyone>` become a plain "@here" that notifies nobody,
+    `<!subteam^S1|@mods>` becomes "@mods", and `<@U1>` becomes "@" and the member's display name
+    from `names` ("@user" when unknown). Plain "@here" typed as text is broken up as well.
+    """
+    known = names or {}
+    text = _BROADCAST.sub(lambda m: f"@{_ZWJ}{m.group(1)}", text)
+    text = _GROUP_MENTION.sub(lambda m: "@" + (_label(m.group(0)) or "group").lstrip("@"), text)
+    # Display names are raw text chosen by members: escaped, so a name cannot smuggle markup in.
+    text = _USER_MENTION.sub(lambda m: "@" + escape(known.get(m.group(1)) or "user"), text)
+    return _PLAIN_BROADCAST.sub(lambda m: f"@{_ZWJ}{m.group(1)}", text)
+
+
+def _label(token: str) -> str:
+    _, _, label = token[:-1].partition("|")
+    return label.strip()
 
 
 def to_message(post: SlackPost, author: Actor, channel_name: str = "") -> Message:

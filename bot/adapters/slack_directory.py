@@ -117,7 +117,7 @@ class SlackDirectory:
         return bool(await self.moderator_roles(team, user_id))
 
     async def actor(self, team: str, user_id: str) -> Actor:
-        """The member as the core sees them; the locale falls back to the workspace language."""
+        """The member acting from workspace `team` (a moderator there or not); the locale falls back to its language."""
         user = await self.user(user_id)
         roles = await self.moderator_roles(team, user_id)
         if user.is_admin:
@@ -131,6 +131,7 @@ class SlackDirectory:
             locale=locale,
             is_moderator="moderator" in roles,
             avatar_url=user.avatar_url,
+            community=team,
         )
 
     async def language(self, team: str, user_id: str) -> str | None:

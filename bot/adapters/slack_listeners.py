@@ -112,7 +112,8 @@ class SlackListeners:
         await ack()
         team, user = team_of(body, context), user_of(body, context)
         lang = await self._glue.lang(team, user)
-        if not await self._glue.directory.is_moderator(team, user):
+        moderator = await self._glue.directory.actor(team, user)
+        if not moderator.is_moderator:
             await self._glue.reply(client, body, user, say(lang, "not_moderator"))
             return
         case_token, _, kind = str(action.get("value") or "").partition(":")
@@ -127,7 +128,8 @@ class SlackListeners:
             card_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
         )
         try:
-            case = await self._glue.services.cases.get(int(case_token))
+            # A case of another workspace is "missing" before any form opens.
+            case = await self._glue.services.cases.get_for(int(case_token), moderator)
             view = decision_modal(case.id, case.clause, decision, lang, metadata)
             await call(client.views_open(trigger_id=body["trigger_id"], view=view), "views.open")
         except (NotFoundError, PlatformError) as exc:

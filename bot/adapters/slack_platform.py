@@ -18,7 +18,7 @@ from bot.adapters.slack_blocks import (
     thread_notice,
     thread_notice_blocks,
 )
-from bot.adapters.slack_convert import PLATFORM, escape
+from bot.adapters.slack_convert import PLATFORM, defuse_mentions, escape, mentioned_users
 from bot.adapters.slack_directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
 from bot.adapters.slack_text import say
 from bot.charter.model import Charter, Rule
@@ -29,6 +29,7 @@ from bot.ports import CardKind
 log = logging.getLogger(__name__)
 
 THREAD_MEMORY = 10_000
+MENTION_LOOKUPS = 20  # names looked up for a restore; further mentions show as "@user"
 
 
 class CharterSource(Protocol):
@@ -94,25 +95,40 @@ class SlackPlatform:
                 raise
 
     async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
-        """The statement privately to the author, then a short public reply that quotes nothing."""
-        private_error: PlatformError | None = None
+        """The statement privately to the author, then a short public reply that quotes nothing.
+
+        Honest about what happened: when neither an ephemeral nor a direct message reaches the
+        author, PlatformError is raised so the core records a failed notice; when only the public
+        reply fails, the author was told, and the moderators are alerted in the log channel.
+        """
+        private_error = await self._tell_author(case, statement)
+        public_error = await self._public_notice(case, statement, removed=removed)
+        if private_error is not None:
+            raise private_error
+        if public_error is not None:
+            await self._alert_public_notice_failed(case, public_error)
+
+    async def _tell_author(self, case: Case, statement: Statement) -> PlatformError | None:
+        """The statement of reasons to the author alone: ephemeral, else a direct message."""
+        text, blocks = escape(statement.text), notice_blocks(case, statement)
         try:
             await call(
-                self._client.chat_postEphemeral(
-                    channel=case.channel,
-                    user=case.author_id,
-                    text=escape(statement.text),
-                    blocks=notice_blocks(case, statement),
-                ),
+                self._client.chat_postEphemeral(channel=case.channel, user=case.author_id, text=text, blocks=blocks),
                 "chat.postEphemeral",
             )
-        except PlatformError as exc:
-            # The statement of reasons must reach the author: a direct message is the fallback.
+            return None
+        except PlatformError as ephemeral:
             try:
-                await self._direct(case.author_id, escape(statement.text), notice_blocks(case, statement))
-            except PlatformError:
-                private_error = exc
-        title = rule_title(self._policy.charter.rule(case.rule_id), self._policy.charter, statement.lang, case.rule_id)
+                await self._direct(case.author_id, text, blocks)
+                return None
+            except PlatformError as direct:
+                detail = f"the author was not told: ephemeral {ephemeral.detail or ephemeral.failure.value}, "
+                detail += f"direct message {direct.detail or direct.failure.value}"
+                return PlatformError(ephemeral.failure, detail)
+
+    async def _public_notice(self, case: Case, statement: Statement, *, removed: bool) -> PlatformError | None:
+        charter = self._policy.charter
+        title = rule_title(charter.rule(case.rule_id), charter, statement.lang, case.rule_id)
         text = thread_notice(case, title, statement.lang, removed=removed)
         thread = self.thread_of(case.channel, case.message_id) or (None if removed else case.message_id)
         try:
@@ -128,9 +144,22 @@ class SlackPlatform:
                 "chat.postMessage (notice)",
             )
         except PlatformError as exc:
-            log.warning("case %d: public notice not posted in %s: %s", case.id, case.channel, exc)
-        if private_error is not None:
-            raise private_error
+            return exc
+        return None
+
+    async def _alert_public_notice_failed(self, case: Case, error: PlatformError) -> None:
+        lang = await self._language(case.community)
+        channel = await self._directory.channel_name(case.channel)
+        text = say(
+            lang,
+            "notice_not_posted",
+            case=case.id,
+            channel=f"#{channel}" if channel else case.channel,
+            failure=error.detail or error.failure.value,
+        )
+        # `alert` logs the one line first, so the failure is on record even with no log channel to post to.
+        with contextlib.suppress(PlatformError):
+            await self.alert(case.community, text)
 
     async def _direct(self, user_id: str, text: str, blocks: list[dict[str, object]] | None = None) -> None:
         opened = await call(self._client.conversations_open(users=user_id), "conversations.open")
@@ -183,11 +212,14 @@ class SlackPlatform:
         author = await self._directory.user(case.author_id)
         name = author.name if author.name and author.name != case.author_id else case.author_name
         lang = self._policy.charter.language_for(case.lang)
+        # A restore must not notify again: @here, @channel, groups and members are reposted inert.
+        names = await self._display_names(mentioned_users(case.content))
+        content = defuse_mentions(case.content, names)
         await call(
             self._client.chat_postMessage(
                 channel=case.channel,
-                text=case.content,
-                blocks=restored_blocks(case, case.content, lang),
+                text=content,
+                blocks=restored_blocks(case, content, lang, names),
                 username=name or case.author_id,
                 icon_url=author.avatar_url,
                 thread_ts=self.thread_of(case.channel, case.message_id),
@@ -196,6 +228,15 @@ class SlackPlatform:
             ),
             "chat.postMessage (restore)",
         )
+
+    async def _display_names(self, user_ids: list[str]) -> dict[str, str]:
+        """Display names of mentioned members; those Slack cannot tell are left out ("@user")."""
+        names: dict[str, str] = {}
+        for user_id in user_ids[:MENTION_LOOKUPS]:
+            user = await self._directory.user(user_id)
+            if user.name and user.name != user_id:
+                names[user_id] = user.name
+        return names
 
     async def notify_author(self, case: Case, text: str) -> None:
         """A direct message to the author."""

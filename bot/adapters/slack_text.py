@@ -83,6 +83,8 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "not_in_channel": "Vigie is not a member of <#$channel>, so it could not act there. Invite it with "
         "/invite @Vigie.",
         "missing_scope": "Vigie lacks the Slack scope `$scope`. Reinstall the app from slack-app-manifest.yml.",
+        "notice_not_posted": "Case #$case: the public notice could not be posted in $channel ($failure); "
+        "the author was told privately.",
         "no_timeout": "Case #$case: <@$user> reached the repeat-offence threshold of §$clause ($reason). Slack "
         "has no timeout an app can set, so a moderator decides what happens next.",
     },
@@ -165,6 +167,8 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "/invite @Vigie.",
         "missing_scope": "Il manque à Vigie la permission Slack `$scope`. Réinstallez l'app depuis "
         "slack-app-manifest.yml.",
+        "notice_not_posted": "Dossier n° $case : l'avis public n'a pas pu être publié dans $channel ($failure) ; "
+        "l'auteur a été prévenu en privé.",
         "no_timeout": "Dossier n° $case : <@$user> a atteint le seuil de récidive du §$clause ($reason). Slack "
         "ne permet pas à une app de suspendre un membre : un modérateur décide de la suite.",
     },

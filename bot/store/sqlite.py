@@ -56,6 +56,9 @@ _MUTABLE: frozenset[str] = frozenset(
     }
 )
 
+# The case key (migration 0003): a Slack ts is unique only within its channel.
+_BY_MESSAGE = "SELECT * FROM cases WHERE platform = ? AND community = ? AND channel = ? AND message_id = ?"
+
 # One pass over a community's cases for a period: (dimension, key, count) rows.
 _STATS_SQL = """
 WITH scope AS (
@@ -195,6 +198,7 @@ class SqliteStore:
         """Wrap an open connection; use `SqliteStore.open` instead."""
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._claims: set[int] = set()
 
     @classmethod
     async def open(cls, path: str | Path, *, migrations: Sequence[Migration] | None = None) -> SqliteStore:
@@ -236,19 +240,35 @@ class SqliteStore:
                 f"the database is at schema version {current}, newer than this Vigie knows ({latest}); "
                 "upgrade Vigie instead of downgrading the database"
             )
-        for migration in migrations:
-            if migration.version <= current:
-                continue
-            # One transaction per migration, version bump included: a failed step leaves
-            # the database exactly at the previous version.
-            script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version:d};\nCOMMIT;"
-            try:
-                await self._conn.executescript(script)
-            except sqlite3.Error as exc:
-                if self._conn.in_transaction:
-                    await self._conn.rollback()
-                raise StoreError(f"migration {migration.name} failed: {exc}") from exc
-            log.info("database migrated to schema version %d (%s)", migration.version, migration.name)
+        pending = [m for m in migrations if m.version > current]
+        if not pending:
+            return
+        # SQLite's documented way to rebuild a table that others reference: enforcement off
+        # (it cannot change inside a transaction), then foreign_key_check before committing.
+        await self._conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for migration in pending:
+                await self._apply_migration(migration)
+        finally:
+            await self._conn.execute("PRAGMA foreign_keys = ON")
+
+    async def _apply_migration(self, migration: Migration) -> None:
+        # One transaction per migration, version bump included: a failed step leaves
+        # the database exactly at the previous version.
+        script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version:d};"
+        try:
+            await self._conn.executescript(script)
+            async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
+                broken = list(await cursor.fetchall())
+            if broken:
+                rows = ", ".join(f"{row[0]} row {row[1]} -> {row[2]}" for row in broken[:5])
+                raise sqlite3.IntegrityError(f"{len(broken)} foreign key violation(s): {rows}")
+            await self._conn.commit()
+        except sqlite3.Error as exc:
+            if self._conn.in_transaction:
+                await self._conn.rollback()
+            raise StoreError(f"migration {migration.name} failed: {exc}") from exc
+        log.info("database migrated to schema version %d (%s)", migration.version, migration.name)
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -307,7 +327,7 @@ class SqliteStore:
                 " decided_by, decision_reason, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'none', NULL, NULL, NULL,"
                 " ?, ?)"
-                " ON CONFLICT (platform, message_id) DO NOTHING",
+                " ON CONFLICT (platform, community, channel, message_id) DO NOTHING",
                 (
                     draft.platform,
                     draft.community,
@@ -348,7 +368,7 @@ class SqliteStore:
                 case = await self._fetch_case(conn, case_id)
             else:
                 async with conn.execute(
-                    "SELECT * FROM cases WHERE platform = ? AND message_id = ?", (draft.platform, draft.message_id)
+                    _BY_MESSAGE, (draft.platform, draft.community, draft.channel, draft.message_id)
                 ) as found:
                     row = await found.fetchone()
                 case = _case_from(row) if row else None
@@ -360,11 +380,9 @@ class SqliteStore:
         async with self._lock:
             return await self._fetch_case(self._conn, case_id)
 
-    async def case_for_message(self, platform: str, message_id: str) -> Case | None:
-        """The case recorded for a message, if any."""
-        cases = await self._fetch_cases(
-            "SELECT * FROM cases WHERE platform = ? AND message_id = ?", (platform, message_id)
-        )
+    async def case_for_message(self, platform: str, community: str, channel: str, message_id: str) -> Case | None:
+        """The case recorded for a message, if any; a message is known by its channel too (Slack ts)."""
+        cases = await self._fetch_cases(_BY_MESSAGE, (platform, community, channel, message_id))
         return cases[0] if cases else None
 
     async def transition(
@@ -391,13 +409,19 @@ class SqliteStore:
         assert case is not None
         return case
 
-    async def update_case(self, case_id: int, entry: AuditEntry | None = None, **changes: Any) -> Case:
-        """Apply `changes` whatever the status, optionally auditing it; with no changes, only audit."""
+    async def update_case(
+        self, case_id: int, entry: AuditEntry | None = None, *, if_action: Action | None = None, **changes: Any
+    ) -> Case:
+        """Apply `changes` whatever the status, optionally auditing it; with no changes, only audit.
+
+        With `if_action`, `changes` apply only while the case's action is still that one (an edit
+        may have escalated it meanwhile); the entry is recorded either way.
+        """
         async with self._write() as conn:
             current = await self._fetch_case(conn, case_id)
             if current is None:
                 raise NotFoundError(f"There is no case #{case_id}.")
-            if changes:
+            if changes and (if_action is None or current.action is if_action):
                 at = entry.at if entry else datetime.now(UTC)
                 await self._apply(conn, case_id, at, changes)
             if entry is not None:
@@ -405,6 +429,81 @@ class SqliteStore:
             case = await self._fetch_case(conn, case_id)
         assert case is not None
         return case
+
+    async def escalate_case(
+        self,
+        case_id: int,
+        draft: CaseDraft,
+        *,
+        expected: Sequence[CaseStatus],
+        expected_action: Action,
+        status: CaseStatus,
+        action_state: ActionState,
+        entry: AuditEntry,
+    ) -> Case:
+        """Move an automated, undecided case to the verdict and content of an edit of its message.
+
+        Atomic: applies only if the case is still in one of `expected` with `expected_action`,
+        was recorded by automation and no person has decided it; otherwise TransitionError.
+        """
+        if not expected:
+            raise ValueError("escalate_case needs at least one expected status")
+        async with self._write() as conn:
+            current = await self._fetch_case(conn, case_id)
+            if current is None:
+                raise NotFoundError(f"There is no case #{case_id}.")
+            key = (current.platform, current.community, current.channel, current.message_id)
+            if key != (draft.platform, draft.community, draft.channel, draft.message_id):
+                raise ValueError(f"the draft is for another message than case #{case_id}")
+            if (
+                current.status not in expected
+                or current.action is not expected_action
+                or current.source is not CaseSource.AUTOMATED
+                or not current.automated
+                or current.decided_by is not None
+            ):
+                raise TransitionError(
+                    f"Case #{case_id} changed meanwhile ({current.status.value}, {current.action.value}); "
+                    "automation leaves it as it is."
+                )
+            await conn.execute(
+                "UPDATE cases SET rule_id = ?, clause = ?, charter_version = ?, charter_hash = ?, action = ?,"
+                " evidence = ?, confidence = ?, content = ?, status = ?, action_state = ?, action_error = NULL,"
+                " updated_at = ? WHERE id = ?",
+                (
+                    draft.rule_id,
+                    draft.clause,
+                    draft.charter_version,
+                    draft.charter_hash,
+                    draft.action.value,
+                    _evidence_json(draft.evidence),
+                    draft.confidence,
+                    draft.content,
+                    status.value,
+                    action_state.value,
+                    to_text(entry.at),
+                    case_id,
+                ),
+            )
+            await self._insert_entry(conn, entry)
+            case = await self._fetch_case(conn, case_id)
+        assert case is not None
+        return case
+
+    def claim_action(self, case_id: int) -> bool:
+        """Reserve the case's side effects for the caller; False if another caller holds them.
+
+        Claims live in this process only (Vigie runs one process per database): a crash drops
+        them and leaves the recorded action pending for `resume_pending`, with no lease to expire.
+        """
+        if case_id in self._claims:
+            return False
+        self._claims.add(case_id)
+        return True
+
+    def release_action(self, case_id: int) -> None:
+        """Give back a claim taken with `claim_action`."""
+        self._claims.discard(case_id)
 
     async def audit_trail(self, case_id: int) -> list[AuditEntry]:
         """The case's audit entries, oldest first."""
@@ -415,12 +514,20 @@ class SqliteStore:
             rows = await cursor.fetchall()
         return [_entry_from(row) for row in rows]
 
-    async def cases_for_author(self, platform: str, author_id: str, *, limit: int, offset: int = 0) -> list[Case]:
-        """The author's cases, newest first."""
+    async def cases_for_author(
+        self, platform: str, author_id: str, *, limit: int, offset: int = 0, community: str | None = None
+    ) -> list[Case]:
+        """The author's cases, newest first; only those of `community` unless it is None."""
+        if community is None:
+            return await self._fetch_cases(
+                "SELECT * FROM cases WHERE platform = ? AND author_id = ?"
+                " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                (platform, author_id, limit, offset),
+            )
         return await self._fetch_cases(
-            "SELECT * FROM cases WHERE platform = ? AND author_id = ?"
+            "SELECT * FROM cases WHERE platform = ? AND community = ? AND author_id = ?"
             " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            (platform, author_id, limit, offset),
+            (platform, community, author_id, limit, offset),
         )
 
     async def list_cases(

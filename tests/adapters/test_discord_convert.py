@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
 import pytest
 
-from bot.adapters.discord_convert import is_moderator, jump_url, mention_count, to_actor, to_message
+from bot.adapters.discord_convert import (
+    automod_message_id,
+    is_moderator,
+    jump_url,
+    mention_count,
+    to_actor,
+    to_message,
+)
 from tests.e2e.fake_discord import FakeDiscord, FakeUser
 
 HELPER_ROLE = "810000000000000099"
@@ -49,6 +57,7 @@ def test_a_guild_message_becomes_a_core_message(world: Any) -> None:
     author = converted.author
     assert (author.platform, author.id, author.name, author.is_moderator) == ("discord", fake.alice.id, "Alice", False)
     assert author.avatar_url is not None
+    assert author.community == fake.guild_id  # where its moderator flag was computed
 
 
 @pytest.mark.parametrize(
@@ -102,8 +111,13 @@ def test_an_actor_carries_the_interaction_locale(world: Any) -> None:
     fake, guild, _ = world
     member = guild.get_member(int(fake.mod.id))
     assert member is not None
-    actor = to_actor(member, permissions=discord.Permissions(manage_messages=True), locale=discord.Locale.french)
-    assert (actor.id, actor.locale, actor.is_moderator) == (fake.mod.id, "fr", True)
+    actor = to_actor(
+        member,
+        permissions=discord.Permissions(manage_messages=True),
+        locale=discord.Locale.french,
+        community=fake.guild_id,
+    )
+    assert (actor.id, actor.locale, actor.is_moderator, actor.community) == (fake.mod.id, "fr", True, fake.guild_id)
 
 
 def test_a_plain_user_outside_a_guild_is_no_moderator(world: Any) -> None:
@@ -115,3 +129,39 @@ def test_a_plain_user_outside_a_guild_is_no_moderator(world: Any) -> None:
 
 def test_jump_url() -> None:
     assert jump_url("1", "2", "3") == "https://discord.com/channels/1/2/3"
+
+
+AT = datetime(2026, 3, 1, 10, 0, 0, 250_000, tzinfo=UTC)
+BLOCK: dict[str, Any] = {
+    "guild_id": "1",
+    "channel_id": "2",
+    "user_id": "3",
+    "rule_id": "4",
+    "content": "a forbidden word",
+    "at": AT,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        pytest.param({"at": AT.replace(microsecond=990_000)}, True, id="replayed-within-the-second"),
+        pytest.param({"guild_id": "9"}, False, id="another-guild"),
+        pytest.param({"channel_id": "9"}, False, id="another-channel"),
+        pytest.param({"user_id": "9"}, False, id="another-member"),
+        pytest.param({"rule_id": "9"}, False, id="another-rule"),
+        pytest.param({"content": "another word"}, False, id="another-text"),
+        pytest.param({"at": AT.replace(second=1)}, False, id="a-second-later"),
+        pytest.param({"alert_message_id": "77"}, False, id="pinned-by-an-alert"),
+    ],
+)
+def test_automod_ids_are_stable_per_event_and_distinct_across_events(change: dict[str, Any], same: bool) -> None:
+    first = automod_message_id(**BLOCK)
+    assert (automod_message_id(**(BLOCK | change)) == first) is same
+    assert first.startswith("automod-1-2-3-4-")
+    assert "forbidden" not in first
+
+
+def test_an_alert_message_id_pins_the_automod_id_whatever_the_time() -> None:
+    pinned = {**BLOCK, "alert_message_id": "77"}
+    assert automod_message_id(**pinned) == automod_message_id(**(pinned | {"at": AT.replace(hour=11)}))

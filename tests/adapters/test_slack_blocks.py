@@ -198,3 +198,13 @@ def test_restored_long_message_is_not_cut() -> None:
     blocks = restored_blocks(CASE, content, "en")
     assert "".join(b["text"]["text"] for b in blocks[:-1]) == content
     assert "Restored after review (case #42)." in texts(blocks[-1])
+
+
+def test_restored_text_pings_nobody() -> None:
+    content = "<!channel> <!here|here> <!everyone> <!subteam^S1|@mods> <@U1> and <@U2|bo> said hi"
+    shown = texts(restored_blocks(CASE, content, "en", {"U1": "Ann"}))
+    for token in ("<!", "<@"):
+        assert token not in shown
+    assert "@mods" in shown
+    assert "@Ann" in shown
+    assert "@user said hi" in shown

@@ -10,9 +10,11 @@ import pytest
 from bot.adapters.slack_convert import (
     SlackPost,
     channel_ref,
+    defuse_mentions,
     group_ref,
     markdown_to_mrkdwn,
     mention_count,
+    mentioned_users,
     parse_case_id,
     post_from_event,
     to_message,
@@ -158,3 +160,36 @@ def test_refs() -> None:
     assert user_ref("general") is None
     assert group_ref("<!subteam^S0ABC|@mods>") == "S0ABC"
     assert group_ref("U0ABC") is None
+
+
+ZWJ = "\u200d"
+NAMES = {"U1": "Ann", "W2": "Bo <!channel>"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("<!here> look", f"@{ZWJ}here look", id="here"),
+        pytest.param("<!channel|channel> look", f"@{ZWJ}channel look", id="channel-with-label"),
+        pytest.param("<!everyone>", f"@{ZWJ}everyone", id="everyone"),
+        pytest.param("ping <!subteam^S1|@mods>", "ping @mods", id="group-with-label"),
+        pytest.param("ping <!subteam^S1>", "ping @group", id="group-without-label"),
+        pytest.param("hi <@U1>", "hi @Ann", id="known-member"),
+        pytest.param("hi <@U1|ann>", "hi @Ann", id="known-member-with-label"),
+        pytest.param("hi <@U9>", "hi @user", id="unknown-member"),
+        pytest.param("hi <@W2>", "hi @Bo &lt;!channel&gt;", id="a-name-cannot-smuggle-markup"),
+        pytest.param("typed @here as text", f"typed @{ZWJ}here as text", id="plain-here"),
+        pytest.param(
+            "see <#C1|general> and <https://a.test|a>", "see <#C1|general> and <https://a.test|a>", id="links"
+        ),
+        pytest.param("mail me@heresy.test", "mail me@heresy.test", id="not-a-mention"),
+    ],
+)
+def test_mentions_are_made_inert_for_a_repost(text: str, expected: str) -> None:
+    defused = defuse_mentions(text, NAMES)
+    assert defused == expected
+    assert defuse_mentions(defused, NAMES) == defused  # a second pass changes nothing
+
+
+def test_mentioned_users_in_order_once_each() -> None:
+    assert mentioned_users("<@U2> <@U1|a> <@U2> <!here> <!subteam^S1|@x>") == ["U2", "U1"]

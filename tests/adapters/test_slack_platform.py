@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -138,6 +139,40 @@ async def test_notice_fails_when_the_author_cannot_be_told_privately(world: Worl
     with pytest.raises(PlatformError) as raised:
         await world.platform.post_notice(world.case, STATEMENT, removed=True)
     assert raised.value.failure is PlatformFailure.NOT_IN_CHANNEL
+    assert "the author was not told" in (raised.value.detail or "")
+    assert "user_not_in_channel" in (raised.value.detail or "")
+
+
+async def test_a_failed_public_notice_alerts_the_moderators_when_the_author_was_told(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await world.store.set_setting("slack", TEAM, "log_channel", "CLOG")
+    await world.store.set_setting("slack", TEAM, "language", "en")
+    world.fake.channels["C1"] = "general"
+    world.fake.fail("chat.postMessage", "not_in_channel", channel="C1")
+
+    with caplog.at_level("WARNING", logger="bot.adapters.slack_platform"):
+        await world.platform.post_notice(world.case, STATEMENT, removed=True)
+
+    assert world.fake.find("chat.postEphemeral")[0].result["ok"]
+    [alert] = world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "CLOG")
+    assert f"Case #{world.case.id}: the public notice could not be posted" in alert.args["text"]
+    assert "#general" in alert.args["text"]
+    assert "not_in_channel" in alert.args["text"]
+    assert "crétin" not in alert.args["text"]
+    assert len([r for r in caplog.records if r.name == "bot.adapters.slack_platform"]) == 1
+
+
+async def test_a_failed_public_notice_without_a_log_channel_is_still_logged(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await world.store.set_setting("slack", TEAM, "language", "en")
+    world.fake.fail("chat.postMessage", "channel_not_found", channel="C1")
+    with caplog.at_level("WARNING", logger="bot.adapters.slack_platform"):
+        await world.platform.post_notice(world.case, STATEMENT, removed=True)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.adapters.slack_platform"]
+    assert f"Case #{world.case.id}" in line
+    assert "channel_not_found" in line
 
 
 async def test_notice_lands_in_the_thread_the_message_was_in(world: World) -> None:
@@ -172,6 +207,21 @@ async def test_restore_posts_as_the_author_with_a_mark(world: World) -> None:
     assert "Rétabli après examen" in str(call.args["blocks"])
 
 
+async def test_restore_pings_nobody_again(world: World) -> None:
+    world.fake.add_user("UBO", "Bo")
+    raw = "<!channel> <!here> <!everyone|everyone> <!subteam^S1|@mods> <@UBO> <@UGHOST> tu es un crétin"
+    case = replace(world.case, content=raw)
+
+    await world.platform.restore_message(case)
+
+    [call] = world.fake.find("chat.postMessage")
+    shown = json.dumps([call.args["text"], call.args["blocks"]], ensure_ascii=False)
+    for token in ("<!channel>", "<!here>", "<!everyone", "<!subteam^", "<@UBO>", "<@UGHOST>"):
+        assert token not in shown
+    assert call.args["text"].endswith("@mods @Bo @user tu es un crétin")
+    assert call.args.get("link_names") in (None, False, "0", "false")
+
+
 async def test_slack_has_no_timeout_so_moderators_are_told(world: World) -> None:
     await world.store.set_setting("slack", TEAM, "log_channel", "CLOG")
     with pytest.raises(PlatformError) as raised:
@@ -190,6 +240,7 @@ async def test_directory_caches_users_briefly(world: World) -> None:
     await world.directory.actor(TEAM, "UANN")
     assert len(world.fake.find("users.info")) == 2
     assert (first.name, first.locale, first.is_moderator) == ("Ann", "fr-FR", False)
+    assert first.community == TEAM  # the workspace its moderator flag holds in
 
 
 async def test_directory_moderators_by_list_or_user_group(world: World) -> None:

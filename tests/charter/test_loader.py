@@ -87,13 +87,17 @@ def test_shipped_charter_loads_with_every_clause_bilingual() -> None:
     assert charter.languages == ("fr", "en")
     assert charter.default_language == "fr"
     assert (charter.retention_days, charter.appeal_window_days) == (180, 30)
-    assert [rule.number for rule in charter.rules] == [1, 2, 3, 4, 5, 6]
+    assert [rule.number for rule in charter.rules] == [1, 2, 3, 4, 5, 6, 7]
     for rule in charter.rules:
         for part in (rule.title, rule.description, rule.rationale, rule.fix):
             assert set(part) == {"fr", "en"}, rule.id
     by_id = {rule.id: rule for rule in charter.rules}
     assert by_id["respect"].action is Action.REMOVE
-    assert {"con", "ass"} <= set(by_id["respect"].terms)
+    assert {"connard", "asshole"} <= set(by_id["respect"].terms)
+    # Short words that are also everyday speech only ever reach a person (§7), never a removal.
+    assert not {"con", "ass"} & set(by_id["respect"].terms)
+    assert by_id["coarse-language"].action is Action.REVIEW
+    assert set(by_id["coarse-language"].terms) == {"con", "ass"}
     assert by_id["spam"].max_mentions == 5
     assert by_id["spam"].links is not None
     assert by_id["spam"].links.block_invites
@@ -610,6 +614,32 @@ def test_register_section_refuses_built_in_names(name: str) -> None:
     with pytest.raises(ValueError, match="built in"):
         loader.register_section(name, lambda table, ctx: None)
     assert name not in loader.SECTION_PARSERS
+
+
+@pytest.mark.parametrize(
+    ("header", "loads", "window"),
+    [
+        ("retention_days = 7", False, None),
+        ("retention_days = 29", False, None),
+        ("retention_days = 30", True, 30),
+        ("retention_days = 7\nappeal_window_days = 7", True, 7),
+        ("retention_days = 7\nappeal_window_days = 8", False, None),
+    ],
+)
+def test_retention_must_outlast_the_appeal_window_even_the_default_one(
+    tmp_path: Path, header: str, loads: bool, window: int | None
+) -> None:
+    text = VALID.replace("retention_days = 90", header, 1)
+    path = write(tmp_path, text)
+    if loads:
+        assert load_charter(path).appeal_window_days == window
+        return
+    issues = check_charter(path)
+    assert len(issues) == 1, "\n".join(str(issue) for issue in issues)
+    assert "since an appeal needs the removed text" in issues[0].message
+    field = "charter.appeal_window_days" if "appeal_window_days" in header else "charter.retention_days"
+    assert issues[0].field == field
+    assert issues[0].line == line_of(text, field.split(".")[1])
 
 
 def test_rules_are_sorted_by_clause_number(tmp_path: Path) -> None:

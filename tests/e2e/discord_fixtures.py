@@ -15,7 +15,7 @@ from bot.adapters.discord_bot import VigieBot
 from bot.models import Case
 from bot.runtime import Services, build_services
 from bot.settings import Settings
-from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.fake_discord import GENERAL_ID, GUILD_ID, FakeDiscord
 
 T = TypeVar("T")
 
@@ -146,11 +146,18 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float 
             await asyncio.sleep(0.01)
 
 
-async def case_for(services: Services, message_id: str, check: Callable[[Case], bool] = bool) -> Case:
-    """The stored case of a message, once it satisfies `check`."""
+async def case_for(
+    services: Services,
+    message_id: str,
+    check: Callable[[Case], bool] = bool,
+    *,
+    guild: str = GUILD_ID,
+    channel: str = GENERAL_ID,
+) -> Case:
+    """The stored case of a message (in #general of the first guild by default), once it satisfies `check`."""
 
     async def probe() -> Case | None:
-        case = await services.store.case_for_message("discord", message_id)
+        case = await services.store.case_for_message("discord", guild, channel, message_id)
         return case if case is not None and check(case) else None
 
     return await eventually(probe)

@@ -30,6 +30,9 @@ ADMINISTRATOR = 1 << 3
 
 MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
 
+GUILD_ID = "800000000000000001"  # the first guild, where most tests happen
+GENERAL_ID = "700000000000000100"  # its #general channel
+
 
 @dataclass(frozen=True)
 class Request:
@@ -77,10 +80,12 @@ class FakeUser:
             "public_flags": 0,
         }
 
-    def member_payload(self, *, with_user: bool = True, permissions: int | None = None) -> Json:
-        """The guild member object; interactions carry the computed permissions too."""
+    def member_payload(
+        self, *, with_user: bool = True, permissions: int | None = None, foreign: frozenset[str] = frozenset()
+    ) -> Json:
+        """The guild member object, without the `foreign` roles of other guilds; interactions carry permissions."""
         data: Json = {
-            "roles": list(self.roles),
+            "roles": [role for role in self.roles if role not in foreign],
             "joined_at": "2024-01-01T00:00:00+00:00",
             "deaf": False,
             "mute": False,
@@ -107,28 +112,42 @@ def _now_iso() -> str:
 
 
 class FakeDiscord:
-    """A small Discord: one guild, a few channels and users, a recorded REST API and a scriptable gateway."""
+    """A small Discord: two guilds, a few channels and users, a recorded REST API and a scriptable gateway.
+
+    Most tests live in the first guild; the second ("other") exists so tests can show that a
+    moderator there has no power over the first one's cases.
+    """
 
     APP_ID = "900000000000000001"
 
     def __init__(self) -> None:
         """Build the guild; call `start()` to serve it."""
         self._ids = itertools.count(1_100_000_000_000_000_000)
-        self.guild_id = "800000000000000001"
+        self.guild_id = GUILD_ID
         self.moderator_role_id = "810000000000000001"
         self.bot_role_id = "810000000000000002"
+        self.other_guild_id = "800000000000000002"
+        self.other_moderator_role_id = "810000000000000003"
+        self.other_bot_role_id = "810000000000000004"
         self.channels: dict[str, Json] = {}
         self.general = self._add_channel("general")
+        assert self.general == GENERAL_ID
         self.review = self._add_channel("review")
         self.log = self._add_channel("mod-log")
         self.announcements = self._add_channel("charter")
-        self.bot_user = FakeUser("700000000000000001", "vigie", [self.bot_role_id], bot=True, global_name="Vigie")
+        self.other_general = self._add_channel("lobby", guild_id=self.other_guild_id)
+        self.other_review = self._add_channel("other-review", guild_id=self.other_guild_id)
+        bot_roles = [self.bot_role_id, self.other_bot_role_id]
+        self.bot_user = FakeUser("700000000000000001", "vigie", bot_roles, bot=True, global_name="Vigie")
         self.owner = FakeUser("600000000000000001", "owner")
         self.alice = FakeUser("600000000000000002", "alice", global_name="Alice")
         self.bob = FakeUser("600000000000000003", "bob", global_name="Bob")
         self.mod = FakeUser("600000000000000004", "modo", [self.moderator_role_id], global_name="Modo")
         self.mod2 = FakeUser("600000000000000005", "modeuse", [self.moderator_role_id], global_name="Modeuse")
+        # A moderator of the other guild only.
+        self.eve = FakeUser("600000000000000006", "eve", [self.other_moderator_role_id], global_name="Eve")
         self.users = [self.bot_user, self.owner, self.alice, self.bob, self.mod, self.mod2]
+        self.other_users = [self.bot_user, self.alice, self.eve]
 
         self.requests: list[Request] = []
         self.failures: list[Failure] = []
@@ -186,7 +205,7 @@ class FakeDiscord:
 
     # ---------------------------------------------------------------- guild model
 
-    def _add_channel(self, name: str) -> str:
+    def _add_channel(self, name: str, *, guild_id: str | None = None) -> str:
         channel_id = str(700_000_000_000_000_100 + len(self.channels))
         self.channels[channel_id] = {
             "id": channel_id,
@@ -194,7 +213,7 @@ class FakeDiscord:
             "name": name,
             "position": len(self.channels),
             "permission_overwrites": [],
-            "guild_id": self.guild_id,
+            "guild_id": guild_id or self.guild_id,
             "nsfw": False,
             "topic": None,
             "last_message_id": None,
@@ -220,16 +239,34 @@ class FakeDiscord:
             "flags": 0,
         }
 
-    def guild_payload(self) -> Json:
-        """GUILD_CREATE data."""
+    def guild_of(self, channel_id: str) -> str:
+        """The guild a channel belongs to."""
+        return str(self.channels[channel_id]["guild_id"])
+
+    def _guild_roles(self, guild_id: str) -> tuple[str, str]:
+        """(moderator role, bot role) of a guild."""
+        if guild_id == self.other_guild_id:
+            return self.other_moderator_role_id, self.other_bot_role_id
+        return self.moderator_role_id, self.bot_role_id
+
+    def _foreign_roles(self, guild_id: str) -> frozenset[str]:
+        """The roles of the guilds other than `guild_id`, left out of its member objects."""
+        other = self.guild_id if guild_id == self.other_guild_id else self.other_guild_id
+        return frozenset(self._guild_roles(other))
+
+    def guild_payload(self, guild_id: str | None = None) -> Json:
+        """GUILD_CREATE data of the first guild, or of `guild_id`."""
+        guild_id = guild_id or self.guild_id
+        moderator_role, bot_role = self._guild_roles(guild_id)
+        members = self.other_users if guild_id == self.other_guild_id else self.users
         bot_perms = MEMBER_PERMISSIONS | MANAGE_MESSAGES | MANAGE_WEBHOOKS | MODERATE_MEMBERS
         return {
-            "id": self.guild_id,
-            "name": "Fake Guild",
+            "id": guild_id,
+            "name": "Other Guild" if guild_id == self.other_guild_id else "Fake Guild",
             "icon": None,
             "owner_id": self.owner.id,
             "unavailable": False,
-            "member_count": len(self.users),
+            "member_count": len(members),
             "large": False,
             "preferred_locale": "en-US",
             "verification_level": 0,
@@ -241,12 +278,12 @@ class FakeDiscord:
             "system_channel_flags": 0,
             "afk_timeout": 300,
             "roles": [
-                self._role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
-                self._role(self.moderator_role_id, "Moderators", MEMBER_PERMISSIONS | MANAGE_MESSAGES, 1),
-                self._role(self.bot_role_id, "Vigie", bot_perms, 2),
+                self._role(guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
+                self._role(moderator_role, "Moderators", MEMBER_PERMISSIONS | MANAGE_MESSAGES, 1),
+                self._role(bot_role, "Vigie", bot_perms, 2),
             ],
-            "channels": list(self.channels.values()),
-            "members": [u.member_payload() for u in self.users],
+            "channels": [c for c in self.channels.values() if c["guild_id"] == guild_id],
+            "members": [u.member_payload(foreign=self._foreign_roles(guild_id)) for u in members],
             "emojis": [],
             "stickers": [],
             "features": [],
@@ -259,12 +296,13 @@ class FakeDiscord:
             "joined_at": "2024-01-01T00:00:00+00:00",
         }
 
-    def permissions_of(self, user: FakeUser) -> int:
-        """The user's guild permissions, as an interaction would carry them."""
-        if user.id == self.owner.id:
+    def permissions_of(self, user: FakeUser, guild_id: str | None = None) -> int:
+        """The user's permissions in a guild (the first by default), as an interaction would carry them."""
+        guild_id = guild_id or self.guild_id
+        if user.id == self.owner.id and guild_id == self.guild_id:
             return ADMINISTRATOR | MEMBER_PERMISSIONS | MANAGE_MESSAGES
         perms = MEMBER_PERMISSIONS
-        if self.moderator_role_id in user.roles:
+        if self._guild_roles(guild_id)[0] in user.roles:
             perms |= MANAGE_MESSAGES
         return perms
 
@@ -354,7 +392,7 @@ class FakeDiscord:
                 "type": 1,
                 "name": (req.json or {}).get("name", "hook"),
                 "channel_id": channel_id,
-                "guild_id": self.guild_id,
+                "guild_id": self.guild_of(channel_id),
                 "token": "hooktoken" + self.next_id(),
                 "application_id": self.APP_ID,
                 "avatar": None,
@@ -441,7 +479,7 @@ class FakeDiscord:
             "flags": data.get("flags", 0),
         }
         if channel_id in self.channels:
-            msg["guild_id"] = self.guild_id
+            msg["guild_id"] = self.guild_of(channel_id)
         if store:
             self.messages[msg["id"]] = msg
             self.bot_messages.append(msg)
@@ -519,7 +557,7 @@ class FakeDiscord:
         ready = {
             "v": 10,
             "user": self.bot_user.user_payload(),
-            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "guilds": [{"id": g, "unavailable": True} for g in (self.guild_id, self.other_guild_id)],
             "session_id": self.session_id,
             "resume_gateway_url": self.gateway_url,
             "shard": [0, 1],
@@ -529,6 +567,7 @@ class FakeDiscord:
         }
         await self._send(ws, "READY", ready)
         await self._send(ws, "GUILD_CREATE", self.guild_payload())
+        await self._send(ws, "GUILD_CREATE", self.guild_payload(self.other_guild_id))
         self.connected.set()
 
     async def _on_resume(self, ws: web.WebSocketResponse, data: Json) -> None:
@@ -555,17 +594,27 @@ class FakeDiscord:
         await asyncio.wait_for(self.connected.wait(), 5)
         assert sum(1 for op in self.gateway_ops if op["op"] == 6) == resumes + 1, "the client identified again"
 
+    async def invalidate_session(self) -> None:
+        """Send op 9 INVALID_SESSION (not resumable) and wait until the client identified again (a new READY)."""
+        assert self._ws is not None
+        identifies = sum(1 for op in self.gateway_ops if op["op"] == 2)
+        self.connected.clear()
+        await self._ws.send_str(json.dumps({"op": 9, "d": False}))
+        await asyncio.wait_for(self.connected.wait(), 5)
+        assert sum(1 for op in self.gateway_ops if op["op"] == 2) == identifies + 1, "the client did not identify"
+
     # ---------------------------------------------------------------- payload builders
 
     def message_payload(self, author: FakeUser, content: str, *, channel: str | None = None, **extra: Any) -> Json:
         """A MESSAGE_CREATE payload from `author`, also stored so the bot can fetch or delete it."""
         channel_id = channel or self.general
+        guild_id = self.guild_of(channel_id)
         msg = {
             "id": self.next_id(),
             "channel_id": channel_id,
-            "guild_id": self.guild_id,
+            "guild_id": guild_id,
             "author": author.user_payload(),
-            "member": author.member_payload(with_user=False),
+            "member": author.member_payload(with_user=False, foreign=self._foreign_roles(guild_id)),
             "content": content,
             "timestamp": _now_iso(),
             "edited_timestamp": None,
@@ -599,21 +648,24 @@ class FakeDiscord:
 
     def _interaction_base(self, user: FakeUser, itype: int, *, channel: str | None, locale: str) -> Json:
         channel_id = channel or self.general
+        guild_id = self.guild_of(channel_id)
         return {
             "id": self.next_id(),
             "application_id": self.APP_ID,
             "type": itype,
             "token": "itok" + self.next_id(),
             "version": 1,
-            "guild_id": self.guild_id,
+            "guild_id": guild_id,
             "channel_id": channel_id,
             "channel": self.channels[channel_id],
-            "member": user.member_payload(permissions=self.permissions_of(user)),
+            "member": user.member_payload(
+                permissions=self.permissions_of(user, guild_id), foreign=self._foreign_roles(guild_id)
+            ),
             "app_permissions": str(MEMBER_PERMISSIONS | MANAGE_MESSAGES | MANAGE_WEBHOOKS | MODERATE_MEMBERS),
             "locale": locale,
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
             "attachment_size_limit": 8 * 1024 * 1024,
         }
@@ -633,8 +685,9 @@ class FakeDiscord:
         *,
         message: Json | None = None,
         locale: str = "en-US",
+        channel: str | None = None,
     ) -> Json:
-        """A modal submission; text values become text inputs, lists become selects (inside labels)."""
+        """A modal submission (in `channel`, else the message's); text values become text inputs, lists selects."""
         components: list[Json] = []
         for key, value in values.items():
             if isinstance(value, list):
@@ -643,7 +696,8 @@ class FakeDiscord:
                 )
             else:
                 components.append({"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]})
-        data = self._interaction_base(user, 5, channel=message["channel_id"] if message else None, locale=locale)
+        channel = channel or (message["channel_id"] if message else None)
+        data = self._interaction_base(user, 5, channel=channel, locale=locale)
         data["data"] = {"custom_id": custom_id, "components": components}
         if message is not None:
             data["message"] = message  # a modal opened from a button carries that button's message

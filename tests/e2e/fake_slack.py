@@ -18,6 +18,7 @@ BOT_TOKEN = "xoxb-vigie-test"
 ADMIN_TOKEN = "xoxp-admin-test"
 APP_TOKEN = "xapp-vigie-test"
 TEAM = "T0VIGIE"
+OTHER_TEAM = "T0OTHER"  # a second workspace the same app is installed in
 BOT_USER = "UVIGIE"
 BOT_ID = "BVIGIE"
 ADMIN_USER = "UADMIN"
@@ -43,13 +44,17 @@ class ApiCall:
 
 @dataclass
 class Failure:
-    """A canned error for the next `times` calls of a method."""
+    """A canned error for the next `times` calls of a method (to `channel` only, when set)."""
 
     error: str
     status: int = 200
     retry_after: int | None = None
     times: int = 1
     extra: Json = field(default_factory=dict)
+    channel: str | None = None
+
+    def applies(self, args: Json) -> bool:
+        return self.channel is None or args.get("channel") == self.channel
 
 
 @dataclass
@@ -140,11 +145,18 @@ class FakeSlack:
         return f"1760000000.{next(self._ts):06d}"
 
     def add_user(
-        self, user_id: str, name: str, *, locale: str = "en-US", admin: bool = False, bot: bool = False
+        self,
+        user_id: str,
+        name: str,
+        *,
+        locale: str = "en-US",
+        admin: bool = False,
+        bot: bool = False,
+        team: str = TEAM,
     ) -> None:
         self.users[user_id] = {
             "id": user_id,
-            "team_id": TEAM,
+            "team_id": team,
             "name": name.lower(),
             "real_name": name,
             "is_admin": admin,
@@ -169,9 +181,11 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         extra: Json | None = None,
+        channel: str | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` fail with Slack error `error`."""
-        self.failures.setdefault(method, []).append(Failure(error, status, retry_after, times, extra or {}))
+        """Make the next `times` calls of `method` (addressed to `channel`, if given) fail with Slack error `error`."""
+        failure = Failure(error, status, retry_after, times, extra or {}, channel)
+        self.failures.setdefault(method, []).append(failure)
 
     # -- inspection --------------------------------------------------------------------------
 
@@ -230,11 +244,11 @@ class FakeSlack:
 
     def _answer(self, method: str, token: str | None, args: Json) -> tuple[Json, int, dict[str, str]]:
         queued = self.failures.get(method) or []
-        if queued:
-            failure = queued[0]
+        failure = next((f for f in queued if f.applies(args)), None)
+        if failure is not None:
             failure.times -= 1
             if failure.times <= 0:
-                queued.pop(0)
+                queued.remove(failure)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return {"ok": False, "error": failure.error, **failure.extra}, failure.status, headers
         if token not in (BOT_TOKEN, ADMIN_TOKEN, APP_TOKEN):

@@ -23,7 +23,16 @@ from bot.adapters.slack_app import build_slack_app, serve_http
 from bot.models import Case
 from bot.runtime import Services, build_services
 from bot.settings import Settings
-from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, BOT_USER, TEAM, ApiCall, FakeMessage, FakeSlack
+from tests.e2e.fake_slack import (
+    ADMIN_TOKEN,
+    BOT_TOKEN,
+    BOT_USER,
+    OTHER_TEAM,
+    TEAM,
+    ApiCall,
+    FakeMessage,
+    FakeSlack,
+)
 
 __all__ = ["fake_slack", "make_slack", "slack"]  # what conftest.py re-exports: the fixtures only
 
@@ -39,6 +48,8 @@ BOB = "UBOB"  # a member who writes in English
 MOD = "UMOD"
 MOD2 = "UMOD2"
 ADMIN = "UADMINUSER"
+EVE = "UEVE"  # a moderator of the other workspace only
+OTHER_GENERAL = "C0ELSEWHERE"
 
 Json = dict[str, Any]
 
@@ -99,13 +110,13 @@ class SlackHarness:
             }
         )
 
-    async def shortcut(self, user: str, callback_id: str, message: FakeMessage) -> int:
-        """A member runs a message shortcut on `message`."""
+    async def shortcut(self, user: str, callback_id: str, message: FakeMessage, *, team: str = TEAM) -> int:
+        """A member of `team` runs a message shortcut on `message`."""
         payload = {
             "type": "message_action",
             "callback_id": callback_id,
-            "team": {"id": TEAM, "domain": "vigie"},
-            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": team, "domain": "vigie"},
+            "user": {"id": user, "team_id": team},
             "channel": {"id": message.channel, "name": "general"},
             "message": message.payload(),
             "message_ts": message.ts,
@@ -128,10 +139,10 @@ class SlackHarness:
         assert await self.event(event) == 200
         return message
 
-    async def command(self, user: str, command: str, text: str, channel: str = GENERAL) -> int:
+    async def command(self, user: str, command: str, text: str, channel: str = GENERAL, *, team: str = TEAM) -> int:
         form = {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "vigie",
             "channel_id": channel,
             "channel_name": "general",
@@ -150,12 +161,14 @@ class SlackHarness:
         status, _ = await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
         return status
 
-    async def click(self, user: str, button: Json, *, channel: str, message_ts: str, ephemeral: bool = False) -> int:
-        """A member clicks `button` (a Block Kit button element) on a message in `channel`."""
+    async def click(
+        self, user: str, button: Json, *, channel: str, message_ts: str, ephemeral: bool = False, team: str = TEAM
+    ) -> int:
+        """A member of `team` clicks `button` (a Block Kit button element) on a message in `channel`."""
         payload = {
             "type": "block_actions",
-            "team": {"id": TEAM, "domain": "vigie"},
-            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": team, "domain": "vigie"},
+            "user": {"id": user, "team_id": team},
             "api_app_id": "A0VIGIE",
             "token": "legacy",
             "trigger_id": f"trigger-{next(self._ids)}",
@@ -179,21 +192,21 @@ class SlackHarness:
         }
         return await self.interact(payload)
 
-    async def submit(self, user: str, view: Json, values: dict[str, str | Json]) -> int:
-        """A member submits a modal opened with `views.open`: `values` maps block ids to typed text,
-        or to a ready-made element state (e.g. a static select's `selected_option`)."""
+    async def submit(self, user: str, view: Json, values: dict[str, str | Json], *, team: str = TEAM) -> int:
+        """A member of `team` submits a modal opened with `views.open`: `values` maps block ids to typed
+        text, or to a ready-made element state (e.g. a static select's `selected_option`)."""
         state = {
             block: {block: {"type": "plain_text_input", "value": value} if isinstance(value, str) else value}
             for block, value in values.items()
         }
         payload = {
             "type": "view_submission",
-            "team": {"id": TEAM, "domain": "vigie"},
-            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": team, "domain": "vigie"},
+            "user": {"id": user, "team_id": team},
             "api_app_id": "A0VIGIE",
             "token": "legacy",
             "trigger_id": f"trigger-{next(self._ids)}",
-            "view": {**view, "id": f"V{next(self._ids)}", "team_id": TEAM, "state": {"values": state}},
+            "view": {**view, "id": f"V{next(self._ids)}", "team_id": team, "state": {"values": state}},
         }
         return await self.interact(payload)
 
@@ -202,7 +215,7 @@ class SlackHarness:
         await settle_listeners(within)
 
     async def case_for(self, message: FakeMessage) -> Case | None:
-        return await self.services.store.case_for_message("slack", message.ts)
+        return await self.services.store.case_for_message("slack", TEAM, message.channel, message.ts)
 
 
 def in_channel(channel: str) -> Callable[[ApiCall], bool]:
@@ -247,7 +260,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake.add_user(MOD, "Morgane", locale="en-GB")
     fake.add_user(MOD2, "Mateo", locale="en-US")
     fake.add_user(ADMIN, "Ada", locale="en-US", admin=True)
-    fake.channels.update({GENERAL: "general", REVIEW: "moderation", LOG: "vigie-log"})
+    fake.add_user(EVE, "Eve", locale="en-US", team=OTHER_TEAM)
+    fake.channels.update({GENERAL: "general", REVIEW: "moderation", LOG: "vigie-log", OTHER_GENERAL: "lobby"})
     yield fake
     await fake.close()
 
@@ -277,6 +291,8 @@ async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Sla
                 "language": "en",
             }.items():
                 await services.store.set_setting("slack", TEAM, key, value)
+            # The other workspace has its own moderator, who has no say over this one's cases.
+            await services.store.set_setting("slack", OTHER_TEAM, "moderator_users", [EVE])
         client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url)
         admin_client = AsyncWebClient(token=ADMIN_TOKEN, base_url=fake_slack.base_url) if admin else None
         app = build_slack_app(services, settings, client=client, admin_client=admin_client)

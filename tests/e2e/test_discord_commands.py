@@ -181,7 +181,7 @@ async def test_case_and_paginated_cases_for_moderators(fake: FakeDiscord, servic
     for n in range(11):
         await fake.send_message(fake.alice, f"moron number {n}")
     await fake.wait_for("DELETE", count=11)
-    cases = await services.cases.cases_for("discord", fake.alice.id, limit=20)
+    cases = await services.cases.cases_for("discord", fake.alice.id, limit=20, community=fake.guild_id)
     assert len(cases) == 11
 
     refused = (await fake.interact(fake.slash(fake.bob, "case", [option("id", 4, cases[0].id)]))).json

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.models import ActionState, CaseSource, CaseStatus
+import pytest
+
+from bot.adapters.discord_bot import drain_handlers
+from bot.models import SYSTEM_ACTOR, Action, ActionState, CaseDraft, CaseSource, CaseStatus
 from bot.runtime import Services
-from tests.e2e.discord_fixtures import case_for, running_bot
+from tests.e2e.discord_fixtures import case_for, eventually, running_bot
 from tests.e2e.fake_discord import FakeDiscord
 
 
@@ -50,7 +53,7 @@ async def test_an_automod_block_is_recorded_and_explained(fake: FakeDiscord, ser
     notice = (await fake.wait_for("POST", rf"/channels/{fake.general}/messages")).json
     assert f"<@{fake.alice.id}>" in notice["content"]
     assert "forbiddenword" not in notice["content"]
-    cases = await services.cases.cases_for("discord", fake.alice.id)
+    cases = await services.cases.cases_for("discord", fake.alice.id, community=fake.guild_id)
     assert len(cases) == 1
     case = cases[0]
     assert (case.source, case.status, case.action_state) == (
@@ -94,3 +97,61 @@ async def test_publishing_without_the_pin_permission_still_posts(
     done = await fake.wait_for("POST", rf"/webhooks/{fake.APP_ID}/[^/]+")
     assert "not pinned" in done.json["content"]
     assert fake.posted(fake.announcements)
+
+
+async def test_a_second_ready_does_not_resume_pending_actions_again(
+    fake: FakeDiscord, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_bot(services) as bot:
+        readies: list[int] = []
+
+        async def count_ready() -> None:
+            readies.append(1)
+
+        async def ready_again() -> bool:
+            return bool(readies)
+
+        async def identify_at_once(shard_id: int | None, *, initial: bool = False) -> None:
+            """discord.py waits 5 s before identifying again; the fake has no rate limit to honour."""
+
+        monkeypatch.setattr(bot, "before_identify_hook", identify_at_once)
+        bot.add_listener(count_ready, "on_ready")
+        await drain_handlers(5)  # the first READY's resume has run
+        # Recorded and not yet carried out, as a case is while its own handler is still at work.
+        insult = fake.message_payload(fake.alice, "moron")
+        recorded, _ = await services.store.create_case(
+            removal_draft(services, fake, insult["id"]), CaseStatus.ACTIONED, ActionState.PENDING
+        )
+
+        await fake.invalidate_session()  # Discord makes the client identify again: a second READY
+        await eventually(ready_again)
+        await drain_handlers(5)
+
+    assert not fake.calls("DELETE", rf"/channels/{fake.general}/messages/{insult['id']}")
+    assert (await services.cases.get(recorded.id)).action_state is ActionState.PENDING
+
+
+def removal_draft(services: Services, fake: FakeDiscord, message_id: str) -> CaseDraft:
+    """An automated removal of `message_id` in #general, as the core records it before acting."""
+    charter = services.policy.charter
+    return CaseDraft(
+        platform="discord",
+        community=fake.guild_id,
+        channel=fake.general,
+        message_id=message_id,
+        author_id=fake.alice.id,
+        author_name="Alice",
+        rule_id="respect",
+        clause=1,
+        charter_version=charter.version,
+        charter_hash=charter.content_hash,
+        action=Action.REMOVE,
+        evidence=(),
+        confidence=1.0,
+        automated=True,
+        actor_id=SYSTEM_ACTOR,
+        source=CaseSource.AUTOMATED,
+        content="moron",
+        lang="en",
+        created_at=services.clock.now(),
+    )

@@ -206,7 +206,7 @@ async def test_a_message_replayed_after_a_resume_is_acted_on_once(
     await case_for(services, later["id"], lambda c: c.action_state is ActionState.DONE)
     assert len(fake.calls("DELETE", message_path(fake.general, insult["id"]))) == 1
     assert len(fake.posted(fake.general)) == 2
-    assert len(await services.cases.cases_for("discord", fake.alice.id)) == 1
+    assert len(await services.cases.cases_for("discord", fake.alice.id, community=fake.guild_id)) == 1
 
 
 async def test_a_pending_removal_is_completed_on_start(fake: FakeDiscord, services: Services) -> None:
@@ -258,3 +258,23 @@ async def test_token_and_intent_problems_end_with_one_clear_line(
     assert str(info.value) == expected
     assert info.value.__cause__ is None
     assert not [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize("padding", [0, 1990], ids=["short", "too-long-for-the-mark"])
+async def test_a_restore_mentions_nobody_whatever_its_length(
+    fake: FakeDiscord, services: Services, vigie: Any, padding: int
+) -> None:
+    content = f"@everyone @here <@&{fake.moderator_role_id}> <@{fake.bob.id}> moron " + "x" * padding
+    insult = await fake.send_message(fake.alice, content)
+    case = await case_for(services, insult["id"], lambda c: c.action_state is ActionState.DONE)
+    options = [
+        {"name": "case", "type": 4, "value": case.id},
+        {"name": "decision", "type": 3, "value": "overturn"},
+        {"name": "reason", "type": 3, "value": "heated but fair"},
+    ]
+    await fake.interact(fake.slash(fake.mod, "override", options))
+
+    restored = (await fake.wait_for("POST", r"/webhooks/\d+/hooktoken\d+")).json
+    assert restored["content"].startswith(content[:1900])
+    assert restored["allowed_mentions"] == {"parse": []}
+    assert bool(restored.get("embeds")) is (padding > 0)  # the mark moves to an embed when the text is full

@@ -254,3 +254,19 @@ async def test_members_of_the_moderator_user_group_are_moderators(slack: SlackHa
     assert "Only the moderators" not in shown
     assert slack.fake.find("usergroups.users.list")[0].args["usergroup"] == "S0MODS"
     assert [c.token for c in slack.fake.find("chat.delete")] == [ADMIN_TOKEN]
+
+
+async def test_a_restored_message_pings_nobody_again(slack: SlackHarness) -> None:
+    text = "<!channel> <!here|here> <!everyone> <!subteam^S0MODS|@mods> <@UALICE> <@UNOBODY|nobody> what a moron"
+    _, _, case = await _removed(slack, BOB, text)
+
+    await slack.command(MOD, "/override", f"{case.id} overturn Heated but fair.")
+    restored = (await slack.fake.wait_for("chat.postMessage", lambda c: "username" in c.args))[0]
+    await slack.settle()
+
+    shown = blocks_text(restored)
+    for token in ("<!channel>", "<!here", "<!everyone>", "<!subteam^", "<@UALICE>", "<@UNOBODY"):
+        assert token not in shown
+    assert restored.args["text"].endswith("@mods @Alice @user what a moron")
+    assert "@mods @Alice @user what a moron" in shown
+    assert (await slack.services.cases.get(case.id)).content == text  # the record keeps what was written

@@ -213,3 +213,37 @@ async def test_review_card_dismissed_keeps_the_message(slack: SlackHarness) -> N
     assert case.status is CaseStatus.DISMISSED
     assert slack.fake.find("chat.delete") == []
     assert ACTION_UPHOLD not in str(slack.fake.find("chat.update")[0].args["blocks"])
+
+
+async def test_a_failed_public_notice_is_alerted_and_the_author_still_told(slack: SlackHarness) -> None:
+    slack.fake.fail("chat.postMessage", "not_in_channel", channel=GENERAL)
+    message = await slack.say(BOB, "you absolute moron")
+
+    alert = (await slack.fake.wait_for("chat.postMessage", in_channel(LOG)))[0]
+    ephemeral = (await slack.fake.wait_for("chat.postEphemeral"))[0]
+    await slack.settle()
+
+    case = await slack.case_for(message)
+    assert case is not None
+    assert ephemeral.args["user"] == BOB
+    assert f"Case #{case.id}: the public notice could not be posted in #general (not_in_channel)" in alert.args["text"]
+    assert "moron" not in alert.args["text"]
+    events = [entry.event for entry in await slack.services.store.audit_trail(case.id)]
+    assert "notice_posted" in events  # the author was told: the statement of reasons reached them
+    assert (case.status, case.action_state) == (CaseStatus.ACTIONED, ActionState.DONE)
+
+
+async def test_a_notice_that_reaches_nobody_is_recorded_as_failed(slack: SlackHarness) -> None:
+    slack.fake.fail("chat.postEphemeral", "user_not_in_channel")
+    slack.fake.fail("conversations.open", "cannot_dm_bot")
+    message = await slack.say(BOB, "you absolute moron")
+    await slack.fake.wait_for("chat.delete")
+    await slack.fake.wait_for("chat.postMessage", in_channel(GENERAL))
+    await slack.settle()
+
+    case = await slack.case_for(message)
+    assert case is not None
+    trail = await slack.services.store.audit_trail(case.id)
+    failed = [entry for entry in trail if entry.event == "notice_failed"]
+    assert [entry.event for entry in trail if entry.event.startswith("notice")] == ["notice_failed"]
+    assert "the author was not told" in (failed[0].detail or "")

@@ -59,7 +59,7 @@ async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, t
         await fake_slack.wait_for("chat.postEphemeral")
         await settle_listeners()
         assert delete.token == ADMIN_TOKEN
-        case = await services.store.case_for_message("slack", message.ts)
+        case = await services.store.case_for_message("slack", TEAM, message.channel, message.ts)
         assert case is not None
         assert (case.rule_id, case.action_state) == ("respect", ActionState.DONE)
     finally:

@@ -183,7 +183,7 @@ async def test_injection_looking_strings_are_stored_verbatim(store: SqliteStore,
     )
     await store.set_setting("discord", hostile, hostile, {"v": hostile})
     assert (updated.content, updated.author_name, updated.message_id, updated.appeal_reason) == (hostile,) * 4
-    assert await store.case_for_message("discord", hostile) == updated
+    assert await store.case_for_message("discord", "g1", "c1", hostile) == updated
     assert (await store.audit_trail(case.id))[-1].reason == hostile
     assert await store.get_setting("discord", hostile, hostile) == {"v": hostile}
     assert raw(tmp_path / "vigie.sqlite3", "SELECT COUNT(*) FROM audit") == [(2,)]
@@ -191,7 +191,7 @@ async def test_injection_looking_strings_are_stored_verbatim(store: SqliteStore,
 
 async def test_get_case_and_case_for_message_miss_cleanly(store: SqliteStore) -> None:
     assert await store.get_case(404) is None
-    assert await store.case_for_message("discord", "nope") is None
+    assert await store.case_for_message("discord", "g1", "c1", "nope") is None
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -478,3 +478,258 @@ async def test_a_sibling_store_shares_the_connection_and_its_lock(store: SqliteS
     case, created = await pending
     assert created
     assert case.id > 0
+
+
+# --- migration 0003: the case key includes community and channel ------------------------------
+
+
+_V2_CASE: dict[str, object] = {
+    "platform": "discord",
+    "community": "g1",
+    "channel": "c1",
+    "message_id": "m1",
+    "author_id": "u1",
+    "author_name": "A",
+    "rule_id": "respect",
+    "clause": 1,
+    "charter_version": "v1",
+    "charter_hash": "h",
+    "action": "remove",
+    "evidence": '[{"matcher": "term", "start": 9, "end": 15, "detail": "crétin"}]',
+    "confidence": 1.0,
+    "automated": 1,
+    "actor_id": SYSTEM_ACTOR,
+    "source": "automated",
+    "content": "tu es un crétin",
+    "lang": "fr",
+    "status": "appealed",
+    "action_state": "done",
+    "action_error": None,
+    "restore_state": "none",
+    "appeal_reason": "citation",
+    "decided_by": None,
+    "decision_reason": None,
+    "created_at": "2026-03-01T09:00:00.000000+00:00",
+    "updated_at": "2026-03-02T09:00:00.000000+00:00",
+}
+
+
+def _v2_database(path: Path) -> None:
+    """A database at schema version 2 holding cases, audit rows and a case-number high-water mark."""
+    version_two = load_migrations()[:2]
+    rows = [
+        _V2_CASE,
+        _V2_CASE
+        | {"platform": "slack", "community": "T1", "channel": "C1", "message_id": "1760000000.000100"}
+        | {"action": "review", "automated": 0, "source": "report", "content": None, "status": "dismissed"}
+        | {"appeal_reason": None, "decided_by": "U8", "decision_reason": "rien"},
+        _V2_CASE
+        | {"community": "g2", "channel": "c9", "message_id": "m9", "status": "overturned", "action_error": "forbidden"}
+        | {"restore_state": "pending", "appeal_reason": None, "decided_by": "u-mod", "decision_reason": "ok"},
+    ]
+    columns = ", ".join(_V2_CASE)
+    marks = ", ".join("?" * len(_V2_CASE))
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for migration in version_two:
+            conn.executescript(migration.sql)
+        conn.execute(f"PRAGMA user_version = {version_two[-1].version}")
+        conn.executemany(f"INSERT INTO cases ({columns}) VALUES ({marks})", [tuple(r.values()) for r in rows])
+        for case_id, event in [(1, "created"), (1, "appealed"), (2, "created"), (2, "dismissed"), (3, "created")]:
+            conn.execute(
+                "INSERT INTO audit (case_id, at, actor_id, event) VALUES (?, ?, 'vigie', ?)",
+                (case_id, _V2_CASE["created_at"], event),
+            )
+        # Case 40 was the last number handed out (the later ones never committed, say).
+        conn.execute("UPDATE sqlite_sequence SET seq = 40 WHERE name = 'cases'")
+
+
+async def test_migration_0003_rebuilds_cases_keeping_every_row_id_and_audit_link(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    _v2_database(path)
+    cases_before = raw(path, "SELECT * FROM cases ORDER BY id")
+    audit_before = raw(path, "SELECT * FROM audit ORDER BY id")
+
+    store = await SqliteStore.open(path)
+    assert await store.schema_version() == 3
+    assert raw(path, "SELECT * FROM cases ORDER BY id") == cases_before
+    assert raw(path, "SELECT * FROM audit ORDER BY id") == audit_before
+    assert raw(path, "PRAGMA foreign_key_check") == []
+    assert [(row[2], row[3], row[4]) for row in raw(path, "PRAGMA foreign_key_list(audit)")] == [
+        ("cases", "case_id", "id")
+    ]
+    schema = {row[0] for row in raw(path, "SELECT name FROM sqlite_master")}
+    assert {"cases_by_author", "cases_by_community", "cases_by_created", "cases_pending"} <= schema
+    assert {"audit_no_update", "audit_no_delete", "disclosure_nudges"} <= schema
+    assert "cases_rebuilt" not in schema
+    assert [e.event for e in await store.audit_trail(1)] == ["created", "appealed"]
+    restoring = await store.get_case(3)
+    assert restoring is not None
+    assert (restoring.status, restoring.restore_state, restoring.content) == (
+        CaseStatus.OVERTURNED,
+        ActionState.PENDING,
+        "tu es un crétin",
+    )
+
+    # Same ts in another channel is another message now; numbering resumes after the high-water mark.
+    other, created = await store.create_case(
+        make_draft("1760000000.000100", platform="slack", community="T1", channel="C2"),
+        CaseStatus.ACTIONED,
+        ActionState.PENDING,
+    )
+    assert created
+    assert other.id == 41
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        await store.connection.execute(
+            "INSERT INTO audit (case_id, at, actor_id, event) VALUES (999, 'x', 'y', 'orphan')"
+        )
+    await store.close()
+    for sql in ("UPDATE audit SET event = 'nothing'", "DELETE FROM audit WHERE case_id = 1"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            raw(path, sql)
+
+
+async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
+    path = tmp_path / "orphan.sqlite3"
+    store = await SqliteStore.open(path)
+    case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
+    await store.close()
+    good = load_migrations()
+    orphan = Migration(
+        len(good) + 1,
+        f"{len(good) + 1:04d}_orphan.sql",
+        "INSERT INTO audit (case_id, at, actor_id, event) VALUES (999, 'x', 'y', 'orphan');",
+    )
+    with pytest.raises(StoreError, match="foreign key"):
+        await SqliteStore.open(path, migrations=[*good, orphan])
+    assert raw(path, "PRAGMA user_version") == [(len(good),)]
+    assert raw(path, "SELECT COUNT(*) FROM audit WHERE event = 'orphan'") == [(0,)]
+    reopened = await SqliteStore.open(path)
+    assert await reopened.get_case(case.id) == case
+    await reopened.close()
+
+
+async def test_the_case_key_is_platform_community_channel_and_message(store: SqliteStore) -> None:
+    first, _ = await store.create_case(make_draft("1.0001"), CaseStatus.ACTIONED, ActionState.PENDING)
+    variants = [
+        make_draft("1.0001", channel="c2"),
+        make_draft("1.0001", community="g2"),
+        make_draft("1.0001", platform="slack"),
+    ]
+    made = [await store.create_case(draft, CaseStatus.ACTIONED, ActionState.PENDING) for draft in variants]
+    assert all(created for _, created in made)
+    assert len({first.id, *(case.id for case, _ in made)}) == 4
+    again, created = await store.create_case(make_draft("1.0001", content="x"), CaseStatus.REVIEW, ActionState.NONE)
+    assert (again, created) == (first, False)
+    for draft, (case, _) in zip(variants, made, strict=True):
+        assert await store.case_for_message(draft.platform, draft.community, draft.channel, "1.0001") == case
+    assert await store.case_for_message("discord", "g1", "c3", "1.0001") is None
+
+
+# --- edits, conditional bookkeeping and claims ------------------------------------------------
+
+
+async def test_escalate_case_moves_an_undecided_automated_case_to_the_edit(store: SqliteStore) -> None:
+    case, _ = await store.create_case(
+        make_draft(action=Action.WARN, rule_id="tone", clause=2, content="zut"), CaseStatus.ACTIONED, ActionState.DONE
+    )
+    later = START + timedelta(minutes=3)
+    escalated = await store.escalate_case(
+        case.id,
+        make_draft(content="crétin", evidence=(Evidence("term", 0, 6, "crétin"),), charter_version="2026.04"),
+        expected=(CaseStatus.ACTIONED,),
+        expected_action=Action.WARN,
+        status=CaseStatus.ACTIONED,
+        action_state=ActionState.PENDING,
+        entry=entry(case.id, "edited", at=later, actor=SYSTEM_ACTOR, reason=None),
+    )
+    assert (escalated.action, escalated.rule_id, escalated.clause, escalated.content) == (
+        Action.REMOVE,
+        "respect",
+        1,
+        "crétin",
+    )
+    assert (escalated.action_state, escalated.charter_version, escalated.updated_at) == (
+        ActionState.PENDING,
+        "2026.04",
+        later,
+    )
+    assert escalated.evidence == (Evidence("term", 0, 6, "crétin"),)
+    assert (escalated.created_at, escalated.message_id, escalated.author_id) == (
+        case.created_at,
+        case.message_id,
+        case.author_id,
+    )
+    assert [e.event for e in await store.audit_trail(case.id)] == ["created", "edited"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected_action"),
+    [
+        ({"decided_by": "u-mod"}, Action.WARN),
+        ({"automated": False}, Action.WARN),
+        ({}, Action.REVIEW),
+        ({"status": CaseStatus.APPEALED}, Action.WARN),
+    ],
+    ids=["decided", "manual", "action-moved", "status-moved"],
+)
+async def test_escalate_case_refuses_a_case_a_person_has_touched(
+    store: SqliteStore, changes: dict[str, object], expected_action: Action
+) -> None:
+    case, _ = await store.create_case(make_draft(action=Action.WARN), CaseStatus.ACTIONED, ActionState.DONE)
+    if changes:
+        case = await store.update_case(case.id, entry(case.id, "touched"), **changes)
+    with pytest.raises(TransitionError):
+        await store.escalate_case(
+            case.id,
+            make_draft(content="crétin"),
+            expected=(CaseStatus.ACTIONED,),
+            expected_action=expected_action,
+            status=CaseStatus.ACTIONED,
+            action_state=ActionState.PENDING,
+            entry=entry(case.id, "edited"),
+        )
+    assert await store.get_case(case.id) == case
+    with pytest.raises(ValueError, match="another message"):
+        await store.escalate_case(
+            case.id,
+            make_draft("other"),
+            expected=(case.status,),
+            expected_action=case.action,
+            status=CaseStatus.ACTIONED,
+            action_state=ActionState.PENDING,
+            entry=entry(case.id, "edited"),
+        )
+
+
+async def test_the_content_snapshot_is_still_fixed_for_ordinary_updates(store: SqliteStore) -> None:
+    case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
+    for field in ("content", "evidence", "confidence"):
+        with pytest.raises(ValueError, match="cannot be changed"):
+            await store.update_case(case.id, None, **{field: "forged"})
+    assert await store.get_case(case.id) == case
+
+
+async def test_update_case_if_action_leaves_an_escalated_case_pending(store: SqliteStore) -> None:
+    case, _ = await store.create_case(make_draft(action=Action.WARN), CaseStatus.ACTIONED, ActionState.PENDING)
+    await store.update_case(case.id, entry(case.id, "escalated"), action=Action.REMOVE)
+    late = await store.update_case(
+        case.id, entry(case.id, "warned"), if_action=Action.WARN, action_state=ActionState.DONE
+    )
+    assert (late.action, late.action_state) == (Action.REMOVE, ActionState.PENDING)
+    assert [e.event for e in await store.audit_trail(case.id)][-1] == "warned"
+    done = await store.update_case(
+        case.id, entry(case.id, "deleted"), if_action=Action.REMOVE, action_state=ActionState.DONE
+    )
+    assert done.action_state is ActionState.DONE
+
+
+def test_claims_are_exclusive_until_released() -> None:
+    store = SqliteStore.__new__(SqliteStore)
+    SqliteStore.__init__(store, None)  # type: ignore[arg-type]
+    assert store.claim_action(7)
+    assert not store.claim_action(7)
+    assert store.claim_action(8)
+    store.release_action(7)
+    assert store.claim_action(7)
+    store.release_action(99)  # releasing what nobody holds is harmless
