@@ -690,16 +690,18 @@ class ModerationService:
             if not self._store.claim_action(listed.id):
                 continue
             try:
-                await self._resume(listed)
+                if await self._resume(listed):
+                    done += 1
             finally:
                 self._store.release_action(listed.id)
-            done += 1
         if done:
             log.info("resumed %d pending case action(s)", done)
         return done
 
-    async def _resume(self, listed: Case) -> None:
+    async def _resume(self, listed: Case) -> bool:
+        """Finish or call off what is still pending once the claim is held; False if nothing was."""
         case = await self._store.get_case(listed.id) or listed
+        pending = ActionState.PENDING in (case.action_state, case.restore_state)
         if case.action_state is ActionState.PENDING:
             if case.status in ENFORCED:
                 case = await self._effects.enforce_claimed(case)
@@ -720,6 +722,7 @@ class ModerationService:
                     self._effects.entry(case, "restore_cancelled", detail=f"case is {case.status.value}"),
                     restore_state=ActionState.NONE,
                 )
+        return pending
 
     async def purge_expired(self) -> int:
         """Delete content snapshots older than the charter's retention period (open cases keep theirs)."""
