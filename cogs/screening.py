@@ -1,4 +1,4 @@
-"""Screening: every new or edited guild message goes through the charter; AutoMod blocks are recorded."""
+"""Screening: new and edited guild messages go to the charter and disclosure checks; AutoMod blocks are recorded."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def screened(message: discord.Message) -> bool:
 
 
 class ScreeningCog(commands.Cog):
-    """Hands messages to the moderation service; the service records, acts and explains."""
+    """Hands messages to the core's intake: moderation, then disclosure nudges; the core records, acts and explains."""
 
     def __init__(self, bot: VigieBot) -> None:
         """Keep the bot, whose `services` do the work."""
@@ -40,7 +40,7 @@ class ScreeningCog(commands.Cog):
         assert message.guild is not None
         settings = await GuildSettings.load(self.bot.services.store, message.guild.id)
         model = to_message(message, moderator_role=settings.moderator_role, lang=settings.language, edited=edited)
-        await self.bot.services.moderation.handle_message(model)
+        await self.bot.services.intake.on_message(model)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -57,6 +57,19 @@ class ScreeningCog(commands.Cog):
         if "content" not in payload.data or not screened(payload.message):
             return
         await self._screen(payload.message, edited=True)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A deleted post closes its disclosure nudge, cached or not."""
+        if payload.guild_id is not None:
+            await self.bot.services.intake.on_delete(PLATFORM, str(payload.message_id))
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        """A purge closes the disclosure nudges of every post it took."""
+        if payload.guild_id is not None:
+            for message_id in payload.message_ids:
+                await self.bot.services.intake.on_delete(PLATFORM, str(message_id))
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:

@@ -1,4 +1,4 @@
-"""/vigie setup: the review and log channels, moderator role, notice lifetime and language of a server."""
+"""/vigie setup: a server's channels, moderator role, notice lifetime, language and disclosure settings."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from bot.adapters.discord_context import (
 )
 from bot.adapters.discord_convert import PLATFORM
 from bot.adapters.discord_i18n import text
+from bot.nudges import JURISDICTION_SETTING
+
+DEFAULT_COMPLIANCE_SETTING = "disclosure_compliance_channel"
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -40,6 +43,8 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         moderator_role="Members with this role can moderate",
         notice_seconds="How long a public notice stays, in seconds",
         language="Language of notices and review cards",
+        compliance_channel="Where unanswered disclosure reminders escalate",
+        jurisdiction="Audience whose disclosure rules apply",
     )
     @app_commands.choices(
         language=[app_commands.Choice(name="English", value="en"), app_commands.Choice(name="French", value="fr")]
@@ -53,22 +58,31 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         moderator_role: discord.Role | None = None,
         notice_seconds: app_commands.Range[int, 10, 86400] | None = None,
         language: app_commands.Choice[str] | None = None,
+        compliance_channel: discord.TextChannel | None = None,
+        jurisdiction: str | None = None,
     ) -> None:
         """Change the given settings; with no option, show the current ones."""
         assert interaction.guild_id is not None
         store, scope = self.bot.services.store, str(interaction.guild_id)
+        lang = user_lang(interaction)
+        known = self._jurisdictions()
+        if jurisdiction is not None and jurisdiction.strip().lower() not in known:
+            listed = ", ".join(known) or "—"
+            await reply(interaction, text("unknown_jurisdiction", lang, value=jurisdiction, known=listed))
+            return
         changes: dict[str, object] = {
             REVIEW_CHANNEL: str(review_channel.id) if review_channel else None,
             LOG_CHANNEL: str(log_channel.id) if log_channel else None,
             MODERATOR_ROLE: str(moderator_role.id) if moderator_role else None,
             NOTICE_SECONDS: notice_seconds,
             DEFAULT_LANGUAGE: language.value if language else None,
+            self._compliance_setting(): str(compliance_channel.id) if compliance_channel else None,
+            JURISDICTION_SETTING: jurisdiction.strip().lower() if jurisdiction else None,
         }
         for key, value in changes.items():
             if value is not None:
                 await store.set_setting(PLATFORM, scope, key, value)
         settings = await GuildSettings.load(store, scope)
-        lang = user_lang(interaction)
         unset = text("unset", lang)
         embed = discord.Embed(title=text("settings_title", lang))
         embed.add_field(
@@ -80,7 +94,40 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         )
         embed.add_field(name="notice_seconds", value=str(settings.notice_seconds))
         embed.add_field(name="language", value=settings.language or self.bot.services.policy.charter.default_language)
+        compliance = await store.get_setting(PLATFORM, scope, self._compliance_setting())
+        embed.add_field(name="compliance_channel", value=f"<#{compliance}>" if compliance else unset)
+        embed.add_field(name="jurisdiction", value=await self._jurisdiction_shown(scope, lang, unset))
         await reply(interaction, None, embed=embed)
+
+    @setup_guild.autocomplete("jurisdiction")
+    async def jurisdiction_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The charter's audiences, read at each keystroke so a charter reload is offered at once."""
+        disclosure = self.bot.services.policy.charter.disclosure
+        if disclosure is None:
+            return []
+        typed = current.strip().lower()
+        return [
+            app_commands.Choice(name=f"{j.name} ({code})", value=code)
+            for code, j in disclosure.jurisdictions.items()
+            if typed in code or typed in j.name.lower()
+        ][:25]
+
+    def _jurisdictions(self) -> list[str]:
+        disclosure = self.bot.services.policy.charter.disclosure
+        return list(disclosure.jurisdictions) if disclosure else []
+
+    def _compliance_setting(self) -> str:
+        disclosure = self.bot.services.policy.charter.disclosure
+        return disclosure.compliance_channel_setting if disclosure else DEFAULT_COMPLIANCE_SETTING
+
+    async def _jurisdiction_shown(self, scope: str, lang: str, unset: str) -> str:
+        disclosure = self.bot.services.policy.charter.disclosure
+        if disclosure is None:
+            return unset
+        chosen = await self.bot.services.nudges.jurisdiction_for(PLATFORM, scope)
+        return chosen or text("default_jurisdiction", lang, code=disclosure.jurisdiction)
 
 
 async def setup(bot: VigieBot) -> None:

@@ -13,8 +13,9 @@ from discord.ext import commands
 
 from bot.adapters.discord_context import explain_failure
 from bot.adapters.discord_i18n import VigieTranslator
+from bot.adapters.discord_nudge_views import NUDGE_ITEMS, NUDGE_MODAL_ROUTES
 from bot.adapters.discord_platform import DiscordPlatform
-from bot.adapters.discord_views import DYNAMIC_ITEMS, route_modal
+from bot.adapters.discord_views import DYNAMIC_ITEMS, MODAL_ROUTES, route_modal
 from bot.errors import VigieError
 from bot.settings import Settings
 
@@ -23,7 +24,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.screening", "cogs.charter", "cogs.appeals", "cogs.cases", "cogs.reports", "cogs.setup")
+EXTENSIONS = (
+    "cogs.screening",
+    "cogs.charter",
+    "cogs.appeals",
+    "cogs.cases",
+    "cogs.reports",
+    "cogs.setup",
+    "cogs.disclosure",
+)
 """Cogs loaded at start, in order."""
 
 LOGIN_FAILED = (
@@ -115,7 +124,7 @@ class VigieBot(commands.Bot):
         """Register the platform and persistent buttons, load the cogs, publish the slash commands."""
         self.services.register(self.platform)
         await self.tree.set_translator(VigieTranslator())
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *NUDGE_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_commands:
@@ -129,7 +138,7 @@ class VigieBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Modal submissions are routed by custom_id, so a form opened before a restart still works."""
-        await route_modal(interaction)
+        await route_modal(interaction, MODAL_ROUTES + NUDGE_MODAL_ROUTES)
 
 
 async def run_discord(services: Services) -> None:

@@ -1,23 +1,24 @@
-"""DiscordPlatform: the core's Platform port carried out with discord.py (delete, notice, cards, restore)."""
+"""DiscordPlatform: the core's Platform port carried out with discord.py (notices, cards, restores, nudges)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-import aiohttp
 import discord
 
 from bot.adapters.discord_context import GuildSettings
-from bot.adapters.discord_convert import PLATFORM
+from bot.adapters.discord_convert import PLATFORM, jump_url
+from bot.adapters.discord_errors import translated_errors
 from bot.adapters.discord_i18n import text
-from bot.adapters.discord_render import MESSAGE_LIMIT, card_embed, notice_mentions, notice_text
+from bot.adapters.discord_nudge_views import nudge_view, pointer_view
+from bot.adapters.discord_render import MESSAGE_LIMIT, card_embed, clip, notice_mentions, notice_text
 from bot.adapters.discord_views import card_view, notice_view
 from bot.charter.model import Charter, Rule
+from bot.disclosure_nudge import Nudge, NudgeStep
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import Action, Case, Statement
 from bot.moderation import PolicySource
@@ -27,22 +28,6 @@ log = logging.getLogger(__name__)
 
 RESTORE_WEBHOOK = "Vigie restore"
 _RESERVED_NAME = re.compile(r"(?i)discord|clyde")
-
-
-@contextlib.asynccontextmanager
-async def translated_errors(action: str) -> AsyncIterator[None]:
-    """Turn discord.py and network errors into the core's PlatformError."""
-    try:
-        yield
-    except discord.Forbidden as exc:
-        raise PlatformError(PlatformFailure.FORBIDDEN, f"{action}: missing permission ({exc.code})") from exc
-    except discord.NotFound as exc:
-        raise PlatformError(PlatformFailure.NOT_FOUND, f"{action}: not found ({exc.code})") from exc
-    except discord.HTTPException as exc:
-        failure = PlatformFailure.UNAVAILABLE if exc.status >= 500 or exc.status == 429 else PlatformFailure.UNSUPPORTED
-        raise PlatformError(failure, f"{action}: HTTP {exc.status} ({exc.code})") from exc
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-        raise PlatformError(PlatformFailure.UNAVAILABLE, f"{action}: {type(exc).__name__}") from exc
 
 
 def webhook_name(name: str) -> str:
@@ -219,4 +204,51 @@ class DiscordPlatform:
         async with translated_errors("alert"):
             await self._channel(target, community).send(
                 f"⚠️ {text_}"[:MESSAGE_LIMIT], allowed_mentions=discord.AllowedMentions.none()
+            )
+
+    async def send_nudge(self, nudge: Nudge, step: NudgeStep, text_: str) -> None:
+        """DM the author the note with its two buttons; with DMs closed, point them to it in the channel."""
+        try:
+            async with translated_errors(f"{step} DM"):
+                dm = await self._client.create_dm(discord.Object(id=int(nudge.author_id)))
+                await dm.send(
+                    clip(text_, MESSAGE_LIMIT),
+                    view=nudge_view(nudge.id, nudge.lang),
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            return
+        except PlatformError as exc:
+            if exc.failure is not PlatformFailure.FORBIDDEN:
+                raise
+            log.info("disclosure nudge %d: DMs closed (%s), leaving a pointer in the channel", nudge.id, exc.detail)
+        await self._point_to_note(nudge)
+
+    async def _point_to_note(self, nudge: Nudge) -> None:
+        """A neutral line that names only the author and says nothing of the post or of sponsorship.
+
+        A bot can only send an ephemeral message in answer to an interaction, so it cannot whisper
+        the note unprompted; the "Show my note" button is that interaction: clicking it shows the
+        note to the author alone. The pointer deletes itself after the notice lifetime.
+        """
+        settings = await self._settings(nudge.community)
+        author = discord.Object(id=int(nudge.author_id))
+        async with translated_errors("nudge pointer"):
+            await self._channel(nudge.channel, nudge.community).send(
+                text("nudge_pointer", nudge.lang, author=f"<@{nudge.author_id}>"),
+                view=pointer_view(nudge.id, nudge.lang),
+                allowed_mentions=discord.AllowedMentions(
+                    users=[author], everyone=False, roles=False, replied_user=False
+                ),
+                delete_after=float(settings.notice_seconds),
+            )
+
+    async def message_link(self, community: str, channel: str, message_id: str) -> str:
+        """The jump link moderators open to see the post in place."""
+        return jump_url(community, channel, message_id)
+
+    async def post_to_channel(self, community: str, channel: str, text_: str) -> None:
+        """A staff note; `<@id>` in it renders as a name but notifies nobody."""
+        async with translated_errors("staff note"):
+            await self._channel(channel, community).send(
+                clip(text_, MESSAGE_LIMIT), allowed_mentions=discord.AllowedMentions.none()
             )

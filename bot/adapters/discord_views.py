@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Self
 
 import discord
@@ -348,12 +348,14 @@ MODAL_ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
 )
 
 
-async def route_modal(interaction: discord.Interaction[Any]) -> bool:
+async def route_modal(
+    interaction: discord.Interaction[Any], routes: Sequence[tuple[re.Pattern[str], Handler]] = MODAL_ROUTES
+) -> bool:
     """Handle a Vigie modal submission by its custom_id; False if it is not one of ours."""
     if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
         return False
     custom_id = str(interaction.data.get("custom_id", ""))
-    for pattern, handler in MODAL_ROUTES:
+    for pattern, handler in routes:
         if match := pattern.fullmatch(custom_id):
             values = submitted_values(interaction.data)
             await guarded(interaction, handler(interaction, match, values))

@@ -8,7 +8,8 @@ import aiohttp
 import discord
 import pytest
 
-from bot.adapters.discord_platform import translated_errors, webhook_name
+from bot.adapters.discord_errors import translated_errors
+from bot.adapters.discord_platform import webhook_name
 from bot.adapters.discord_render import chunks
 from bot.adapters.discord_views import submitted_values
 from bot.errors import PlatformError, PlatformFailure

@@ -137,6 +137,7 @@ class FakeDiscord:
         self.announcements = self._add_channel("charter")
         self.other_general = self._add_channel("lobby", guild_id=self.other_guild_id)
         self.other_review = self._add_channel("other-review", guild_id=self.other_guild_id)
+        self.compliance = self._add_channel("compliance")
         bot_roles = [self.bot_role_id, self.other_bot_role_id]
         self.bot_user = FakeUser("700000000000000001", "vigie", bot_roles, bot=True, global_name="Vigie")
         self.owner = FakeUser("600000000000000001", "owner")
@@ -146,7 +147,10 @@ class FakeDiscord:
         self.mod2 = FakeUser("600000000000000005", "modeuse", [self.moderator_role_id], global_name="Modeuse")
         # A moderator of the other guild only.
         self.eve = FakeUser("600000000000000006", "eve", [self.other_moderator_role_id], global_name="Eve")
-        self.users = [self.bot_user, self.owner, self.alice, self.bob, self.mod, self.mod2]
+        # A team member: her role is named like the charter's `team_roles`, so her posts get the disclosure check.
+        self.ambassador_role_id = "810000000000000005"
+        self.maya = FakeUser("600000000000000007", "maya", [self.ambassador_role_id], global_name="Maya")
+        self.users = [self.bot_user, self.owner, self.alice, self.bob, self.mod, self.mod2, self.maya]
         self.other_users = [self.bot_user, self.alice, self.eve]
 
         self.requests: list[Request] = []
@@ -157,6 +161,7 @@ class FakeDiscord:
         self.reject_token = False  # answer GET /users/@me with 401
         self.close_on_identify: int | None = None  # e.g. 4014: disallowed intents
         self.webhooks: dict[str, Json] = {}
+        self.dm_channels: dict[str, str] = {}  # user id -> their DM channel with the bot
         self.gateway_ops: list[Json] = []  # every op the client sent (heartbeats excluded)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
@@ -281,6 +286,7 @@ class FakeDiscord:
                 self._role(guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
                 self._role(moderator_role, "Moderators", MEMBER_PERMISSIONS | MANAGE_MESSAGES, 1),
                 self._role(bot_role, "Vigie", bot_perms, 2),
+                *self._extra_roles(guild_id),
             ],
             "channels": [c for c in self.channels.values() if c["guild_id"] == guild_id],
             "members": [u.member_payload(foreign=self._foreign_roles(guild_id)) for u in members],
@@ -295,6 +301,12 @@ class FakeDiscord:
             "soundboard_sounds": [],
             "joined_at": "2024-01-01T00:00:00+00:00",
         }
+
+    def _extra_roles(self, guild_id: str) -> list[Json]:
+        """Roles without permissions that only the first guild has (the team role)."""
+        if guild_id != self.guild_id:
+            return []
+        return [self._role(self.ambassador_role_id, "ambassador", 0, 1)]
 
     def permissions_of(self, user: FakeUser, guild_id: str | None = None) -> int:
         """The user's permissions in a guild (the first by default), as an interaction would carry them."""
@@ -379,7 +391,10 @@ class FakeDiscord:
         if m in ("PUT", "DELETE") and re.fullmatch(r"/channels/\d+/(?:messages/)?pins/\d+", p):
             return web.Response(status=204)
         if m == "POST" and p == "/users/@me/channels":
-            return _json({"id": self.next_id(), "type": 1, "recipients": [self._user(req.json["recipient_id"])]})
+            # One DM channel per user, as on Discord.
+            recipient = str(req.json["recipient_id"])
+            channel_id = self.dm_channels.setdefault(recipient, self.next_id())
+            return _json({"id": channel_id, "type": 1, "recipients": [self._user(recipient)]})
         if m == "PATCH" and (match := re.fullmatch(r"/guilds/\d+/members/(\d+)", p)):
             user = self._find_user(match.group(1))
             return _json({**user.member_payload(), **(req.json or {})})
@@ -676,6 +691,51 @@ class FakeDiscord:
         data["message"] = message
         data["data"] = {"custom_id": custom_id, "component_type": 2}
         return data
+
+    def dm_channel_of(self, user: FakeUser) -> str:
+        """The DM channel the bot opened with `user` (POST /users/@me/channels)."""
+        return self.dm_channels[user.id]
+
+    def _dm_base(self, user: FakeUser, itype: int, channel: str, *, locale: str) -> Json:
+        return {
+            "id": self.next_id(),
+            "application_id": self.APP_ID,
+            "type": itype,
+            "token": "itok" + self.next_id(),
+            "version": 1,
+            "channel_id": channel,
+            "channel": {"id": channel, "type": 1, "recipients": [user.user_payload()]},
+            "user": user.user_payload(),
+            "app_permissions": str(MEMBER_PERMISSIONS),
+            "locale": locale,
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": self.guild_id},
+            "context": 1,
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+
+    def dm_click(self, user: FakeUser, message: Json, custom_id: str, *, locale: str = "en-US") -> Json:
+        """A button press on a message the bot sent in a DM (no guild, `user` instead of `member`)."""
+        data = self._dm_base(user, 3, message["channel_id"], locale=locale)
+        data["message"] = message
+        data["data"] = {"custom_id": custom_id, "component_type": 2}
+        return data
+
+    def dm_submit_modal(
+        self, user: FakeUser, custom_id: str, values: dict[str, str], *, message: Json, locale: str = "en-US"
+    ) -> Json:
+        """A modal opened from a DM button, submitted with text values."""
+        data = self._dm_base(user, 5, message["channel_id"], locale=locale)
+        components = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+        data["data"] = {"custom_id": custom_id, "components": components}
+        data["message"] = message
+        return data
+
+    async def delete_message_event(self, message: Json) -> None:
+        """A member deletes a message (MESSAGE_DELETE)."""
+        self.messages.pop(message["id"], None)
+        event = {"id": message["id"], "channel_id": message["channel_id"], "guild_id": message.get("guild_id")}
+        await self.dispatch("MESSAGE_DELETE", event)
 
     def submit_modal(
         self,

@@ -41,6 +41,7 @@ async def test_commands_are_published_with_french_localisations(fake: FakeDiscor
         "cases",
         "override",
         "vigie",
+        "disclosure",
         "Report to moderators",
         "Remove under charter",
     }
