@@ -31,6 +31,7 @@ FAILURES: dict[str, PlatformFailure] = {
     "account_inactive": PlatformFailure.FORBIDDEN,
     "token_revoked": PlatformFailure.FORBIDDEN,
     "message_not_found": PlatformFailure.NOT_FOUND,
+    "thread_not_found": PlatformFailure.NOT_FOUND,
     "user_not_found": PlatformFailure.NOT_FOUND,
     "not_in_channel": PlatformFailure.NOT_IN_CHANNEL,
     "channel_not_found": PlatformFailure.NOT_IN_CHANNEL,

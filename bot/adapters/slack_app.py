@@ -15,6 +15,7 @@ from bot.adapters.slack_api import call, install_retries
 from bot.adapters.slack_commands import SlackCommands
 from bot.adapters.slack_convert import PLATFORM
 from bot.adapters.slack_directory import SlackDirectory
+from bot.adapters.slack_disclosure import SlackDisclosure
 from bot.adapters.slack_glue import Glue
 from bot.adapters.slack_listeners import SlackListeners
 from bot.adapters.slack_platform import SlackPlatform
@@ -84,6 +85,7 @@ def build_slack_app(
     glue = Glue(services, platform, directory)
     SlackListeners(glue).register(app)
     SlackCommands(glue).register(app)
+    SlackDisclosure(glue).register(app)
     log.info("slack app ready (%s removal)", "full" if admin is not None else "degraded: no admin user token")
     return app
 

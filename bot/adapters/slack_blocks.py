@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.slack_convert import defuse_mentions, escape
+from bot.adapters.slack_convert import defuse_mentions, escape, readable
 from bot.adapters.slack_text import say
 from bot.charter.model import Charter, Rule
 from bot.models import SYSTEM_ACTOR, Action, AuditEntry, Case, CaseStatus, Statement
@@ -28,10 +28,14 @@ DECISION_ACTIONS = {
     ACTION_OVERTURN: "overturn",
 }
 
+ACTION_NUDGE_FIXED = "vigie_nudge_fixed"
+ACTION_NUDGE_NOT_SPONSORED = "vigie_nudge_not_sponsored"
+
 MODAL_APPEAL = "vigie_appeal_modal"
 MODAL_DECIDE = "vigie_decision_modal"
 MODAL_REMOVE = "vigie_remove_modal"
 MODAL_REPORT = "vigie_report_modal"
+MODAL_NOT_SPONSORED = "vigie_not_sponsored_modal"
 SHORTCUT_REPORT = "vigie_report"
 SHORTCUT_REMOVE = "vigie_remove_message"
 
@@ -40,6 +44,7 @@ INPUT_CLAUSE = "clause"
 INPUT_NOTE = "note"
 
 SECTION_LIMIT = 3000  # Slack's limit for one section's text
+NUDGE_SECTIONS = 10
 CONTENT_LIMIT = 2500
 MODAL_TITLE_LIMIT = 24
 
@@ -225,6 +230,7 @@ class ModalContext:
     thread_ts: str | None = None
     author: str | None = None
     text: str | None = None
+    nudge_id: int | None = None
 
     def dump(self) -> str:
         """Compact JSON for a view's `private_metadata`."""
@@ -355,3 +361,61 @@ def case_text(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: s
         why = f": {escape(entry.reason)}" if entry.reason else ""
         lines.append(f"• {entry.at:%Y-%m-%d %H:%M} UTC · {who} · {entry.event}{why}")
     return clip("\n".join(lines), 3900)
+
+
+def nudge_mrkdwn(text: str, names: Mapping[str, str] | None = None) -> str:
+    """A private disclosure note as mrkdwn: the author's words shown inert and readable, "> " quotes kept."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("> "):
+            lines.append("> " + readable(line[2:], names))
+        elif line == ">":
+            lines.append(">")
+        else:
+            lines.append(readable(line, names))
+    return "\n".join(lines)
+
+
+def _sections(text: str) -> list[Block]:
+    """`text` over as many sections as it needs, cut between lines where it can."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        while len(line) > SECTION_LIMIT:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:SECTION_LIMIT])
+            line = line[SECTION_LIMIT:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > SECTION_LIMIT:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [_section(chunk) for chunk in chunks if chunk.strip()]
+
+
+def nudge_blocks(nudge_id: int, text: str, lang: str) -> list[Block]:
+    """The private disclosure note (mrkdwn from `nudge_mrkdwn`) with "I've fixed it" and "Not sponsored"."""
+    buttons = [
+        _button(say(lang, "nudge_fixed"), ACTION_NUDGE_FIXED, str(nudge_id), "primary"),
+        _button(say(lang, "nudge_not_sponsored"), ACTION_NUDGE_NOT_SPONSORED, str(nudge_id)),
+    ]
+    sections = _sections(text)[:NUDGE_SECTIONS]
+    return [*sections, {"type": "actions", "block_id": f"nudge:{nudge_id}", "elements": buttons}]
+
+
+def not_sponsored_modal(lang: str, context: ModalContext) -> Block:
+    """The author says the post is not sponsored, with an optional note for the person who decides."""
+    return _modal(
+        MODAL_NOT_SPONSORED,
+        say(lang, "modal_not_sponsored"),
+        lang,
+        [
+            _section(say(lang, "not_sponsored_intro")),
+            _text_input(INPUT_NOTE, say(lang, "not_sponsored_label"), optional=True),
+        ],
+        context,
+    )

@@ -24,7 +24,7 @@ from bot.adapters.slack_blocks import (
     report_modal,
     status_name,
 )
-from bot.adapters.slack_convert import SlackPost, markdown_to_mrkdwn, post_from_history
+from bot.adapters.slack_convert import markdown_to_mrkdwn, post_from_history
 from bot.adapters.slack_glue import Body, Glue, case_number, channel_of, team_of, typed, user_of
 from bot.adapters.slack_listeners import appeal
 from bot.adapters.slack_setup import SetupCommand
@@ -234,20 +234,8 @@ class SlackCommands:
         if metadata.text is not None and metadata.author:
             post = post_from_history({"user": metadata.author, "ts": ts, "text": metadata.text}, team, channel)
         else:
-            post = await self._fetch(client, team, channel, ts, metadata.thread_ts)
+            post = await self._glue.fetch_post(client, team, channel, ts, metadata.thread_ts)
         if post is None:
             return None
         self._glue.platform.note_thread(post.channel, post.ts, metadata.thread_ts)
         return await self._glue.message(post)
-
-    @staticmethod
-    async def _fetch(
-        client: AsyncWebClient, team: str, channel: str, ts: str, thread_ts: str | None
-    ) -> SlackPost | None:
-        if thread_ts and thread_ts != ts:
-            request = client.conversations_replies(channel=channel, ts=thread_ts, oldest=ts, latest=ts, inclusive=True)
-        else:
-            request = client.conversations_history(channel=channel, oldest=ts, latest=ts, inclusive=True, limit=1)
-        response = await call(request, "conversations.history")
-        found = next((m for m in response.get("messages") or [] if m.get("ts") == ts), None)
-        return post_from_history(found, team, channel) if found else None

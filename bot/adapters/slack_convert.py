@@ -23,6 +23,7 @@ _CHANNEL_REF = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
 _USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _GROUP_REF = re.compile(r"^<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>$")
 _RAW_ID = re.compile(r"^[CGDUWS][A-Z0-9]{2,}$")
+_MARKUP = re.compile(r"<([^<>]*)>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,22 @@ def _post(
     )
 
 
+def deleted_ts(event: Mapping[str, Any]) -> str | None:
+    """The timestamp of the post a `message` event says is gone, or None.
+
+    `message_deleted` names it in `deleted_ts`; a thread parent deleted while it has replies
+    arrives as a `message_changed` whose message became a `tombstone`.
+    """
+    subtype = str(event.get("subtype") or "")
+    if subtype == "message_deleted":
+        ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
+        return str(ts) if ts else None
+    inner = event.get("message") or {}
+    if subtype == "message_changed" and inner.get("subtype") == "tombstone" and inner.get("ts"):
+        return str(inner["ts"])
+    return None
+
+
 def post_from_history(message: Mapping[str, Any], team_id: str, channel: str) -> SlackPost | None:
     """A message fetched with `conversations.history`/`replies` (for shortcuts) as a post."""
     if _from_bot(message):
@@ -128,6 +145,45 @@ def defuse_mentions(text: str, names: Mapping[str, str] | None = None) -> str:
     # Display names are raw text chosen by members: escaped, so a name cannot smuggle markup in.
     text = _USER_MENTION.sub(lambda m: "@" + escape(known.get(m.group(1)) or "user"), text)
     return _PLAIN_BROADCAST.sub(lambda m: f"@{_ZWJ}{m.group(1)}", text)
+
+
+def readable(text: str, names: Mapping[str, str] | None = None) -> str:
+    """Slack markup as a person reads it, escaped once for display: inert mentions, links spelled out.
+
+    Used to show a member's own words back to them (a suggested fix they can copy): `<url|label>`
+    becomes "label (url)", `<#C1|general>` becomes "#general", and every mention is made inert
+    as in `defuse_mentions`.
+    """
+    parts: list[str] = []
+    position = 0
+    for match in _MARKUP.finditer(text):
+        parts.append(_unescape(text[position : match.start()]))
+        parts.append(_readable_token(match.group(1), names or {}))
+        position = match.end()
+    parts.append(_unescape(text[position:]))
+    plain = _PLAIN_BROADCAST.sub(lambda m: f"@{_ZWJ}{m.group(1)}", "".join(parts))
+    return escape(plain)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _readable_token(token: str, names: Mapping[str, str]) -> str:
+    target, _, label = token.partition("|")
+    label = _unescape(label.strip())
+    if target.startswith("@"):
+        return "@" + (names.get(target[1:]) or "user")
+    if target.startswith("#"):
+        return "#" + (label or target[1:])
+    if target.startswith("!subteam^"):
+        return "@" + (label.lstrip("@") or "group")
+    if target.startswith("!"):
+        return f"@{_ZWJ}" + (label.lstrip("@") or target[1:])
+    url = _unescape(target)
+    if not label or label in (url, url.split("://", 1)[-1], url.removeprefix("mailto:")):
+        return url
+    return f"{label} ({url})"
 
 
 def _label(token: str) -> str:

@@ -1,8 +1,9 @@
-"""Who is who in a Slack workspace: names, locales, avatars, moderators and channel names, cached briefly."""
+"""Who is who in a Slack workspace: names, locales, avatars, moderators, user groups and channels, cached briefly."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +25,14 @@ MODERATOR_GROUP = "moderator_usergroup"
 REVIEW_CHANNEL = "review_channel"
 LOG_CHANNEL = "log_channel"
 LANGUAGE = "language"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackGroup:
+    """A user group a member belongs to: its id (`S…`) and its handle (`ambassadors`, without "@")."""
+
+    id: str
+    handle: str
 
 
 class TtlCache(Generic[K, V]):
@@ -69,6 +78,7 @@ class SlackDirectory:
         self._users: TtlCache[str, SlackUser] = TtlCache(clock, user_ttl)
         self._channels: TtlCache[str, str] = TtlCache(clock, user_ttl)
         self._groups: TtlCache[str, frozenset[str]] = TtlCache(clock, group_ttl)
+        self._memberships: TtlCache[str, dict[str, tuple[SlackGroup, ...]]] = TtlCache(clock, group_ttl)
 
     async def setting(self, team: str, key: str) -> Any:
         """A per-workspace setting from the store."""
@@ -102,6 +112,33 @@ class SlackDirectory:
         members = frozenset(str(u) for u in response.get("users") or [])
         self._groups.put(group, members)
         return members
+
+    async def groups_of(self, team: str, user_id: str) -> tuple[SlackGroup, ...]:
+        """The active user groups the member belongs to (none when Slack refuses, e.g. without usergroups:read)."""
+        memberships = self._memberships.get(team)
+        if memberships is None:
+            memberships = await self._load_memberships(team)
+        return memberships.get(user_id, ())
+
+    async def _load_memberships(self, team: str) -> dict[str, tuple[SlackGroup, ...]]:
+        try:
+            response = await call(self._client.usergroups_list(include_users=True), "usergroups.list")
+        except PlatformError as exc:
+            if exc.failure is not PlatformFailure.UNAVAILABLE:
+                self._memberships.put(team, {})  # a missing scope will not fix itself: ask again later
+            return {}
+        found: dict[str, list[SlackGroup]] = {}
+        for item in response.get("usergroups") or []:
+            if not item.get("id") or item.get("date_delete"):
+                continue
+            group = SlackGroup(id=str(item["id"]), handle=str(item.get("handle") or "").lstrip("@"))
+            users = item.get("users")
+            members = [str(u) for u in users] if isinstance(users, list) else await self.group_members(group.id)
+            for member in members:
+                found.setdefault(member, []).append(group)
+        memberships = {member: tuple(groups) for member, groups in found.items()}
+        self._memberships.put(team, memberships)
+        return memberships
 
     async def moderator_roles(self, team: str, user_id: str) -> tuple[str, ...]:
         """`("moderator", group_id?)` when the member is a configured moderator, else `()`."""

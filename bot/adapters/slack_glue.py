@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -13,17 +15,26 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack_api import call
 from bot.adapters.slack_blocks import ModalContext
-from bot.adapters.slack_convert import SlackPost, escape, parse_case_id, to_message
+from bot.adapters.slack_convert import SlackPost, escape, parse_case_id, post_from_history, to_message
 from bot.adapters.slack_directory import SlackDirectory
 from bot.adapters.slack_platform import SlackPlatform
 from bot.adapters.slack_text import say
-from bot.errors import PlatformError
+from bot.errors import PlatformError, PlatformFailure
 from bot.models import Message
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+
+RESERVED_ROLES = ("moderator", "admin")
+"""Roles the glue grants itself; a user group's handle never passes for one of them."""
+
+
+def role_key(role: str) -> str:
+    """A role name compared the way the charter compares them: no "@", case and accents ignored."""
+    decomposed = unicodedata.normalize("NFKD", role.strip().lstrip("@")).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def team_of(body: Mapping[str, Any], context: AsyncBoltContext) -> str:
@@ -56,6 +67,18 @@ def case_number(token: str) -> int | None:
     return parse_case_id(token) if token else None
 
 
+def _exactly(messages: object, ts: str) -> Mapping[str, Any] | None:
+    if not isinstance(messages, list):
+        return None
+    return next((m for m in messages if isinstance(m, Mapping) and m.get("ts") == ts), None)
+
+
+def _live(message: Mapping[str, Any], team: str, channel: str) -> SlackPost | None:
+    if message.get("subtype") == "tombstone":  # "This message was deleted." kept for its replies
+        return None
+    return post_from_history(message, team, channel)
+
+
 class Glue:
     """The services, the Slack platform and the directory, with the helpers every listener needs."""
 
@@ -74,7 +97,56 @@ class Glue:
         if (await self.directory.user(post.user)).is_bot:
             return None
         author = await self.directory.actor(post.team, post.user)
+        groups = await self.group_roles(post.team, post.user)
+        if groups:
+            author = replace(author, roles=tuple(dict.fromkeys((*author.roles, *groups))))
         return to_message(post, author, await self.directory.channel_name(post.channel))
+
+    async def group_roles(self, team: str, user: str) -> tuple[str, ...]:
+        """The member's user groups as roles (for the charter's `team_roles`): every id, and the handles.
+
+        Members may be allowed to create user groups, so a handle that reads like a role the glue
+        grants ("moderator") or like a rule's `exempt_roles` is left out: exemptions by user group
+        go by id, which nobody can pick.
+        """
+        charter = self.services.policy.charter
+        protected = {role_key(role) for role in RESERVED_ROLES}
+        protected |= {role_key(role) for rule in charter.rules for role in rule.exempt_roles}
+        roles: list[str] = []
+        for group in await self.directory.groups_of(team, user):
+            roles.append(group.id)
+            if group.handle and role_key(group.handle) not in protected:
+                roles.append(group.handle)
+        return tuple(roles)
+
+    async def fetch_post(
+        self, client: AsyncWebClient, team: str, channel: str, ts: str, thread_ts: str | None = None
+    ) -> SlackPost | None:
+        """A post as it reads now; None when it is gone. Raises PlatformError when Slack cannot tell.
+
+        `conversations.history` holds only top-level posts, so a post it does not return is looked
+        for among thread replies too (the thread may be unknown after a restart).
+        """
+        thread = thread_ts or self.platform.thread_of(channel, ts)
+        if not thread or thread == ts:
+            response = await call(
+                client.conversations_history(channel=channel, oldest=ts, latest=ts, inclusive=True, limit=1),
+                "conversations.history",
+            )
+            found = _exactly(response.get("messages"), ts)
+            if found is not None:
+                return _live(found, team, channel)
+        try:
+            response = await call(
+                client.conversations_replies(channel=channel, ts=thread or ts, oldest=ts, latest=ts, inclusive=True),
+                "conversations.replies",
+            )
+        except PlatformError as exc:
+            if exc.failure is PlatformFailure.NOT_FOUND:
+                return None
+            raise
+        found = _exactly(response.get("messages"), ts)
+        return _live(found, team, channel) if found is not None else None
 
     async def reply(self, client: AsyncWebClient, body: Mapping[str, Any], user: str, text: str) -> None:
         """An answer only `user` sees: through the response URL, else ephemeral, else a direct message."""

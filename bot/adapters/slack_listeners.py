@@ -24,7 +24,7 @@ from bot.adapters.slack_blocks import (
     quoted,
     status_name,
 )
-from bot.adapters.slack_convert import post_from_event
+from bot.adapters.slack_convert import PLATFORM, deleted_ts, post_from_event
 from bot.adapters.slack_glue import Body, Glue, channel_of, team_of, typed, user_of
 from bot.adapters.slack_text import say
 from bot.errors import NotFoundError, PlatformError, TransitionError
@@ -55,8 +55,15 @@ class SlackListeners:
         app.error(self.on_error)
 
     async def on_message(self, ack: AsyncAck, event: Body, body: Body, context: AsyncBoltContext) -> None:
-        """Screen new and edited messages; the core acts at most once per message, retries included."""
+        """Screen new and edited messages, then check team posts for a disclosure; deletions withdraw nudges.
+
+        The core acts at most once per message, retries included.
+        """
         await ack()
+        gone = deleted_ts(event)
+        if gone is not None:
+            await self._glue.services.intake.on_delete(PLATFORM, gone)  # a deleted post withdraws its nudge
+            return
         post = post_from_event(event, team_of(body, context))
         if post is None or post.user == context.bot_user_id:
             return
@@ -64,9 +71,12 @@ class SlackListeners:
         message = await self._glue.message(post)
         if message is None:
             return
-        outcome = await self._glue.services.moderation.handle_message(message)
-        if outcome.case is not None:
-            log.debug("slack message %s: case %d (%s)", post.ts, outcome.case.id, outcome.verdict.action.value)
+        result = await self._glue.services.intake.on_message(message)
+        if result.outcome.case is not None:
+            case = result.outcome.case
+            log.debug("slack message %s: case %d (%s)", post.ts, case.id, result.outcome.verdict.action.value)
+        if result.nudge is not None:
+            log.debug("slack message %s: disclosure nudge %d (%s)", post.ts, result.nudge.id, result.nudge.state.value)
 
     async def on_appeal_button(
         self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient, context: AsyncBoltContext

@@ -11,17 +11,21 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_api import call
 from bot.adapters.slack_blocks import (
+    SECTION_LIMIT,
     card_blocks,
     notice_blocks,
+    nudge_blocks,
+    nudge_mrkdwn,
     restored_blocks,
     rule_title,
     thread_notice,
     thread_notice_blocks,
 )
-from bot.adapters.slack_convert import PLATFORM, defuse_mentions, escape, mentioned_users
+from bot.adapters.slack_convert import PLATFORM, defuse_mentions, escape, mentioned_users, readable
 from bot.adapters.slack_directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
 from bot.adapters.slack_text import say
 from bot.charter.model import Charter, Rule
+from bot.disclosure_nudge import Nudge, NudgeStep
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import Case, Statement
 from bot.ports import CardKind
@@ -196,10 +200,11 @@ class SlackPlatform:
         )
 
     async def _permalink(self, case: Case) -> str | None:
+        return await self._get_permalink(case.channel, case.message_id)
+
+    async def _get_permalink(self, channel: str, ts: str) -> str | None:
         try:
-            response = await call(
-                self._client.chat_getPermalink(channel=case.channel, message_ts=case.message_id), "chat.getPermalink"
-            )
+            response = await call(self._client.chat_getPermalink(channel=channel, message_ts=ts), "chat.getPermalink")
         except PlatformError:
             return None
         link = response.get("permalink")
@@ -261,4 +266,61 @@ class SlackPlatform:
             raise PlatformError(PlatformFailure.UNSUPPORTED, "no log or review channel set (/vigie-setup log #channel)")
         await call(
             self._client.chat_postMessage(channel=channel, text=f":warning: {escape(text)}"), "chat.postMessage (alert)"
+        )
+
+    async def send_nudge(self, nudge: Nudge, step: NudgeStep, text: str) -> None:
+        """The private disclosure note with its two buttons, to the author alone.
+
+        The first note is ephemeral in the post's channel (or thread), where the author just
+        posted; a direct message stands in when Slack refuses it. The reminder comes a day later,
+        when an ephemeral message would most likely never be seen (Slack shows them only to
+        members active at that moment), so it goes the other way round: a direct message first.
+        PlatformError when neither reaches the author, so the core records the failure.
+        """
+        names = await self._display_names(mentioned_users(text))
+        shown = nudge_mrkdwn(text, names)
+        blocks = nudge_blocks(nudge.id, shown, nudge.lang)
+        fallback = shown if len(shown) <= SECTION_LIMIT else shown[: SECTION_LIMIT - 1] + "…"
+        senders = [self._ephemeral_nudge, self._direct_nudge]
+        if step == "remind":
+            senders.reverse()
+        failures: list[PlatformError] = []
+        for send in senders:
+            try:
+                await send(nudge, fallback, blocks)
+                return
+            except PlatformError as exc:
+                failures.append(exc)
+        reasons = ", then ".join(exc.detail or exc.failure.value for exc in failures)
+        raise PlatformError(failures[0].failure, f"the author was not told: {reasons}")
+
+    async def _ephemeral_nudge(self, nudge: Nudge, text: str, blocks: list[dict[str, object]]) -> None:
+        await call(
+            self._client.chat_postEphemeral(
+                channel=nudge.channel,
+                user=nudge.author_id,
+                text=text,
+                blocks=blocks,
+                thread_ts=self.thread_of(nudge.channel, nudge.message_id),
+            ),
+            "chat.postEphemeral (disclosure)",
+        )
+
+    async def _direct_nudge(self, nudge: Nudge, text: str, blocks: list[dict[str, object]]) -> None:
+        await self._direct(nudge.author_id, text, blocks)
+
+    async def message_link(self, community: str, channel: str, message_id: str) -> str:
+        """The post's permalink; Slack's archive address when `chat.getPermalink` fails."""
+        link = await self._get_permalink(channel, message_id)
+        return link or f"https://slack.com/archives/{channel}/p{message_id.replace('.', '')}"
+
+    async def post_to_channel(self, community: str, channel: str, text: str) -> None:
+        """A staff note (disclosure escalation): members it names appear by display name, so nobody is pinged."""
+        names = await self._display_names(mentioned_users(text))
+        # Unknown members keep their id, as plain text: staff can still tell who it is.
+        names = {user_id: names.get(user_id, user_id) for user_id in mentioned_users(text)}
+        shown = readable(text, names)
+        await call(
+            self._client.chat_postMessage(channel=channel, text=shown, unfurl_links=False, unfurl_media=False),
+            "chat.postMessage (compliance)",
         )

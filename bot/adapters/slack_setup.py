@@ -1,10 +1,10 @@
-"""`/vigie-setup`: workspace admins choose the review and log channels, the moderators and the language."""
+"""`/vigie-setup`: workspace admins choose the review, log and compliance channels, moderators, language, audience."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.slack_convert import PLATFORM, channel_ref, group_ref, user_ref
+from bot.adapters.slack_convert import PLATFORM, channel_ref, escape, group_ref, user_ref
 from bot.adapters.slack_directory import (
     LANGUAGE,
     LOG_CHANNEL,
@@ -14,7 +14,10 @@ from bot.adapters.slack_directory import (
     SlackDirectory,
 )
 from bot.adapters.slack_text import say
+from bot.nudges import JURISDICTION_SETTING
 from bot.runtime import Services
+
+DEFAULT_COMPLIANCE_SETTING = "disclosure_compliance_channel"
 
 
 class SetupCommand:
@@ -34,6 +37,9 @@ class SetupCommand:
         if not words or words[0].lower() == "show":
             return await self._show(team, lang)
         verb, args = words[0].lower(), words[1:]
+        if verb == "jurisdiction" and len(args) == 1 and args[0].lower() not in self._jurisdictions():
+            known = ", ".join(self._jurisdictions()) or "—"
+            return say(lang, "usage_jurisdiction", value=escape(args[0]), known=known)
         parsed = self._parse(verb, args)
         if parsed is None:
             return say(lang, "usage_setup")
@@ -55,7 +61,21 @@ class SetupCommand:
         if verb == "language" and len(args) == 1:
             language = args[0].lower()
             return (LANGUAGE, language) if language in self._services.policy.charter.languages else None
+        if verb == "compliance" and len(args) == 1:
+            channel = channel_ref(args[0])
+            return (self._compliance_setting(), channel) if channel else None
+        if verb == "jurisdiction" and len(args) == 1:
+            return (JURISDICTION_SETTING, args[0].lower()) if args[0].lower() in self._jurisdictions() else None
         return None
+
+    def _compliance_setting(self) -> str:
+        """The setting the charter names for the compliance channel (read at call time: reloads apply)."""
+        disclosure = self._services.policy.charter.disclosure
+        return disclosure.compliance_channel_setting if disclosure else DEFAULT_COMPLIANCE_SETTING
+
+    def _jurisdictions(self) -> list[str]:
+        disclosure = self._services.policy.charter.disclosure
+        return sorted(disclosure.jurisdictions) if disclosure else []
 
     async def _show(self, team: str, lang: str | None) -> str:
         unset = say(lang, "unset")
@@ -65,6 +85,10 @@ class SetupCommand:
 
         review, log_channel = await get(REVIEW_CHANNEL), await get(LOG_CHANNEL)
         users, group, language = await get(MODERATOR_USERS), await get(MODERATOR_GROUP), await get(LANGUAGE)
+        compliance, jurisdiction = await get(self._compliance_setting()), await get(JURISDICTION_SETTING)
+        disclosure = self._services.policy.charter.disclosure
+        if not jurisdiction and disclosure is not None:
+            jurisdiction = say(lang, "charter_default", value=disclosure.jurisdiction)
         return say(
             lang,
             "setup_show",
@@ -73,4 +97,6 @@ class SetupCommand:
             users=" ".join(f"<@{u}>" for u in users) if users else unset,
             group=f"<!subteam^{group}>" if group else unset,
             language=language or unset,
+            compliance=f"<#{compliance}>" if compliance else unset,
+            jurisdiction=jurisdiction or unset,
         )

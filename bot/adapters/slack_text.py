@@ -66,10 +66,12 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "usage_case": "Usage: /case &lt;case number&gt;",
         "usage_override": "Usage: /override &lt;case number&gt; uphold|overturn &lt;reason&gt;",
         "usage_setup": "Usage: /vigie-setup show | review #channel | log #channel | moderators @user… | "
-        "moderator-group @group | language fr|en",
+        "moderator-group @group | language fr|en | compliance #channel | jurisdiction fr|us|uk|…",
         "setup_saved": "Saved: $key = $value",
         "setup_show": "Review channel: $review\nLog channel: $log\nModerators: $users\nModerator group: "
-        "$group\nLanguage: $language",
+        "$group\nLanguage: $language\nCompliance channel (disclosure): $compliance\nAudience (disclosure): "
+        "$jurisdiction",
+        "charter_default": "$value (charter default)",
         "unset": "not set",
         "case_header": "Case #$case: §$clause $title",
         "case_status": "Status: $status · action: $action ($state) · source: $source",
@@ -87,6 +89,19 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "the author was told privately.",
         "no_timeout": "Case #$case: <@$user> reached the repeat-offence threshold of §$clause ($reason). Slack "
         "has no timeout an app can set, so a moderator decides what happens next.",
+        "nudge_fixed": "I've fixed it",
+        "nudge_not_sponsored": "Not sponsored",
+        "modal_not_sponsored": "Not sponsored",
+        "not_sponsored_intro": "Tell the team why this post is not sponsored, if you like. A person reads your "
+        "answer; you will get no more reminders about this post.",
+        "not_sponsored_label": "Note for the team (optional)",
+        "not_your_nudge": "Only the author of the post can answer this reminder.",
+        "post_unreadable": "Slack did not let Vigie do this ($failure). Nothing was changed; please try again "
+        "in a moment.",
+        "usage_disclosure": "Usage: /disclosure check &lt;text&gt; (a private dry run) | /disclosure report "
+        "(moderators)",
+        "no_disclosure": "This charter has no [disclosure] section, so Vigie does not check sponsored posts.",
+        "usage_jurisdiction": "Unknown audience “$value”. The charter knows: $known.",
     },
     "fr": {
         "appeal": "Faire appel",
@@ -149,10 +164,12 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "usage_case": "Usage : /case &lt;numéro du dossier&gt;",
         "usage_override": "Usage : /override &lt;numéro du dossier&gt; uphold|overturn &lt;raison&gt;",
         "usage_setup": "Usage : /vigie-setup show | review #salon | log #salon | moderators @membre… | "
-        "moderator-group @groupe | language fr|en",
+        "moderator-group @groupe | language fr|en | compliance #salon | jurisdiction fr|us|uk|…",
         "setup_saved": "Enregistré : $key = $value",
         "setup_show": "Salon d'examen : $review\nSalon de journal : $log\nModérateurs : $users\nGroupe de "
-        "modérateurs : $group\nLangue : $language",
+        "modérateurs : $group\nLangue : $language\nSalon conformité (transparence) : $compliance\nPublic visé "
+        "(transparence) : $jurisdiction",
+        "charter_default": "$value (par défaut dans la charte)",
         "unset": "non défini",
         "case_header": "Dossier n° $case : §$clause $title",
         "case_status": "Statut : $status · action : $action ($state) · origine : $source",
@@ -171,6 +188,19 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
         "l'auteur a été prévenu en privé.",
         "no_timeout": "Dossier n° $case : <@$user> a atteint le seuil de récidive du §$clause ($reason). Slack "
         "ne permet pas à une app de suspendre un membre : un modérateur décide de la suite.",
+        "nudge_fixed": "C'est corrigé",
+        "nudge_not_sponsored": "Pas sponsorisé",
+        "modal_not_sponsored": "Pas sponsorisé",
+        "not_sponsored_intro": "Dites à l'équipe pourquoi ce message n'est pas sponsorisé, si vous le souhaitez. "
+        "Une personne lira votre réponse ; vous n'aurez plus de rappel pour ce message.",
+        "not_sponsored_label": "Note pour l'équipe (facultatif)",
+        "not_your_nudge": "Seul l'auteur du message peut répondre à ce rappel.",
+        "post_unreadable": "Slack n'a pas laissé Vigie faire cela ($failure). Rien n'a changé ; réessayez dans "
+        "un instant.",
+        "usage_disclosure": "Usage : /disclosure check &lt;texte&gt; (essai privé) | /disclosure report (modérateurs)",
+        "no_disclosure": "Cette charte n'a pas de section [disclosure] : Vigie ne vérifie pas les contenus "
+        "sponsorisés.",
+        "usage_jurisdiction": "Public « $value » inconnu. La charte connaît : $known.",
     },
 }
 

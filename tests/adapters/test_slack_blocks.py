@@ -13,6 +13,8 @@ import pytest
 from bot.adapters.slack_blocks import (
     ACTION_APPEAL,
     ACTION_DISMISS,
+    ACTION_NUDGE_FIXED,
+    ACTION_NUDGE_NOT_SPONSORED,
     ACTION_OVERTURN,
     ACTION_REMOVE,
     ACTION_SEE,
@@ -23,7 +25,10 @@ from bot.adapters.slack_blocks import (
     card_blocks,
     case_text,
     decision_modal,
+    not_sponsored_modal,
     notice_blocks,
+    nudge_blocks,
+    nudge_mrkdwn,
     quoted,
     remove_modal,
     report_modal,
@@ -164,6 +169,7 @@ def test_modals_fit_slack_limits(lang: str) -> None:
         decision_modal(123456, 1, "overturn", lang, context),
         remove_modal(CHARTER, lang, context),
         report_modal(lang, context),
+        not_sponsored_modal(lang, context),
     ):
         assert len(view["title"]["text"]) <= MODAL_TITLE_LIMIT
         assert len(view["private_metadata"]) <= 3000
@@ -208,3 +214,31 @@ def test_restored_text_pings_nobody() -> None:
     assert "@mods" in shown
     assert "@Ann" in shown
     assert "@user said hi" in shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"), [("fr", ["C'est corrigé", "Pas sponsorisé"]), ("en", ["I've fixed it", "Not sponsored"])]
+)
+def test_nudge_has_the_two_buttons_in_the_authors_language(lang: str, labels: list[str]) -> None:
+    blocks = nudge_blocks(12, "Bonjour !", lang)
+    assert blocks[0]["text"]["text"] == "Bonjour !"
+    actions = blocks[-1]["elements"]
+    assert [(b["action_id"], b["value"]) for b in actions] == [
+        (ACTION_NUDGE_FIXED, "12"),
+        (ACTION_NUDGE_NOT_SPONSORED, "12"),
+    ]
+    assert [b["text"]["text"] for b in actions] == labels
+
+
+def test_a_long_nudge_is_spread_over_sections_between_lines() -> None:
+    lines = [f"{n:04d} " + "x" * 985 for n in range(7)]  # three lines and their breaks fit in 3,000
+    blocks = nudge_blocks(1, "\n".join(lines), "en")
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert all(len(text) <= 3000 for text in sections)
+    assert "\n".join(sections) == "\n".join(lines)
+    assert len(sections) == 3
+
+
+def test_nudge_mrkdwn_keeps_quotes_and_makes_the_post_inert() -> None:
+    text = "Hi <@U1>\n> Ad — <!here> code &lt;MAYA20&gt;\n>\n> <https://x.test|x.test>"
+    assert nudge_mrkdwn(text, {"U1": "Ann"}) == "Hi @Ann\n> Ad — @\u200dhere code &lt;MAYA20&gt;\n>\n> https://x.test"

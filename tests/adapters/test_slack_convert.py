@@ -11,12 +11,14 @@ from bot.adapters.slack_convert import (
     SlackPost,
     channel_ref,
     defuse_mentions,
+    deleted_ts,
     group_ref,
     markdown_to_mrkdwn,
     mention_count,
     mentioned_users,
     parse_case_id,
     post_from_event,
+    readable,
     to_message,
     ts_to_datetime,
     user_from_info,
@@ -193,3 +195,50 @@ def test_mentions_are_made_inert_for_a_repost(text: str, expected: str) -> None:
 
 def test_mentioned_users_in_order_once_each() -> None:
     assert mentioned_users("<@U2> <@U1|a> <@U2> <!here> <!subteam^S1|@x>") == ["U2", "U1"]
+
+
+@pytest.mark.parametrize(
+    ("event", "ts"),
+    [
+        pytest.param(
+            {"type": "message", "subtype": "message_deleted", "channel": "C1", "ts": "2.0", "deleted_ts": "1.5"},
+            "1.5",
+            id="deleted",
+        ),
+        pytest.param(
+            {"type": "message", "subtype": "message_deleted", "previous_message": {"ts": "1.5"}},
+            "1.5",
+            id="deleted-previous-only",
+        ),
+        pytest.param(
+            {"subtype": "message_changed", "message": {"subtype": "tombstone", "ts": "1.5", "text": "x"}},
+            "1.5",
+            id="thread-parent-deleted",
+        ),
+        pytest.param({**BASE, "subtype": "message_changed", "message": {**BASE, "text": "new"}}, None, id="edit"),
+        pytest.param(BASE, None, id="new-post"),
+    ],
+)
+def test_which_events_say_a_post_is_gone(event: dict[str, Any], ts: str | None) -> None:
+    assert deleted_ts(event) == ts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Publicité — code MAYA20", "Publicité — code MAYA20"),
+        ("a &lt;b&gt; &amp; c", "a &lt;b&gt; &amp; c"),
+        ("see <https://amzn.to/x>", "see https://amzn.to/x"),
+        ("see <https://amzn.to/x|amzn.to/x>", "see https://amzn.to/x"),
+        ("see <https://shop.test/?a=1&amp;b=2|the shop>", "see the shop (https://shop.test/?a=1&amp;b=2)"),
+        ("mail <mailto:a@b.test|a@b.test>", "mail mailto:a@b.test"),
+        ("in <#C123|general> and <#C456>", "in #general and #C456"),
+        ("hi <@UBO> and <@UGHOST|ghost>", "hi @Bo and @user"),
+        (
+            "<!subteam^S1|@mods> <!here> <!channel|channel> @everyone",
+            "@mods @\u200dhere @\u200dchannel @\u200deveryone",
+        ),
+    ],
+)
+def test_readable_shows_slack_markup_as_people_read_it(text: str, expected: str) -> None:
+    assert readable(text, {"UBO": "Bo"}) == expected

@@ -30,8 +30,18 @@ def _list_under(key: str) -> list[str]:
 
 def test_manifest_declares_every_slash_command() -> None:
     commands = re.findall(r"^\s+- command: (\S+)$", MANIFEST, re.MULTILINE)
-    assert commands == ["/charter", "/appeal", "/case", "/override", "/vigie-setup"]
+    assert commands == ["/charter", "/appeal", "/case", "/override", "/vigie-setup", "/disclosure"]
     assert MANIFEST.count("should_escape: true") == len(commands)  # mentions and channels arrive as ids
+
+
+def test_manifest_declares_the_commands_the_app_listens_to() -> None:
+    adapters = Path(__file__).resolve().parents[2] / "bot" / "adapters"
+    listened = {
+        command
+        for source in adapters.glob("slack_*.py")
+        for command in re.findall(r'app\.command\("(/[\w-]+)"\)', source.read_text(encoding="utf-8"))
+    }
+    assert listened == set(re.findall(r"^\s+- command: (\S+)$", MANIFEST, re.MULTILINE))
 
 
 def test_manifest_shortcuts_match_the_listeners() -> None:

@@ -12,13 +12,15 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_api import install_retries
+from bot.adapters.slack_blocks import ACTION_NUDGE_FIXED, ACTION_NUDGE_NOT_SPONSORED
 from bot.adapters.slack_directory import SlackDirectory
 from bot.adapters.slack_platform import SlackPlatform
+from bot.disclosure_nudge import Delivery, Nudge, NudgeState, NudgeStep
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import ActionState, Case, CaseStatus, Statement
 from bot.store.sqlite import SqliteStore
-from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, FakeSlack
-from tests.fakes import RESPECT, FakeClock, FakePolicy, make_charter, make_draft
+from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, ApiCall, FakeSlack
+from tests.fakes import RESPECT, START, FakeClock, FakePolicy, make_charter, make_draft
 
 TEAM = "T1"
 
@@ -258,3 +260,142 @@ async def test_unknown_user_falls_back_to_the_workspace_language(world: World) -
     await world.store.set_setting("slack", TEAM, "language", "en")
     actor = await world.directory.actor(TEAM, "UGHOST")
     assert (actor.name, actor.locale) == ("UGHOST", "en")
+
+
+def make_nudge(message_ts: str, **changes: object) -> Nudge:
+    nudge = Nudge(
+        id=7,
+        platform="slack",
+        community=TEAM,
+        channel="C1",
+        message_id=message_ts,
+        author_id="UANN",
+        lang="fr",
+        jurisdiction="fr",
+        severity="missing",
+        label=None,
+        suggested_label="Publicité",
+        brand=None,
+        signals=("promo_code: MAYA20",),
+        suggestion="Publicité — -20 % avec le code MAYA20",
+        text="-20 % avec le code MAYA20",
+        state=NudgeState.OPEN,
+        delivery=Delivery.PENDING,
+        attempts=1,
+        delivery_error=None,
+        note=None,
+        resolved_by=None,
+        created_at=START,
+        updated_at=START,
+        claimed_at=START,
+        reminded_at=None,
+        escalated_at=None,
+        resolved_at=None,
+    )
+    return replace(nudge, **changes)  # type: ignore[arg-type]
+
+
+NOTE = "Bonjour !\n> Publicité — <@UBO> &amp; <https://amzn.to/x|amzn.to/x>\nRien n'a été retiré."
+
+
+def nudge_buttons(call: ApiCall) -> list[tuple[str, str]]:
+    blocks = call.args["blocks"]
+    return [(e["action_id"], e["value"]) for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+@pytest.mark.parametrize(
+    ("step", "first", "second"),
+    [("nudge", "chat.postEphemeral", "chat.postMessage"), ("remind", "chat.postMessage", "chat.postEphemeral")],
+)
+async def test_a_nudge_reaches_the_author_one_way_or_the_other(
+    world: World, step: NudgeStep, first: str, second: str
+) -> None:
+    world.fake.add_user("UBO", "Bo")
+    nudge = make_nudge(world.case.message_id)
+
+    await world.platform.send_nudge(nudge, step, NOTE)
+    [sent] = world.fake.find(first)
+    assert world.fake.find(second) == []
+    assert (sent.args.get("user"), sent.args["channel"]) == (
+        ("UANN", "C1") if first.endswith("Ephemeral") else (None, "DUANN")
+    )
+    assert nudge_buttons(sent) == [(ACTION_NUDGE_FIXED, "7"), (ACTION_NUDGE_NOT_SPONSORED, "7")]
+    shown = sent.args["blocks"][0]["text"]["text"]
+    assert "> Publicité — @Bo &amp; https://amzn.to/x" in shown  # readable, copyable, and pings nobody
+    assert "<@" not in shown
+
+    world.fake.calls.clear()
+    world.fake.fail(first, "user_not_in_channel" if first.endswith("Ephemeral") else "channel_not_found")
+    await world.platform.send_nudge(nudge, step, NOTE)
+    assert [c.result["ok"] for c in world.fake.find(first)] == [False]
+    assert [c.result["ok"] for c in world.fake.find(second)] == [True]
+
+
+async def test_a_nudge_that_reaches_nobody_raises_for_the_core_to_record(world: World) -> None:
+    world.fake.fail("chat.postEphemeral", "user_not_in_channel")
+    world.fake.fail("conversations.open", "cannot_dm_bot")
+    with pytest.raises(PlatformError) as raised:
+        await world.platform.send_nudge(make_nudge(world.case.message_id), "nudge", NOTE)
+    assert raised.value.failure is PlatformFailure.NOT_IN_CHANNEL
+    assert raised.value.detail == "the author was not told: user_not_in_channel, then cannot_dm_bot"
+
+
+async def test_a_nudge_about_a_thread_reply_lands_in_its_thread(world: World) -> None:
+    world.platform.note_thread("C1", world.case.message_id, "1699999999.000001")
+    await world.platform.send_nudge(make_nudge(world.case.message_id), "nudge", NOTE)
+    assert world.fake.find("chat.postEphemeral")[0].args["thread_ts"] == "1699999999.000001"
+
+
+async def test_message_link_falls_back_to_the_archive_address(world: World) -> None:
+    assert await world.platform.message_link(TEAM, "C1", "1700000000.000100") == (
+        "https://vigie.test/archives/C1/p1700000000000100"
+    )
+    world.fake.fail("chat.getPermalink", "message_not_found")
+    assert await world.platform.message_link(TEAM, "C1", "1700000000.000100") == (
+        "https://slack.com/archives/C1/p1700000000000100"
+    )
+
+
+async def test_a_staff_note_names_members_without_notifying_them(world: World) -> None:
+    world.fake.add_user("UEVIL", "<!channel> & co")
+    text = "Reminder #7: <@UANN>'s post (https://vigie.test/p1) — cc <@UEVIL>, <@UGHOST> <!here>"
+
+    await world.platform.post_to_channel(TEAM, "CCOMP", text)
+
+    [call] = world.fake.find("chat.postMessage")
+    assert call.args["channel"] == "CCOMP"
+    assert call.args["text"] == (
+        "Reminder #7: @Ann's post (https://vigie.test/p1) — cc @&lt;!channel&gt; &amp; co, @UGHOST @\u200dhere"
+    )
+    assert call.args["unfurl_links"] in (False, "false", "0")
+
+
+async def test_a_staff_note_that_cannot_be_posted_raises(world: World) -> None:
+    world.fake.fail("chat.postMessage", "not_in_channel", channel="CCOMP")
+    with pytest.raises(PlatformError) as raised:
+        await world.platform.post_to_channel(TEAM, "CCOMP", "Reminder #7")
+    assert raised.value.failure is PlatformFailure.NOT_IN_CHANNEL
+
+
+async def test_directory_user_groups_are_read_once_per_workspace_and_cached(world: World) -> None:
+    world.fake.groups.update({"S1": ["UANN", "UBO"], "S2": ["UANN"], "S3": ["UBO"]})
+    world.fake.group_handles.update({"S1": "ambassador", "S2": "@creators", "S3": "staff"})
+
+    groups = await world.directory.groups_of(TEAM, "UANN")
+    assert [(g.id, g.handle) for g in groups] == [("S1", "ambassador"), ("S2", "creators")]
+    assert await world.directory.groups_of(TEAM, "UNOBODY") == ()
+    assert len(world.fake.find("usergroups.list")) == 1
+    assert world.fake.find("usergroups.list")[0].args["include_users"] in ("1", "true", True)
+    world.clock.advance(minutes=2)
+    assert [g.id for g in await world.directory.groups_of(TEAM, "UBO")] == ["S1", "S3"]
+    assert len(world.fake.find("usergroups.list")) == 2
+
+
+@pytest.mark.parametrize(("error", "calls_after"), [("missing_scope", 1), ("fatal_error", 2)])
+async def test_directory_user_groups_refused_mean_none(world: World, error: str, calls_after: int) -> None:
+    world.fake.groups["S1"] = ["UANN"]
+    world.fake.fail("usergroups.list", error)
+    assert await world.directory.groups_of(TEAM, "UANN") == ()
+    # A missing scope will not fix itself within the minute; a passing failure is asked again at once.
+    await world.directory.groups_of(TEAM, "UANN")
+    assert len(world.fake.find("usergroups.list")) == calls_after

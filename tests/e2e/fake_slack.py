@@ -68,9 +68,12 @@ class FakeMessage:
     thread_ts: str | None = None
     bot: bool = False
     extra: Json = field(default_factory=dict)
+    subtype: str | None = None  # e.g. "tombstone": a deleted thread parent kept for its replies
 
     def payload(self) -> Json:
         data: Json = {"type": "message", "user": self.user, "text": self.text, "ts": self.ts}
+        if self.subtype:
+            data["subtype"] = self.subtype
         if self.thread_ts:
             data["thread_ts"] = self.thread_ts
         if self.bot:
@@ -85,6 +88,7 @@ class FakeSlack:
         self.calls: list[ApiCall] = []
         self.users: dict[str, Json] = {}
         self.groups: dict[str, list[str]] = {}
+        self.group_handles: dict[str, str] = {}  # user group id -> handle, for usergroups.list
         self.channels: dict[str, str] = {}
         self.messages: dict[tuple[str, str], FakeMessage] = {}
         self.failures: dict[str, list[Failure]] = {}
@@ -109,10 +113,11 @@ class FakeSlack:
             "views.open": lambda token, args: {"view": {"id": f"V{next(self._ids):05d}", **(args.get("view") or {})}},
             "users.info": self._users_info,
             "usergroups.users.list": self._group_users,
+            "usergroups.list": self._group_list,
             "conversations.info": self._conversation_info,
             "conversations.open": lambda token, args: {"channel": {"id": f"D{args.get('users', 'X')}"}},
             "conversations.history": self._history,
-            "conversations.replies": self._history,
+            "conversations.replies": self._replies,
         }
 
     # -- setup -------------------------------------------------------------------------------
@@ -170,6 +175,12 @@ class FakeSlack:
         """A member's message, as if posted in Slack; returns it with its new ts."""
         message = FakeMessage(channel, self.next_ts(), user, text, thread_ts)
         self.messages[(channel, message.ts)] = message
+        return message
+
+    def edit_message(self, channel: str, ts: str, text: str) -> FakeMessage:
+        """A member edits a message in place (no event is sent: the caller decides)."""
+        message = self.messages[(channel, ts)]
+        message.text = text
         return message
 
     def fail(
@@ -312,6 +323,17 @@ class FakeSlack:
     def _group_users(self, token: str | None, args: Json) -> Json:
         return {"users": self.groups.get(str(args.get("usergroup")), [])}
 
+    def _group_list(self, token: str | None, args: Json) -> Json:
+        with_users = str(args.get("include_users")).lower() in ("true", "1")
+        groups = []
+        for group_id, members in self.groups.items():
+            handle = self.group_handles.get(group_id, group_id.lower())
+            group: Json = {"id": group_id, "team_id": TEAM, "handle": handle, "name": handle.title(), "date_delete": 0}
+            if with_users:
+                group["users"] = list(members)
+            groups.append(group)
+        return {"usergroups": groups}
+
     def _conversation_info(self, token: str | None, args: Json) -> Json:
         channel = str(args.get("channel"))
         if channel not in self.channels:
@@ -319,12 +341,28 @@ class FakeSlack:
         return {"channel": {"id": channel, "name": self.channels[channel]}}
 
     def _history(self, token: str | None, args: Json) -> Json:
+        # As on Slack, a channel's history holds top-level messages only, not thread replies.
         channel = str(args.get("channel"))
         oldest, latest = float(args.get("oldest", 0)), float(args.get("latest", 1e12))
         found = [
             m.payload()
             for (c, ts), m in sorted(self.messages.items())
-            if c == channel and oldest <= float(ts) <= latest
+            if c == channel and oldest <= float(ts) <= latest and m.thread_ts in (None, ts)
+        ]
+        return {"messages": found, "has_more": False}
+
+    def _replies(self, token: str | None, args: Json) -> Json:
+        """The thread of `ts` (its parent or one of its replies), within `oldest`..`latest`."""
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        message = self.messages.get((channel, ts))
+        if message is None:
+            raise SlackFault("thread_not_found")
+        root = message.thread_ts or message.ts
+        oldest, latest = float(args.get("oldest", 0)), float(args.get("latest", 1e12))
+        found = [
+            m.payload()
+            for (c, m_ts), m in sorted(self.messages.items())
+            if c == channel and (m_ts == root or m.thread_ts == root) and oldest <= float(m_ts) <= latest
         ]
         return {"messages": found, "has_more": False}
 

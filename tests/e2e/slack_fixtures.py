@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_app import build_slack_app, serve_http
 from bot.models import Case
+from bot.ports import Clock
 from bot.runtime import Services, build_services
 from bot.settings import Settings
 from tests.e2e.fake_slack import (
@@ -50,6 +51,9 @@ MOD2 = "UMOD2"
 ADMIN = "UADMINUSER"
 EVE = "UEVE"  # a moderator of the other workspace only
 OTHER_GENERAL = "C0ELSEWHERE"
+MAYA = "UMAYA"  # a community ambassador (a team member, for disclosure checks) who writes in French
+AMBASSADORS = "S0AMBASSADOR"  # the user group with the handle "ambassador"
+COMPLIANCE = "C0COMPLIANCE"
 
 Json = dict[str, Any]
 
@@ -210,6 +214,41 @@ class SlackHarness:
         }
         return await self.interact(payload)
 
+    async def edit(self, message: FakeMessage, text: str) -> int:
+        """The author edits `message`: the fake updates it and Slack sends `message_changed`."""
+        previous = message.payload()
+        self.fake.edit_message(message.channel, message.ts, text)
+        edit_ts = self.fake.next_ts()
+        return await self.event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "hidden": True,
+                "channel": message.channel,
+                "ts": edit_ts,
+                "event_ts": edit_ts,
+                "message": {**message.payload(), "edited": {"user": message.user, "ts": edit_ts}},
+                "previous_message": previous,
+            }
+        )
+
+    async def delete(self, message: FakeMessage) -> int:
+        """The author deletes `message`: the fake forgets it and Slack sends `message_deleted`."""
+        self.fake.messages.pop((message.channel, message.ts), None)
+        event_ts = self.fake.next_ts()
+        return await self.event(
+            {
+                "type": "message",
+                "subtype": "message_deleted",
+                "hidden": True,
+                "channel": message.channel,
+                "ts": event_ts,
+                "event_ts": event_ts,
+                "deleted_ts": message.ts,
+                "previous_message": message.payload(),
+            }
+        )
+
     async def settle(self, within: float = 5.0) -> None:
         """Wait until every listener started by the requests sent so far has finished."""
         await settle_listeners(within)
@@ -261,7 +300,11 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake.add_user(MOD2, "Mateo", locale="en-US")
     fake.add_user(ADMIN, "Ada", locale="en-US", admin=True)
     fake.add_user(EVE, "Eve", locale="en-US", team=OTHER_TEAM)
+    fake.add_user(MAYA, "Maya", locale="fr-FR")
+    fake.groups[AMBASSADORS] = [MAYA]
+    fake.group_handles[AMBASSADORS] = "ambassador"
     fake.channels.update({GENERAL: "general", REVIEW: "moderation", LOG: "vigie-log", OTHER_GENERAL: "lobby"})
+    fake.channels[COMPLIANCE] = "compliance"
     yield fake
     await fake.close()
 
@@ -271,10 +314,11 @@ SlackFactory = Callable[..., Awaitable[SlackHarness]]
 
 @pytest.fixture
 async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackFactory]:
-    """Build and serve the app: `await make_slack(admin=False)` for a workspace without admin token."""
+    """Build and serve the app: `await make_slack(admin=False)` for a workspace without admin token,
+    `await make_slack(clock=FakeClock())` for services that run on a clock the test moves."""
     opened: list[tuple[Services, web.AppRunner, aiohttp.ClientSession]] = []
 
-    async def make(*, admin: bool = True, configure: bool = True) -> SlackHarness:
+    async def make(*, admin: bool = True, configure: bool = True, clock: Clock | None = None) -> SlackHarness:
         settings = Settings(
             db_path=str(tmp_path / "vigie.sqlite3"),
             charter_path=str(CHARTER),
@@ -282,7 +326,7 @@ async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Sla
             slack_signing_secret=SECRET,
             slack_api_url=fake_slack.base_url,
         )
-        services = await build_services(settings)
+        services = await build_services(settings, clock)
         if configure:
             for key, value in {
                 "review_channel": REVIEW,
