@@ -43,9 +43,9 @@ class MessageIntake:
             await self._nudges.deliver(nudge, self.send)
         return IntakeResult(outcome, nudge)
 
-    async def on_delete(self, platform: str, message_id: str) -> None:
+    async def on_delete(self, platform: str, community: str, channel: str, message_id: str) -> None:
         """A deleted post withdraws its open nudge (and its stored text)."""
-        await self._nudges.on_delete(platform, message_id)
+        await self._nudges.on_delete(platform, community, channel, message_id)
 
     async def deliver_due(self) -> int:
         """Send due reminders and escalations; each is recorded before it is sent and sent once."""

@@ -149,7 +149,7 @@ class NudgeService:
         policy = self.disclosure
         if policy is None:
             return None
-        existing = await self._store.for_message(message.platform, message.id)
+        existing = await self._store.for_message(message.platform, message.community, message.channel, message.id)
         if existing is not None:
             return existing
         jurisdiction = await self.jurisdiction_for(message.platform, message.community)
@@ -170,16 +170,16 @@ class NudgeService:
 
     async def on_edit(self, message: Message) -> Nudge | None:
         """Re-check an edited post: close its nudge when fixed, refresh it otherwise, or start one."""
-        existing = await self._store.for_message(message.platform, message.id)
+        existing = await self._store.for_message(message.platform, message.community, message.channel, message.id)
         if existing is None:
             return await self.on_post(message)
         if not existing.is_open:
             return existing
         return await self._recheck(existing, message.text, by=existing.author_id, lang=message.lang)
 
-    async def on_delete(self, platform: str, message_id: str) -> Nudge | None:
+    async def on_delete(self, platform: str, community: str, channel: str, message_id: str) -> Nudge | None:
         """The post is gone: close its nudge (and erase the stored text)."""
-        existing = await self._store.for_message(platform, message_id)
+        existing = await self._store.for_message(platform, community, channel, message_id)
         if existing is None or not existing.is_open:
             return existing
         return await self._close(existing, NudgeState.WITHDRAWN, by=existing.author_id)

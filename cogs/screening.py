@@ -62,14 +62,18 @@ class ScreeningCog(commands.Cog):
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """A deleted post closes its disclosure nudge, cached or not."""
         if payload.guild_id is not None:
-            await self.bot.services.intake.on_delete(PLATFORM, str(payload.message_id))
+            await self.bot.services.intake.on_delete(
+                PLATFORM, str(payload.guild_id), str(payload.channel_id), str(payload.message_id)
+            )
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         """A purge closes the disclosure nudges of every post it took."""
         if payload.guild_id is not None:
             for message_id in payload.message_ids:
-                await self.bot.services.intake.on_delete(PLATFORM, str(message_id))
+                await self.bot.services.intake.on_delete(
+                    PLATFORM, str(payload.guild_id), str(payload.channel_id), str(message_id)
+                )
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:

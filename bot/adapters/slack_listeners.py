@@ -62,7 +62,10 @@ class SlackListeners:
         await ack()
         gone = deleted_ts(event)
         if gone is not None:
-            await self._glue.services.intake.on_delete(PLATFORM, gone)  # a deleted post withdraws its nudge
+            # a deleted post withdraws its nudge
+            await self._glue.services.intake.on_delete(
+                PLATFORM, team_of(body, context), str(event.get("channel") or ""), gone
+            )
             return
         post = post_from_event(event, team_of(body, context))
         if post is None or post.user == context.bot_user_id:

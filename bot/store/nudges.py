@@ -182,7 +182,7 @@ class NudgeStore:
         return _nudge_from(row) if row is not None else None
 
     async def create(self, draft: NudgeDraft) -> tuple[Nudge, bool]:
-        """Record a nudge as open with its first delivery claimed; idempotent per (platform, message).
+        """Record a nudge as open with its first delivery claimed; idempotent per post.
 
         Returns the nudge and whether it was created (False: one already existed, returned as-is).
         """
@@ -193,7 +193,7 @@ class NudgeStore:
                 " jurisdiction, severity, label, suggested_label, brand, signals, suggestion, post_text, state,"
                 " delivery, attempts, created_at, updated_at, claimed_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 'pending', 1, ?, ?, ?)"
-                " ON CONFLICT (platform, message_id) DO NOTHING",
+                " ON CONFLICT (platform, community, channel, message_id) DO NOTHING",
                 (
                     draft.platform,
                     draft.community,
@@ -216,7 +216,11 @@ class NudgeStore:
             )
             created = cursor.rowcount == 1
             await cursor.close()
-            nudge = await self._one(conn, "platform = ? AND message_id = ?", (draft.platform, draft.message_id))
+            nudge = await self._one(
+                conn,
+                "platform = ? AND community = ? AND channel = ? AND message_id = ?",
+                (draft.platform, draft.community, draft.channel, draft.message_id),
+            )
         assert nudge is not None
         return nudge, created
 
@@ -225,10 +229,14 @@ class NudgeStore:
         async with self._lock:
             return await self._one(self._conn, "id = ?", (nudge_id,))
 
-    async def for_message(self, platform: str, message_id: str) -> Nudge | None:
-        """The nudge about a post, if any."""
+    async def for_message(self, platform: str, community: str, channel: str, message_id: str) -> Nudge | None:
+        """The nudge about a post, if any (a Slack ts is unique only within its channel)."""
         async with self._lock:
-            return await self._one(self._conn, "platform = ? AND message_id = ?", (platform, message_id))
+            return await self._one(
+                self._conn,
+                "platform = ? AND community = ? AND channel = ? AND message_id = ?",
+                (platform, community, channel, message_id),
+            )
 
     async def update_finding(self, nudge_id: int, now: datetime, **finding: Any) -> Nudge | None:
         """Replace the finding of an open nudge (after an edit); None if it is closed or unknown."""

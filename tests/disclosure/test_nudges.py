@@ -204,10 +204,20 @@ async def test_not_sponsored_is_recorded_counted_and_stops_reminders(
 
 async def test_a_deleted_post_closes_its_nudge(service: NudgeService, post: MessageFactory) -> None:
     nudge = await posted(service, post, Outbox())
-    gone = await service.on_delete("discord", nudge.message_id)
+    elsewhere = await service.on_delete("discord", nudge.community, "another-channel", nudge.message_id)
+    assert elsewhere is None  # the same id in another channel is another post
+    gone = await service.on_delete("discord", nudge.community, nudge.channel, nudge.message_id)
     assert gone is not None
     assert (gone.state, gone.text) == (NudgeState.WITHDRAWN, None)
-    assert await service.on_delete("discord", "unknown") is None
+    assert await service.on_delete("discord", nudge.community, nudge.channel, "unknown") is None
+
+
+async def test_same_id_in_two_channels_gives_two_nudges(service: NudgeService, post: MessageFactory) -> None:
+    first = await service.on_post(post(UNLABELLED, channel="c-1", message_id="1700000000.000100"))
+    second = await service.on_post(post(UNLABELLED, channel="c-2", message_id="1700000000.000100"))
+    assert first is not None
+    assert second is not None
+    assert first.id != second.id
 
 
 async def test_ive_fixed_it_on_a_post_that_is_gone(service: NudgeService, post: MessageFactory) -> None:
@@ -419,7 +429,7 @@ async def test_report_numbers(service: NudgeService, post: MessageFactory, clock
     clock.set(start + timedelta(hours=4))
     await service.on_edit(post(FIXED, message_id=fixed_slow.message_id))
     await service.mark_not_sponsored(answered.id, TEAM, "personal purchase")
-    await service.on_delete("discord", deleted.message_id)
+    await service.on_delete("discord", deleted.community, deleted.channel, deleted.message_id)
     report = await service.report("discord", "g-1")
     assert (report.total, report.open, report.fixed, report.not_sponsored, report.withdrawn) == (5, 1, 2, 1, 1)
     assert report.fix_rate == 0.5
