@@ -63,5 +63,6 @@ class MessageIntake:
         if channel is None:
             raise PlatformError(PlatformFailure.UNSUPPORTED, "no compliance channel is set for this community")
         link = await platform.message_link(nudge.community, nudge.channel, nudge.message_id)
-        text = self._nudges.escalation_for(nudge, author=f"<@{nudge.author_id}>", link=link)
+        lang = await self._nudges.community_language(nudge.platform, nudge.community)
+        text = self._nudges.escalation_for(nudge, author=f"<@{nudge.author_id}>", link=link, lang=lang)
         await platform.post_to_channel(nudge.community, channel, text)

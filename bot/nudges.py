@@ -38,7 +38,7 @@ from bot.disclosure_messages import (
 from bot.disclosure_nudge import Delivery, Nudge, NudgeDraft, NudgeReport, NudgeState, NudgeStep
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor, Message
-from bot.ports import Clock
+from bot.ports import LANGUAGE_SETTING, Clock
 from bot.store.nudges import NudgeStore
 
 __all__ = [
@@ -121,6 +121,13 @@ class NudgeService:
         if isinstance(value, str) and value.lower() in policy.jurisdictions:
             return value.lower()
         return None
+
+    async def community_language(self, platform: str, community: str) -> str | None:
+        """The language the community's staff notes are written in, if the community chose one."""
+        if self._settings is None:
+            return None
+        value = await self._settings.get_setting(platform, community, LANGUAGE_SETTING)
+        return str(value) if value else None
 
     async def compliance_channel(self, platform: str, community: str) -> str | None:
         """Where escalations go for this community (the setting the charter names), if set."""

@@ -15,6 +15,10 @@ CardKind = Literal["review", "report", "appeal", "degraded"]
 or a removal the platform could not carry out (`degraded`)."""
 
 
+LANGUAGE_SETTING = "language"
+"""Per-community setting: the language used when a member's own locale is unknown."""
+
+
 class Clock(Protocol):
     """Where the core gets the time; tests inject a fake one."""
 

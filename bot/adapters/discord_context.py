@@ -14,7 +14,7 @@ from bot.adapters.discord_convert import PLATFORM, to_actor
 from bot.adapters.discord_i18n import lang_of, text
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor
-from bot.ports import Store
+from bot.ports import LANGUAGE_SETTING, Store
 
 if TYPE_CHECKING:
     from bot.runtime import Services
@@ -27,7 +27,7 @@ REVIEW_CHANNEL = "review_channel"
 LOG_CHANNEL = "log_channel"
 MODERATOR_ROLE = "moderator_role"
 NOTICE_SECONDS = "notice_seconds"
-DEFAULT_LANGUAGE = "default_language"
+DEFAULT_LANGUAGE = LANGUAGE_SETTING
 PUBLISHED_CHARTER = "published_charter"
 DEFAULT_NOTICE_SECONDS = 120
 

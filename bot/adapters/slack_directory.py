@@ -13,7 +13,7 @@ from bot.adapters.slack_api import call
 from bot.adapters.slack_convert import PLATFORM, SlackUser, user_from_info
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import Actor
-from bot.ports import Clock, Store
+from bot.ports import LANGUAGE_SETTING, Clock, Store
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ MODERATOR_USERS = "moderator_users"
 MODERATOR_GROUP = "moderator_usergroup"
 REVIEW_CHANNEL = "review_channel"
 LOG_CHANNEL = "log_channel"
-LANGUAGE = "language"
+LANGUAGE = LANGUAGE_SETTING
 
 
 @dataclass(frozen=True, slots=True)

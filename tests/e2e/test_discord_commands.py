@@ -118,7 +118,7 @@ async def test_setup_stores_guild_settings_for_admins_only(fake: FakeDiscord, se
     assert shown["data"]["flags"] == EPHEMERAL
     assert shown["data"]["embeds"][0]["title"] == "Réglages de Vigie pour ce serveur"
     assert await services.store.get_setting("discord", fake.guild_id, "notice_seconds") == 30
-    assert await services.store.get_setting("discord", fake.guild_id, "default_language") == "fr"
+    assert await services.store.get_setting("discord", fake.guild_id, "language") == "fr"
 
 
 async def test_report_from_the_context_menu_then_dismiss(fake: FakeDiscord, services: Services, vigie: Any) -> None:

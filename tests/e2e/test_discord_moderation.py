@@ -100,7 +100,7 @@ async def test_removal_notice_see_appeal_and_overturn_restores(
 async def test_an_edit_that_introduces_a_violation_is_screened_again(
     fake: FakeDiscord, services: Services, vigie: Any
 ) -> None:
-    await services.store.set_setting("discord", fake.guild_id, "default_language", "fr")
+    await services.store.set_setting("discord", fake.guild_id, "language", "fr")
     message = await fake.send_message(fake.alice, "hello everyone")
     await fake.edit_message(message, "hello everyone, bande de crétin")
 
