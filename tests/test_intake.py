@@ -106,6 +106,7 @@ async def test_unfixed_post_is_reminded_then_escalated_once_across_a_restart(tmp
         assert len(platform.alerts) == 1
         assert "#general/p1" in platform.alerts[0]  # the escalation links the post
         assert SPONSORED not in platform.alerts[0]  # and never quotes it
+        assert platform.alerts[0].startswith("Rappel de transparence")  # the charter's default language
     finally:
         await restarted.close()
 
@@ -124,5 +125,21 @@ async def test_escalation_without_a_compliance_channel_is_recorded_as_failed(tmp
         assert stored.delivery_error is not None
         assert "compliance channel" in stored.delivery_error
         assert platform.alerts == []
+    finally:
+        await services.close()
+
+
+async def test_escalation_follows_the_community_language(tmp_path: Path) -> None:
+    clock = FakeClock()
+    services, platform = await open_services(tmp_path / "v.sqlite3", clock)
+    try:
+        await services.store.set_setting("cli", "cli", "disclosure_compliance_channel", "compliance")
+        await services.store.set_setting("cli", "cli", "language", "en")
+        await services.intake.on_message(post(SPONSORED))
+        for _ in range(2):
+            clock.advance(hours=25)
+            await services.intake.deliver_due()
+        assert len(platform.alerts) == 1
+        assert platform.alerts[0].startswith("Disclosure reminder")
     finally:
         await services.close()
