@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
+from benchmarks import bench_disclosure
 from benchmarks.corpus import OBFUSCATIONS, Line, make_corpus, make_long_lines, make_terms, make_vocabulary
 from bot.charter.model import Charter, FloodPolicy, LinkPolicy, Rule
 from bot.models import Action, Actor, Message
@@ -272,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.append(
         bench(1_000, full=True, corpus_size=corpus_size, long_count=long_count, repeats=repeats, with_reference=False)
     )
+    disclosure = bench_disclosure.measure(throughput, corpus_size, repeats)
     elapsed = time.perf_counter() - started
     if args.json:
         print(
@@ -280,12 +282,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "seed": SEED,
                     "elapsed_s": round(elapsed, 1),
                     "rows": [asdict(row) | {"ratio": row.ratio} for row in rows],
+                    "disclosure": [asdict(row) | {"cost_us": round(row.cost_us, 2)} for row in disclosure],
                 },
                 indent=2,
             )
         )
     else:
         print(markdown(rows, corpus_size))
+        print()
+        print(bench_disclosure.markdown(disclosure))
         print()
         print(f"Python {platform.python_version()}, {platform.machine()}, {pinned}, total {elapsed:.1f} s")
     return 0

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction
+from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction, role_key
 from bot.charter.model import Charter
 from bot.disclosure_brands import BrandIndex
 from bot.disclosure_fold import Folded, fold, fold_key, looks_like_code, needle_of, template_regex
@@ -145,10 +145,11 @@ class DisclosureChecker:
         )
         self._phrases = list(_compile_phrases(policy))
         self._labels = {code: LabelMatcher(j) for code, j in policy.jurisdictions.items()}
+        self._team = frozenset(role_key(role) for role in policy.team_roles)
 
     def check(self, message: Message, *, jurisdiction: str | None = None) -> DisclosureFinding | None:
         """The finding for a team member's post that looks sponsored; None otherwise."""
-        if not self.policy.is_team(message.author.roles):
+        if not any(role_key(role) in self._team for role in message.author.roles):
             return None
         finding = self.inspect(message.text, jurisdiction=jurisdiction, lang=message.lang)
         return finding if finding.sponsored else None

@@ -126,10 +126,11 @@ class DisclosurePolicy:
 
     def is_team(self, roles: Iterable[str]) -> bool:
         """Whether any of `roles` (names or ids) is a team role, ignoring case and accents."""
-        wanted = {_role_key(role) for role in self.team_roles}
-        return any(_role_key(role) in wanted for role in roles)
+        wanted = {role_key(role) for role in self.team_roles}
+        return any(role_key(role) in wanted for role in roles)
 
 
-def _role_key(role: str) -> str:
+def role_key(role: str) -> str:
+    """A role name or id compared without case, accents or a leading @."""
     decomposed = unicodedata.normalize("NFKD", role.strip().lstrip("@")).casefold()
     return "".join(c for c in decomposed if not unicodedata.combining(c))
