@@ -32,7 +32,7 @@ CREATE TABLE disclosure_nudges (
     reminded_at     TEXT,
     escalated_at    TEXT,
     resolved_at     TEXT,
-    UNIQUE (platform, community, channel, message_id),
+    UNIQUE (platform, message_id),
     CHECK (state IN ('open', 'reminded', 'escalated') OR (post_text IS NULL AND suggestion IS NULL)),
     CHECK (state IN ('open', 'reminded', 'escalated') OR resolved_at IS NOT NULL)
 );
