@@ -134,6 +134,7 @@ class DisclosureChecker:
         self._affiliate = [compile_link_pattern(p) for p in policy.affiliate_patterns]
         self._promo_links = [compile_link_pattern(p) for p in policy.promo_link_patterns]
         self._domains = [(domain, s.name) for s in policy.sponsors for domain in s.domains]
+        self._names = {s.name: s.names for s in policy.sponsors}
         codes = {fold_key(code): s.name for s in policy.sponsors for code in s.codes}
         self._codes = codes
         self._code_regex = (
@@ -176,8 +177,10 @@ class DisclosureChecker:
                 lang=post_lang,
                 brand=brand,
             )
-        # Brands as registered and as written, so that "#{brand}Partner" matches "#CafeLumierePartner" too.
-        brands = (*scan.sponsors, *scan.written)
+        # Every name and alias of the sponsors found, and the names as written, so that "#{brand}Partner"
+        # matches "#AcmePartner" for Acme Games and "#CafeLumierePartner" too.
+        aliases = [name for sponsor in scan.sponsors for name in self._names.get(sponsor, (sponsor,))]
+        brands = (*aliases, *scan.written)
         hits = self._labels[rules.code].find(text, folded, brands=brands, masked=scan.masked)
         chosen = best(hits)
         severity = _severity(chosen)
@@ -335,11 +338,13 @@ def _dedupe(signals: Iterable[Signal]) -> list[Signal]:
 
 
 def _post_lang(lang: str | None, languages: Counter[str], rules: Jurisdiction) -> str:
-    if lang:
-        return lang.replace("_", "-").split("-")[0].lower()
+    """The post's own phrases first; the message (community) language only breaks ties or fills in."""
+    given = lang.replace("_", "-").split("-")[0].lower() if lang else None
     if languages:
-        return languages.most_common(1)[0][0]
-    return rules.language
+        top = max(languages.values())
+        leading = [code for code, count in languages.items() if count == top]
+        return given if given in leading else leading[0]
+    return given or rules.language
 
 
 def _severity(chosen: LabelHit | None) -> Severity:

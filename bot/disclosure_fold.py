@@ -108,7 +108,8 @@ def template_regex(template: str) -> str:
     body = "".join(out)
     first, last = template[:1], template[-1:]
     if first.isalnum():
-        body = r"(?<![\w#@])" + body
+        # "#sponsorisé par" is the phrase too: only a letter or an @ right before it makes it another word.
+        body = r"(?<![\w@])" + body
     if last.isalnum():
         body += r"(?!\w)"
     return body

@@ -16,6 +16,24 @@ _WORD_GAP = r"[\s_-]*"
 _BRAND_CACHE_SIZE = 16
 _SHORT_LABEL = 2
 _LABEL_PUNCTUATION = set(":|–—-)]")
+_NEGATION_WINDOW = 3
+# Words that, among the three before a plain-word label, make it a denial ("pas de publicité",
+# "Keine Werbung", "Not sponsored"). A fixed table rather than a charter key: it is grammar, not
+# policy, and a community manager has nothing to tune in it. Folded (lowercase, no accents).
+NEGATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset({"not", "no", "never", "without", "isn", "isnt", "aren", "arent", "wasn", "nothing"}),
+    "fr": frozenset({"pas", "non", "sans", "jamais", "aucun", "aucune", "ni", "n"}),
+    "de": frozenset({"kein", "keine", "keinen", "keiner", "keinem", "nicht", "ohne", "nie"}),
+    "es": frozenset({"no", "sin", "nunca", "ningun", "ninguna", "ni"}),
+    "it": frozenset({"non", "senza", "mai", "nessun", "nessuna", "ne"}),
+    "nl": frozenset({"geen", "niet", "zonder", "nooit"}),
+}
+_NEGATION_WORDS = frozenset().union(*NEGATIONS.values())
+# Words that tie a hashtag into the sentence after it ("#gifted by ...", "#sponsorisé par ...").
+_LINKING_WORDS = frozenset(
+    {"by", "from", "with", "for", "par", "avec", "pour", "de", "du", "des", "von", "mit", "durch", "fur"}
+    | {"da", "di", "con", "per", "por", "door", "met", "van", "voor"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +86,7 @@ class LabelMatcher:
                 if any(start < m_end and end > m_start for m_start, m_end in masked):
                     continue
                 label, kind = names[str(match.lastgroup)]
-                if _stands_as_label(text, start, end):
+                if _stands_as_label(text, start, end) and not _negated(text, start):
                     found.append((start, end, label, kind))
         if not found:
             return []
@@ -104,13 +122,23 @@ def best(hits: Sequence[LabelHit]) -> LabelHit | None:
 
 
 def suggest(text: str, hits: Sequence[LabelHit], prefix: str) -> str:
-    """`text` with the proper label up front; hashtag labels that did not do the job are taken out."""
-    keep = [h for h in hits if not (h.hashtag and not (h.kind == ACCEPTED and h.placement_ok))]
-    drop = [h for h in hits if h not in keep]
+    """`text` with the proper label up front, keeping the post's own words.
+
+    A label that did not do the job is taken out only where it stands alone (a tag in a trailing
+    group, "| Werbung" at the end); a hashtag inside a sentence ("#gifted by Nordlicht Audio")
+    only loses its '#', and a plain word inside a sentence stays as written.
+    """
     body = text
-    for hit in sorted(drop, key=lambda h: h.start, reverse=True):
-        body = body[: hit.start] + body[hit.end :]
+    for hit in sorted(hits, key=lambda h: h.start, reverse=True):
+        if hit.kind == ACCEPTED and hit.placement_ok:
+            continue
+        if _stands_alone(text, hit.start, hit.end):
+            separator = re.match(r"[ \t]*[:|–—-]+", text[hit.end :])  # "Werbung: ..." loses its colon too
+            body = body[: hit.start] + body[hit.end + (separator.end() if separator else 0) :]
+        elif hit.hashtag:
+            body = body[: hit.start] + body[hit.start + 1 :]
     lines = [re.sub(r"[ \t]{2,}", " ", line).rstrip() for line in body.strip().splitlines()]
+    lines = [re.sub(r"[ \t]+[|–—-]+$", "", line) for line in lines]  # a separator left dangling at a line's end
     while lines and not lines[-1]:
         lines.pop()
     return prefix.rstrip() + " " + "\n".join(lines).lstrip()
@@ -149,8 +177,38 @@ def _stands_as_label(text: str, start: int, end: int) -> bool:
     """
     if text.startswith("#", start) or sum(c.isalnum() for c in text[start:end]) > _SHORT_LABEL:
         return True
+    after = text[end:].lstrip(" \t")
+    if after[:1] in _LABEL_PUNCTUATION and after[:1]:
+        return True
     at_line_start = not text[:start].strip(" \t") or text[:start].rstrip(" \t").endswith("\n")
-    return at_line_start or text[end:].lstrip(" \t")[:1] in _LABEL_PUNCTUATION
+    # "Ad esempio", "ad hoc": a sentence that starts with the word, not a label.
+    return at_line_start and not after[:1].islower()
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether a plain-word label is denied by one of the three words before it ("Keine Werbung")."""
+    if text.startswith("#", start):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    before = re.findall(r"\w+", fold_key(text[max(line_start, start - 60) : start]))
+    return any(word in _NEGATION_WORDS for word in before[-_NEGATION_WINDOW:])
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether a label is not part of a sentence: no word right before it, and no word (or a tag) after it.
+
+    A hashtag at the start of a line counts as standing alone unless a linking word follows
+    ("#spon new headphones" versus "#gifted by Nordlicht Audio").
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].rstrip(" \t")
+    after_line = text[end:].split("\n", 1)[0].lstrip(" \t")
+    next_word = re.match(r"\w+", fold_key(after_line[:40]))
+    if next_word is None:
+        return True  # end of line, punctuation, another tag or mention
+    if text.startswith("#", start) and not before:
+        return next_word.group(0) not in _LINKING_WORDS
+    return False
 
 
 def _words(text: str) -> str:
@@ -193,7 +251,8 @@ class _Layout:
             up_front = False
         if rule.before_other_tags and any(pos < start and pos not in label_starts for pos, _ in self.tags):
             up_front = False
-        if not up_front and rule.first_hashtags and self.text.startswith("#", start):
+        if rule.first_hashtags and self.text.startswith("#", start):
+            # A hashtag label must be among the first N hashtags, however short the post.
             hashtags = [pos for pos, tag in self.tags if tag.startswith("#")]
             up_front = start in hashtags[: rule.first_hashtags]
         buried = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ def find_links(text: str) -> Iterator[Link]:
         if not host:
             continue
         host = host.removeprefix("www.")
-        params = frozenset(key.lower() for key, value in parse_qsl(parts.query, keep_blank_values=True) if value)
+        # Slack writes "&" as "&amp;" inside <url|text>; unescaped, "?th=1&amp;tag=x" has its `tag` again.
+        query = html.unescape(parts.query)
+        params = frozenset(key.lower() for key, value in parse_qsl(query, keep_blank_values=True) if value)
         yield Link(match.start(), match.start() + len(url), url, host, parts.path or "/", params)
 
 

@@ -92,14 +92,28 @@ _ESCALATION: dict[str, str] = {
     "fr": (
         "Rappel de transparence n° {id} sans suite depuis {hours} h : le message de {author} ({link}) semble "
         "sponsorisé ({signals}) sans mention adaptée au public visé ({audience}, {severity}). Mention suggérée : "
-        "« {expected} ». L'auteur a reçu un message privé et un rappel ; rien n'a été retiré. "
+        "« {expected} ». {contact} ; rien n'a été retiré. "
         "À vous de faire le point avec cette personne."
     ),
     "en": (
         "Disclosure reminder #{id} unanswered for {hours} h: {author}'s post ({link}) looks sponsored ({signals}) "
-        'without a suitable label for its audience ({audience}, {severity}). Suggested label: "{expected}". The '
-        "author got a private note and one reminder; nothing was removed. Please follow up with them."
+        'without a suitable label for its audience ({audience}, {severity}). Suggested label: "{expected}". '
+        "{contact}; nothing was removed. Please follow up with them."
     ),
+}
+
+# What the author actually got, keyed by whether the reminder reached them (None: not known here).
+_CONTACT: dict[str, dict[bool | None, str]] = {
+    "fr": {
+        True: "L'auteur a reçu un message privé et un rappel",
+        False: "Le rappel privé n'a pas pu être remis à l'auteur, qui n'est peut-être pas au courant",
+        None: "Vigie a tenté d'envoyer à l'auteur un message privé et un rappel, sans confirmation de réception",
+    },
+    "en": {
+        True: "The author got a private note and one reminder",
+        False: "The private reminder could not be delivered, so the author may not know about it",
+        None: "Vigie tried to send the author a private note and one reminder; delivery is not confirmed",
+    },
 }
 
 _SEVERITY_WORDS = {
@@ -197,11 +211,23 @@ def not_sponsored_text(lang: str) -> str:
 
 
 def escalation_text(
-    nudge: Nudge, lang: str, *, author: str, link: str, hours: int, policy: DisclosurePolicy | None = None
+    nudge: Nudge,
+    lang: str,
+    *,
+    author: str,
+    link: str,
+    hours: int,
+    policy: DisclosurePolicy | None = None,
+    reached: bool | None = None,
 ) -> str:
-    """The note to the compliance channel: who, where, what was found; it never quotes the post."""
+    """The note to the compliance channel: who, where, what was found; it never quotes the post.
+
+    `reached` says whether the reminder reached the author (None: not known), so the note never
+    claims a delivery that did not happen.
+    """
     lang = _lang(lang)
     return _ESCALATION[lang].format(
+        contact=_CONTACT[lang][reached],
         id=nudge.id,
         hours=hours,
         author=author,

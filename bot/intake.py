@@ -38,8 +38,11 @@ class MessageIntake:
         outcome = await self._moderation.handle_message(message)
         if outcome.case is not None and outcome.case.action is Action.REMOVE:
             return IntakeResult(outcome, None)  # a removed post needs no disclosure label
-        nudge = await (self._nudges.on_edit(message) if message.edited else self._nudges.on_post(message))
-        if nudge is not None and nudge.needs_delivery:
+        observed = await (self._nudges.observe_edit(message) if message.edited else self._nudges.observe_post(message))
+        nudge = observed.nudge
+        # Only the event that created the nudge sends its first note: a replay, a concurrent copy or
+        # an edit during the send would otherwise send it again. Retries go through deliver_due.
+        if nudge is not None and observed.created and nudge.needs_delivery and nudge.platform in self._platforms:
             await self._nudges.deliver(nudge, self.send)
         return IntakeResult(outcome, nudge)
 
@@ -49,7 +52,7 @@ class MessageIntake:
 
     async def deliver_due(self) -> int:
         """Send due reminders and escalations; each is recorded before it is sent and sent once."""
-        return await self._nudges.deliver_due(self.send)
+        return await self._nudges.deliver_due(self.send, platforms=tuple(self._platforms))
 
     async def send(self, nudge: Nudge, step: NudgeStep) -> None:
         """Deliver one step of a nudge on its platform; raise PlatformError when it cannot be delivered."""
@@ -60,9 +63,12 @@ class MessageIntake:
             await platform.send_nudge(nudge, step, self._nudges.text_for(nudge, step=step))
             return
         channel = await self._nudges.compliance_channel(nudge.platform, nudge.community)
-        if channel is None:
-            raise PlatformError(PlatformFailure.UNSUPPORTED, "no compliance channel is set for this community")
         link = await platform.message_link(nudge.community, nudge.channel, nudge.message_id)
         lang = await self._nudges.community_language(nudge.platform, nudge.community)
         text = self._nudges.escalation_for(nudge, author=f"<@{nudge.author_id}>", link=link, lang=lang)
+        if channel is None:
+            # No compliance channel yet: the moderators' log/review channel, rather than losing it.
+            log.info("disclosure nudge %d: no compliance channel set, escalated to the log channel", nudge.id)
+            await platform.alert(nudge.community, text)
+            return
         await platform.post_to_channel(nudge.community, channel, text)

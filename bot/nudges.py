@@ -11,16 +11,17 @@ workers never both send it), then confirmed or marked failed. A claim left pendi
 is taken over after `lease`, so a restart loses nothing; only a crash in the instant between
 sending and confirming can repeat a step once.
 
-Privacy: a nudge keeps the message id, channel, author id, jurisdiction, a short summary of the
-signals and the suggested label. The post text and the suggested fix are kept only while the
-nudge is open and are erased when it closes; closed nudges are deleted after the charter's
-`retention_days`.
+Privacy: a nudge keeps the message id, channel, author id, jurisdiction, the kinds of signals
+found and the suggested label. The post text is never stored; the suggested fix is kept only
+while the nudge is open (and at most `retention_days`) and is erased when it closes; closed
+nudges are deleted after the charter's `retention_days`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -69,6 +70,19 @@ Deliver = Callable[[Nudge, NudgeStep], Awaitable[None]]
 """Sends one step of a nudge on a platform; raises PlatformError when it cannot."""
 
 
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """A post's nudge after a message event, and whether this very event created it.
+
+    Only the event that created a nudge delivers its first note; a replay, a concurrent copy
+    of the same event or an edit gets the recorded nudge with `created` False, and any retry
+    goes through `due()` / `claim()`, so the first note is never sent twice.
+    """
+
+    nudge: Nudge | None
+    created: bool = False
+
+
 class PolicyHolder(Protocol):
     """Anything that holds the charter in force (bot.policy.ActivePolicy)."""
 
@@ -106,6 +120,7 @@ class NudgeService:
         self._settings = settings
         self._lease = lease
         self._max_attempts = max_attempts
+        self._reminder_reached: dict[int, bool] = {}
 
     @property
     def disclosure(self) -> DisclosurePolicy | None:
@@ -148,21 +163,29 @@ class NudgeService:
         return checker_for(policy).inspect(text, jurisdiction=jurisdiction, lang=lang)
 
     async def on_post(self, message: Message) -> Nudge | None:
-        """Check a new post; record a nudge first when one is needed and return it for private delivery.
+        """Check a new post; record a nudge first when one is needed and return it.
 
-        Idempotent per (platform, message id): a post seen twice returns the recorded nudge as-is
-        (deliver it only when `nudge.needs_delivery`).
+        Idempotent per post: a post seen twice returns the recorded nudge as-is. Whether to send
+        the first note is only known from `observe_post` (`Observed.created`).
         """
+        return (await self.observe_post(message)).nudge
+
+    async def on_edit(self, message: Message) -> Nudge | None:
+        """Re-check an edited post: close its nudge when fixed, refresh it otherwise, or start one."""
+        return (await self.observe_edit(message)).nudge
+
+    async def observe_post(self, message: Message) -> Observed:
+        """`on_post`, telling whether this call created the nudge (and so must deliver its first note)."""
         policy = self.disclosure
         if policy is None:
-            return None
+            return Observed(None)
         existing = await self._store.for_message(message.platform, message.community, message.channel, message.id)
         if existing is not None:
-            return existing
+            return Observed(existing)
         jurisdiction = await self.jurisdiction_for(message.platform, message.community)
         finding = checker_for(policy).check(message, jurisdiction=jurisdiction)
         if finding is None or not finding.needs_nudge:
-            return None
+            return Observed(None)
         nudge, created = await self._store.create(self._draft(message, finding))
         if created:
             log.info(
@@ -173,16 +196,16 @@ class NudgeService:
                 nudge.jurisdiction,
                 nudge.severity,
             )
-        return nudge
+        return Observed(nudge, created)
 
-    async def on_edit(self, message: Message) -> Nudge | None:
-        """Re-check an edited post: close its nudge when fixed, refresh it otherwise, or start one."""
+    async def observe_edit(self, message: Message) -> Observed:
+        """`on_edit`, telling whether this call created the nudge (an edit that made the post need one)."""
         existing = await self._store.for_message(message.platform, message.community, message.channel, message.id)
         if existing is None:
-            return await self.on_post(message)
+            return await self.observe_post(message)
         if not existing.is_open:
-            return existing
-        return await self._recheck(existing, message.text, by=existing.author_id, lang=message.lang)
+            return Observed(existing)
+        return Observed(await self._recheck(existing, message.text, by=existing.author_id, lang=message.lang))
 
     async def on_delete(self, platform: str, community: str, channel: str, message_id: str) -> Nudge | None:
         """The post is gone: close its nudge (and erase the stored text)."""
@@ -218,8 +241,14 @@ class NudgeService:
         statement = " ".join(note.split())[:MAX_NOTE] or None
         return await self._close(nudge, NudgeState.NOT_SPONSORED, by=actor.id, note=statement)
 
-    async def due(self, now: datetime | None = None) -> list[tuple[Nudge, NudgeStep]]:
-        """Open nudges with a step to send now: a reminder, an escalation, or a retry of a failed or abandoned step."""
+    async def due(
+        self, now: datetime | None = None, *, platforms: Collection[str] | None = None
+    ) -> list[tuple[Nudge, NudgeStep]]:
+        """Open nudges with a step to send now: a reminder, an escalation, or a retry of a failed or abandoned step.
+
+        `platforms` limits them to the platforms that are connected, so a nudge whose platform is
+        away keeps its attempts until it comes back.
+        """
         policy = self.disclosure
         moment = now or self._clock.now()
         reminder = timedelta(hours=policy.reminder_hours if policy else 24)
@@ -229,6 +258,7 @@ class NudgeService:
             escalate_before=moment - escalate,
             stale=moment - self._lease,
             max_attempts=self._max_attempts,
+            platforms=platforms,
         )
 
     async def claim(self, nudge_id: int, step: NudgeStep) -> Nudge | None:
@@ -280,10 +310,16 @@ class NudgeService:
         log.info("disclosure nudge %d: %s delivered", nudge.id, step)
         return True
 
-    async def deliver_due(self, deliver: Deliver) -> int:
-        """One timer tick: claim and send every due step; returns how many were delivered."""
+    async def deliver_due(self, deliver: Deliver, *, platforms: Collection[str] | None = None) -> int:
+        """One timer tick: claim and send every due step; returns how many were delivered.
+
+        `platforms` (the connected ones) keeps nudges of absent platforms from being claimed at all.
+        """
         sent = 0
-        for nudge, step in await self.due():
+        for nudge, step in await self.due(platforms=platforms):
+            if step == "escalate" and nudge.state is NudgeState.REMINDED:
+                # The claim overwrites the reminder's delivery state; keep it for the escalation text.
+                self._reminder_reached[nudge.id] = nudge.delivery is Delivery.DONE
             claimed = await self.claim(nudge.id, step)
             if claimed is not None and await self.deliver(claimed, deliver):
                 sent += 1
@@ -298,12 +334,21 @@ class NudgeService:
         return await self._store.not_sponsored(platform, community, limit=limit)
 
     async def purge(self) -> int:
-        """Delete nudges closed longer ago than the charter's disclosure retention."""
+        """Delete nudges closed longer ago than the charter's disclosure retention.
+
+        Nudges still open after the retention (escalated long ago, never answered) keep only
+        their summary: their suggested fix, which quotes the post, is erased. The schema has no
+        "expired" state, and closing them as fixed or withdrawn would be untrue.
+        """
         policy = self.disclosure
         days = policy.retention_days if policy else 90
-        count = await self._store.purge(self._clock.now() - timedelta(days=days))
+        cutoff = self._clock.now() - timedelta(days=days)
+        count = await self._store.purge(cutoff)
         if count:
             log.info("disclosure nudges purged: %d closed more than %d days ago", count, days)
+        stale = await self._store.forget_stale(cutoff, self._clock.now())
+        if stale:
+            log.info("disclosure nudges: suggestion erased from %d nudges open more than %d days", stale, days)
         return count
 
     def text_for(self, nudge: Nudge, lang: str | None = None, step: NudgeStep = "nudge") -> str:
@@ -315,7 +360,15 @@ class NudgeService:
         policy = self.disclosure
         hours = (policy.reminder_hours + policy.escalate_hours) if policy else 48
         language = lang or self._policy.charter.default_language
-        return escalation_text(nudge, language, author=author, link=link, hours=hours, policy=policy)
+        return escalation_text(
+            nudge, language, author=author, link=link, hours=hours, policy=policy, reached=self.reminder_reached(nudge)
+        )
+
+    def reminder_reached(self, nudge: Nudge) -> bool | None:
+        """Whether the author got the reminder: False when none was sent or it failed, None when not known here."""
+        if nudge.reminded_at is None:
+            return False
+        return self._reminder_reached.get(nudge.id)
 
     async def _for_author(self, nudge_id: int, actor: Actor, *, allowed_closed: NudgeState) -> Nudge:
         nudge = await self.get(nudge_id)
@@ -341,7 +394,6 @@ class NudgeService:
             brand=finding.brand,
             signals=_summary(finding),
             suggestion=finding.suggestion,
-            text=text,
         )
         return updated or await self.get(nudge.id)
 
@@ -375,11 +427,11 @@ class NudgeService:
             brand=finding.brand,
             signals=_summary(finding),
             suggestion=finding.suggestion,
-            text=message.text,
+            text=None,  # never read: the post stays on the platform, only the summary is kept
             created_at=self._clock.now(),
         )
 
 
 def _summary(finding: DisclosureFinding) -> tuple[str, ...]:
-    """Signal kinds with a short detail: enough to explain the nudge, not a copy of the post."""
-    return tuple(f"{s.kind}: {s.detail}"[:120] for s in finding.signals[:MAX_SIGNALS])
+    """Only the signal kinds ("promo_code", "affiliate"): enough to explain the nudge, no fragment of the post."""
+    return tuple(dict.fromkeys(s.kind for s in finding.signals))[:MAX_SIGNALS]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.disclosure_nudge import Delivery, Nudge, NudgeState, NudgeStep
+from bot.errors import PlatformError, PlatformFailure
 from bot.models import Actor, Message
 from bot.offline import OfflinePlatform
 from bot.runtime import Services, build_services
@@ -111,7 +114,7 @@ async def test_unfixed_post_is_reminded_then_escalated_once_across_a_restart(tmp
         await restarted.close()
 
 
-async def test_escalation_without_a_compliance_channel_is_recorded_as_failed(tmp_path: Path) -> None:
+async def test_escalation_without_a_compliance_channel_goes_to_the_log_channel(tmp_path: Path) -> None:
     clock = FakeClock()
     services, platform = await open_services(tmp_path / "v.sqlite3", clock)
     try:
@@ -120,11 +123,13 @@ async def test_escalation_without_a_compliance_channel_is_recorded_as_failed(tmp
         clock.advance(hours=25)
         assert await services.intake.deliver_due() == 1  # the reminder
         clock.advance(hours=25)
-        assert await services.intake.deliver_due() == 0  # the escalation has nowhere to go
+        assert await services.intake.deliver_due() == 1  # the escalation, to the moderators' log channel
         stored = await services.nudges.get(nudge.id)
-        assert stored.delivery_error is not None
-        assert "compliance channel" in stored.delivery_error
-        assert platform.alerts == []
+        assert (stored.state, stored.delivery, stored.delivery_error) == (NudgeState.ESCALATED, Delivery.DONE, None)
+        assert len(platform.alerts) == 1
+        assert platform.alerts[0].startswith("Rappel de transparence")
+        assert "L'auteur a reçu un message privé et un rappel" in platform.alerts[0]
+        assert SPONSORED not in platform.alerts[0]
     finally:
         await services.close()
 
@@ -141,5 +146,98 @@ async def test_escalation_follows_the_community_language(tmp_path: Path) -> None
             await services.intake.deliver_due()
         assert len(platform.alerts) == 1
         assert platform.alerts[0].startswith("Disclosure reminder")
+    finally:
+        await services.close()
+
+
+class SlowPlatform(OfflinePlatform):
+    """Holds every private note until `gate` opens; `failing` steps cannot be delivered."""
+
+    def __init__(self, failing: tuple[NudgeStep, ...] = ()) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.sending = asyncio.Event()
+        self.failing = failing
+
+    async def send_nudge(self, nudge: Nudge, step: NudgeStep, text: str) -> None:
+        if step in self.failing:
+            raise PlatformError(PlatformFailure.FORBIDDEN, "cannot send messages to this user")
+        self.sending.set()
+        await self.gate.wait()
+        await super().send_nudge(nudge, step, text)
+
+
+async def slow_services(db: Path, clock: FakeClock, platform: SlowPlatform) -> Services:
+    services = await build_services(Settings(db_path=str(db), charter_path=CHARTER), clock)
+    services.register(platform)
+    return services
+
+
+async def test_a_concurrent_replay_sends_the_first_note_once(tmp_path: Path) -> None:
+    platform = SlowPlatform()
+    services = await slow_services(tmp_path / "v.sqlite3", FakeClock(), platform)
+    try:
+        first = asyncio.create_task(services.intake.on_message(post(SPONSORED)))
+        replay = asyncio.create_task(services.intake.on_message(post(SPONSORED)))
+        await platform.sending.wait()
+        await asyncio.sleep(0.05)  # let the replay run to the end while the first send is in flight
+        platform.gate.set()
+        results = await asyncio.gather(first, replay)
+        assert {r.nudge.id for r in results if r.nudge is not None} == {1}
+        assert [(n, step) for n, step, _ in platform.nudges] == [(1, "nudge")]
+    finally:
+        await services.close()
+
+
+async def test_an_edit_during_a_slow_send_sends_nothing_more(tmp_path: Path) -> None:
+    platform = SlowPlatform()
+    services = await slow_services(tmp_path / "v.sqlite3", FakeClock(), platform)
+    try:
+        first = asyncio.create_task(services.intake.on_message(post(SPONSORED)))
+        await platform.sending.wait()
+        edited = await asyncio.wait_for(services.intake.on_message(post(SPONSORED + " !", edited=True)), 1)
+        assert edited.nudge is not None
+        assert edited.nudge.is_open
+        platform.gate.set()
+        await first
+        assert [step for _, step, _ in platform.nudges] == ["nudge"]
+    finally:
+        await services.close()
+
+
+async def test_a_nudge_waits_for_its_platform_without_burning_attempts(tmp_path: Path) -> None:
+    clock = FakeClock()
+    services = await build_services(Settings(db_path=str(tmp_path / "v.sqlite3"), charter_path=CHARTER), clock)
+    try:
+        nudge = (await services.intake.on_message(post(SPONSORED))).nudge
+        assert nudge is not None
+        for _ in range(5):
+            clock.advance(hours=1)
+            assert await services.intake.deliver_due() == 0
+        waiting = await services.nudges.get(nudge.id)
+        assert (waiting.attempts, waiting.delivery, waiting.delivery_error) == (1, Delivery.PENDING, None)
+        platform = OfflinePlatform()
+        services.register(platform)
+        assert await services.intake.deliver_due() == 1
+        assert [step for _, step, _ in platform.nudges] == ["nudge"]
+    finally:
+        await services.close()
+
+
+async def test_the_escalation_says_when_the_reminder_never_reached_the_author(tmp_path: Path) -> None:
+    clock = FakeClock()
+    platform = SlowPlatform(failing=("remind",))
+    platform.gate.set()
+    services = await slow_services(tmp_path / "v.sqlite3", clock, platform)
+    try:
+        await services.store.set_setting("cli", "cli", "disclosure_compliance_channel", "compliance")
+        await services.intake.on_message(post(SPONSORED))
+        for _ in range(6):
+            clock.advance(hours=25)
+            await services.intake.deliver_due()
+        assert [step for _, step, _ in platform.nudges] == ["nudge"]
+        assert len(platform.alerts) == 1
+        assert "n'a pas pu être remis" in platform.alerts[0]
+        assert "L'auteur a reçu" not in platform.alerts[0]
     finally:
         await services.close()

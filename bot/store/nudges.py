@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -96,8 +96,10 @@ _DUE = (
     "(delivery != 'done' AND claimed_at < :stale AND attempts < :max)"
     " OR (state = 'open' AND (delivery != 'pending' OR claimed_at < :stale) AND created_at <= :remind)"
     " OR (state = 'reminded' AND (delivery != 'pending' OR claimed_at < :stale) AND reminded_at <= :escalate)"
-    ") ORDER BY id LIMIT :limit"
+    ")"
 )
+_DUE_PLATFORMS = " AND platform IN (SELECT value FROM json_each(:platforms))"
+_DUE_ORDER = " ORDER BY id LIMIT :limit"
 _REPORT_STATES = (
     "SELECT state, COUNT(*) FROM disclosure_nudges"
     " WHERE platform = ? AND community = ? AND created_at >= ? GROUP BY state"
@@ -327,16 +329,23 @@ class NudgeStore:
         stale: datetime,
         max_attempts: int,
         limit: int = 100,
+        platforms: Collection[str] | None = None,
     ) -> list[tuple[Nudge, NudgeStep]]:
-        """Open nudges with a step to send: a retry of the current one, else the next one, oldest first."""
-        params = {
+        """Open nudges with a step to send: a retry of the current one, else the next one, oldest first.
+
+        `platforms`, when given, keeps only nudges of those platforms (the connected ones).
+        """
+        sql = _DUE + (_DUE_PLATFORMS if platforms is not None else "") + _DUE_ORDER
+        params: dict[str, Any] = {
             "remind": to_text(remind_before),
             "escalate": to_text(escalate_before),
             "stale": to_text(stale),
             "max": max_attempts,
             "limit": limit,
         }
-        async with self._lock, self._conn.execute(_DUE, params) as cursor:
+        if platforms is not None:
+            params["platforms"] = json.dumps(sorted(platforms))
+        async with self._lock, self._conn.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
         found: list[tuple[Nudge, NudgeStep]] = []
         stale_text = to_text(stale)
@@ -394,6 +403,19 @@ class NudgeStore:
         ):
             rows = await cursor.fetchall()
         return [_nudge_from(row) for row in rows]
+
+    async def forget_stale(self, before: datetime, now: datetime) -> int:
+        """Erase the suggestion (and any post text) of nudges still open that were created before `before`."""
+        async with self._write() as conn:
+            cursor = await conn.execute(
+                "UPDATE disclosure_nudges SET suggestion = NULL, post_text = NULL, updated_at = ?"
+                " WHERE state IN ('open', 'reminded', 'escalated') AND created_at < ?"
+                " AND (suggestion IS NOT NULL OR post_text IS NOT NULL)",
+                (to_text(now), to_text(before)),
+            )
+            count = cursor.rowcount
+            await cursor.close()
+        return count
 
     async def purge(self, before: datetime) -> int:
         """Delete closed nudges closed before `before`; return how many."""

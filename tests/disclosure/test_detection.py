@@ -260,7 +260,10 @@ def test_post_language_comes_from_the_phrases_when_unknown(policy: DisclosurePol
     assert checker.inspect("Il mio codice sconto è ESTATE20", jurisdiction="it").lang == "it"
     assert checker.inspect("Mijn kortingscode is ZOMER20", jurisdiction="nl").lang == "nl"
     assert checker.inspect("Use code SAVE20 for 20% off", jurisdiction="fr").lang == "en"
-    assert checker.inspect("Use code SAVE20 for 20% off", jurisdiction="fr", lang="fr-FR").lang == "fr"
+    # The post's own phrases win over the message (community) language, which only fills in.
+    assert checker.inspect("Use code SAVE20 for 20% off", jurisdiction="fr", lang="fr-FR").lang == "en"
+    assert checker.inspect("https://amzn.to/3xYz", jurisdiction="us", lang="fr-FR").lang == "fr"
+    assert checker.inspect("https://amzn.to/3xYz", jurisdiction="us").lang == "en"
 
 
 @pytest.mark.parametrize(
@@ -382,3 +385,99 @@ def test_a_bare_two_letter_label_counts_only_where_a_label_stands(
     jurisdiction: str, text: str, severity: Severity, policy: DisclosurePolicy
 ) -> None:
     assert checker_for(policy).inspect(text, jurisdiction=jurisdiction).severity is severity
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "text"),
+    [
+        ("fr", "Ce n'est pas de la publicité, juste mon avis : -20 % avec le code MAYA20"),
+        ("de", "Keine Werbung, selbst gekauft! Mit meinem Code NORDLICHT15"),
+        ("us", "Not sponsored! Use my code NORDLICHT15"),
+        ("es", "No es publicidad, pero usa mi código VERANO20"),
+        ("it", "Non è pubblicità: usa il codice ESTATE20"),
+        ("it", "Ad esempio, con il codice ESTATE20"),
+    ],
+)
+def test_a_denied_label_is_no_disclosure(jurisdiction: str, text: str, policy: DisclosurePolicy) -> None:
+    finding = checker_for(policy).inspect(text, jurisdiction=jurisdiction)
+    assert finding.sponsored
+    assert finding.severity is Severity.MISSING, finding.label
+    assert finding.label is None
+
+
+def test_a_label_that_is_not_denied_still_counts(policy: DisclosurePolicy) -> None:
+    checker = checker_for(policy)
+    assert (
+        checker.inspect("This video is sponsored by Acme, use code ACME10", jurisdiction="us").severity is Severity.OK
+    )
+    assert checker.inspect("Werbung, nicht gekauft: Code NORDLICHT15", jurisdiction="de").severity is Severity.OK
+
+
+def test_italy_wants_a_hashtag_label_among_the_first_three_hashtags(policy: DisclosurePolicy) -> None:
+    checker = checker_for(policy)
+    late = checker.inspect(
+        "Le mie nuove cuffie, usa il codice NORDLICHT15 #cuffie #musica #estate #adv", jurisdiction="it"
+    )
+    assert (late.severity, late.label) == (Severity.MISPLACED, "#adv")
+    early = checker.inspect(
+        "Le mie nuove cuffie, usa il codice NORDLICHT15 #cuffie #adv #musica #estate", jurisdiction="it"
+    )
+    assert early.severity is Severity.OK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "New headphones <https://www.amazon.com/dp/B08XYZ?th=1&amp;tag=mytag-20|amazon.com/dp/B08XYZ>",
+        "New headphones https://www.amazon.com/dp/B08XYZ?th=1&tag=mytag-20",
+    ],
+)
+def test_an_amazon_tag_is_seen_even_when_slack_escaped_the_ampersand(text: str, policy: DisclosurePolicy) -> None:
+    finding = checker_for(policy).inspect(text, jurisdiction="us")
+    assert "affiliate" in {signal.kind for signal in finding.signals}
+    assert finding.severity is Severity.MISSING
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "text", "expected"),
+    [
+        (
+            "uk",
+            "#gifted by Nordlicht Audio - lovely headphones",
+            "#ad gifted by Nordlicht Audio - lovely headphones",
+        ),
+        (
+            "fr",
+            "#sponsorisé par Acme Games, code ACME10",
+            "Collaboration commerciale avec Acme Games : sponsorisé par Acme Games, code ACME10",
+        ),
+        ("de", LONG + " Werbung: Code NORDLICHT15", "Werbung: " + LONG + " Code NORDLICHT15"),
+        (
+            "us",
+            "Use code NORDLICHT15 for 15% off #music #ad #tech",
+            "#ad Use code NORDLICHT15 for 15% off #music #tech",
+        ),
+    ],
+)
+def test_the_suggestion_keeps_the_posts_own_words(
+    jurisdiction: str, text: str, expected: str, policy: DisclosurePolicy
+) -> None:
+    checker = checker_for(policy)
+    finding = checker.inspect(text, jurisdiction=jurisdiction)
+    assert finding.suggestion == expected
+    assert checker.inspect(expected, jurisdiction=jurisdiction).severity is Severity.OK
+
+
+def test_a_hashtag_right_before_a_phrase_still_makes_the_phrase(policy: DisclosurePolicy) -> None:
+    finding = checker_for(policy).inspect("#sponsorisé par Acme Games, rendez-vous ce soir", jurisdiction="fr")
+    assert "sponsor_cta" in {signal.kind for signal in finding.signals}
+    assert finding.sponsored
+
+
+def test_brand_partner_tags_match_every_name_and_alias_of_the_sponsor(policy: DisclosurePolicy) -> None:
+    checker = checker_for(policy)
+    for text in ("Use my code ACME10! #AcmePartner", "Use my code ACME10! #AcmeGamesPartner"):
+        finding = checker.inspect(text, jurisdiction="us")
+        assert finding.severity is not Severity.MISSING, text
+        assert finding.label is not None
+        assert finding.label.lower().endswith("partner")

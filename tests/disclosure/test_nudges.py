@@ -95,7 +95,7 @@ async def test_a_nudge_is_recorded_before_it_is_returned(
     assert nudge.suggested_label == "Collaboration commerciale avec Café Lumière"
     assert nudge.lang == "fr"
     stored = rows(db_path, "SELECT message_id, author_id, state, delivery, post_text FROM disclosure_nudges")
-    assert stored == [("m-42", "u-team", "open", "pending", UNLABELLED)]
+    assert stored == [("m-42", "u-team", "open", "pending", None)]  # the post text is never stored
 
 
 async def test_a_post_seen_twice_gives_one_nudge_and_one_delivery(service: NudgeService, post: MessageFactory) -> None:
@@ -151,7 +151,7 @@ async def test_an_edit_that_does_not_fix_it_keeps_the_nudge_open_with_a_fresh_su
     edited = await service.on_edit(post(SOFT, message_id=nudge.message_id))
     assert edited is not None
     assert edited.is_open
-    assert (edited.severity, edited.label, edited.text) == ("soft", "#ad", SOFT)
+    assert (edited.severity, edited.label, edited.text) == ("soft", "#ad", None)  # the post text is never kept
     assert edited.suggestion is not None
     assert edited.suggestion.startswith("Collaboration commerciale avec Café Lumière : Le nouveau")
     assert not edited.needs_delivery
@@ -253,7 +253,7 @@ async def test_one_reminder_then_one_escalation_on_the_charters_delays(
     assert outbox.sent == [(nudge.id, "nudge"), (nudge.id, "remind"), (nudge.id, "escalate")]
     escalated = await service.get(nudge.id)
     assert escalated.state is NudgeState.ESCALATED
-    assert escalated.text == UNLABELLED  # still open: the author can fix it, and the compliance team can look
+    assert escalated.suggestion is not None  # still open: the author can fix it, and the compliance team can look
     fixed = await service.on_edit(post(FIXED, message_id=nudge.message_id))
     assert fixed is not None
     assert fixed.state is NudgeState.FIXED
@@ -484,3 +484,45 @@ async def test_the_escalation_note_names_the_post_but_never_quotes_it(
     assert "48 h" in text
     assert UNLABELLED not in text
     assert "LUMIERE20" not in text
+
+
+async def test_only_signal_kinds_are_stored_never_fragments_of_the_post(
+    service: NudgeService, post: MessageFactory, db_path: Path
+) -> None:
+    nudge = await posted(service, post, Outbox())
+    assert set(nudge.signals) <= {"brand", "affiliate", "sponsor_link", "promo_code", "gift", "sponsor_cta"}
+    assert "promo_code" in nudge.signals
+    [(signals, text)] = rows(db_path, "SELECT signals, post_text FROM disclosure_nudges")
+    assert "LUMIERE20" not in signals
+    assert "Lumière" not in signals
+    assert text is None
+
+
+async def test_a_nudge_left_open_past_the_retention_loses_its_suggestion(
+    service: NudgeService, post: MessageFactory, clock: FakeClock, db_path: Path
+) -> None:
+    nudge = await posted(service, post, Outbox())
+    assert nudge.suggestion is not None
+    clock.advance(days=89)
+    await service.purge()
+    assert (await service.get(nudge.id)).suggestion is not None
+    clock.advance(days=2)
+    await service.purge()
+    kept = await service.get(nudge.id)
+    assert kept.is_open  # nothing pretends it was fixed or withdrawn
+    assert kept.suggestion is None
+    assert rows(db_path, "SELECT suggestion, post_text FROM disclosure_nudges") == [(None, None)]
+
+
+async def test_due_skips_nudges_of_platforms_that_are_not_connected(
+    service: NudgeService, post: MessageFactory, clock: FakeClock
+) -> None:
+    nudge = await service.on_post(post(UNLABELLED))  # recorded, first note never sent
+    assert nudge is not None
+    clock.advance(hours=1)
+    outbox = Outbox()
+    assert await service.deliver_due(outbox, platforms=("slack",)) == 0
+    waiting = await service.get(nudge.id)
+    assert (waiting.attempts, waiting.delivery, waiting.delivery_error) == (1, Delivery.PENDING, None)
+    assert await service.deliver_due(outbox, platforms=("slack", nudge.platform)) == 1
+    assert outbox.sent == [(nudge.id, "nudge")]
