@@ -194,15 +194,19 @@ class Effects:
             await self._audit(case, self.entry(case, "notify_failed", detail=str(err)))
         return err
 
-    async def enforce(self, case: Case) -> Case:
-        """Carry out a recorded removal or warning whose action is still pending, then escalate."""
+    async def _claimed(self, case: Case, work: Callable[[Case], Awaitable[Case]]) -> Case:
+        """Run `work` holding the case's claim; another holder means it is already being carried out."""
         if not self.store.claim_action(case.id):
             log.debug("case %d: its side effects are already being carried out", case.id)
             return case
         try:
-            return await self.enforce_claimed(case)
+            return await work(case)
         finally:
             self.store.release_action(case.id)
+
+    async def enforce(self, case: Case) -> Case:
+        """Carry out a recorded removal or warning whose action is still pending, then escalate."""
+        return await self._claimed(case, self.enforce_claimed)
 
     async def enforce_claimed(self, case: Case) -> Case:
         """`enforce` for a caller that holds the case's claim; acts until nothing is pending."""
@@ -312,13 +316,7 @@ class Effects:
 
     async def restore(self, case: Case) -> Case:
         """Post an overturned removal back in its channel; a failure is kept on the case and alerted."""
-        if not self.store.claim_action(case.id):
-            log.debug("case %d: its side effects are already being carried out", case.id)
-            return case
-        try:
-            return await self.restore_claimed(case)
-        finally:
-            self.store.release_action(case.id)
+        return await self._claimed(case, self.restore_claimed)
 
     async def restore_claimed(self, case: Case) -> Case:
         """`restore` for a caller that holds the case's claim."""
