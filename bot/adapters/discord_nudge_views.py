@@ -64,22 +64,31 @@ async def current_text(client: discord.Client, nudge: Nudge) -> str | None:
     return message.content
 
 
-class FixedButton(ui.DynamicItem[Button], template=rf"vigie:nudge:fixed:{_NUDGE}"):
-    """The author says the post now carries its label: Vigie reads the post again and answers."""
+class NudgeButton(ui.DynamicItem[Button], template=rf"vigie:nudge:(?P<kind>[a-z-]+):{_NUDGE}"):
+    """A button about one nudge, valid after restarts; subclasses set `KIND` (in the custom_id) and `STYLE`."""
 
-    def __init__(self, nudge_id: int, label: str = "I've fixed it") -> None:
+    KIND = ""
+    STYLE = discord.ButtonStyle.secondary
+
+    def __init__(self, nudge_id: int, label: str) -> None:
         """A button for `nudge_id`; the label is in the note's language."""
-        super().__init__(
-            ui.Button(label=label, style=discord.ButtonStyle.success, custom_id=f"vigie:nudge:fixed:{nudge_id}")
-        )
+        super().__init__(ui.Button(label=label, style=self.STYLE, custom_id=f"vigie:nudge:{self.KIND}:{nudge_id}"))
         self.nudge_id = nudge_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
     ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(int(match["nudge"]))
+        """Rebuild the button from a click, after a restart too, keeping the label it was sent with."""
+        label = item.label if isinstance(item, ui.Button) and item.label else cls.KIND
+        return cls(int(match["nudge"]), label)
+
+
+class FixedButton(NudgeButton, template=rf"vigie:nudge:fixed:{_NUDGE}"):
+    """The author says the post now carries its label: Vigie reads the post again and answers."""
+
+    KIND = "fixed"
+    STYLE = discord.ButtonStyle.success
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Only the author; the core re-checks the current text and closes the nudge when it is fixed."""
@@ -101,24 +110,11 @@ class FixedButton(ui.DynamicItem[Button], template=rf"vigie:nudge:fixed:{_NUDGE}
         await _retire_buttons(interaction, nudge)
 
 
-class NotSponsoredButton(ui.DynamicItem[Button], template=rf"vigie:nudge:not-sponsored:{_NUDGE}"):
+class NotSponsoredButton(NudgeButton, template=rf"vigie:nudge:not-sponsored:{_NUDGE}"):
     """The author says the post is not sponsored: a short optional note, recorded for a person to decide."""
 
-    def __init__(self, nudge_id: int, label: str = "Not sponsored") -> None:
-        """A button for `nudge_id`; the label is in the note's language."""
-        super().__init__(
-            ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"vigie:nudge:not-sponsored:{nudge_id}"
-            )
-        )
-        self.nudge_id = nudge_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(int(match["nudge"]))
+    KIND = "not-sponsored"
+    STYLE = discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Only the author gets the form; a closed nudge answers with how it ended."""
@@ -135,22 +131,11 @@ class NotSponsoredButton(ui.DynamicItem[Button], template=rf"vigie:nudge:not-spo
         await interaction.response.send_modal(not_sponsored_modal(self.nudge_id, nudge.lang))
 
 
-class ShowNoteButton(ui.DynamicItem[Button], template=rf"vigie:nudge:show:{_NUDGE}"):
+class ShowNoteButton(NudgeButton, template=rf"vigie:nudge:show:{_NUDGE}"):
     """Under the neutral pointer posted when DMs are closed: reveals the note to its author alone."""
 
-    def __init__(self, nudge_id: int, label: str = "Show my note") -> None:
-        """A button for `nudge_id`; the label is in the note's language."""
-        super().__init__(
-            ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=f"vigie:nudge:show:{nudge_id}")
-        )
-        self.nudge_id = nudge_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(int(match["nudge"]))
+    KIND = "show"
+    STYLE = discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """The author sees the note, with its two buttons, in a message only they can see."""
