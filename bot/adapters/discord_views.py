@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import discord
 from discord import ui
@@ -27,20 +27,36 @@ REVIEW_REASON = "decided from the review card"
 Button = ui.Button[ui.View]
 
 
-class AppealButton(ui.DynamicItem[Button], template=rf"vigie:appeal:{_CASE}"):
-    """On a public notice: the author opens a modal to appeal."""
+class CaseButton(ui.DynamicItem[Button], template=rf"vigie:(?P<prefix>[a-z]+):(?:(?P<verb>[a-z]+):)?{_CASE}"):
+    """A button about one case, valid after restarts: `vigie:{PREFIX}[:{verb}]:{case id}`.
 
-    def __init__(self, case_id: int, label: str = "Appeal") -> None:
-        """A button for `case_id`; the label is in the author's language."""
-        super().__init__(ui.Button(label=label, style=discord.ButtonStyle.primary, custom_id=f"vigie:appeal:{case_id}"))
-        self.case_id = case_id
+    Subclasses set `PREFIX` and, per verb, a non-default `STYLES` entry.
+    """
+
+    PREFIX = ""
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {}
+
+    def __init__(self, case_id: int, label: str, verb: str = "") -> None:
+        """A button for `case_id`, labelled in the reader's language; `verb` picks the action on cards."""
+        custom_id = ":".join(part for part in ("vigie", self.PREFIX, verb, str(case_id)) if part)
+        style = self.STYLES.get(verb, discord.ButtonStyle.secondary)
+        super().__init__(ui.Button(label=label or verb, style=style, custom_id=custom_id))
+        self.verb, self.case_id = verb, case_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
     ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(int(match["case"]))
+        """Rebuild the button from a click, after a restart too, keeping the label it was sent with."""
+        label = item.label if isinstance(item, ui.Button) and item.label else cls.PREFIX
+        return cls(int(match["case"]), label, match.groupdict().get("verb") or "")
+
+
+class AppealButton(CaseButton, template=rf"vigie:appeal:{_CASE}"):
+    """On a public notice: the author opens a modal to appeal."""
+
+    PREFIX = "appeal"
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"": discord.ButtonStyle.primary}
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Only the author may appeal; the reason is asked in a modal."""
@@ -55,20 +71,10 @@ class AppealButton(ui.DynamicItem[Button], template=rf"vigie:appeal:{_CASE}"):
         await interaction.response.send_modal(appeal_modal(self.case_id, user_lang(interaction)))
 
 
-class SeeMessageButton(ui.DynamicItem[Button], template=rf"vigie:see:{_CASE}"):
+class SeeMessageButton(CaseButton, template=rf"vigie:see:{_CASE}"):
     """On a public notice: the author gets their removed text back, privately."""
 
-    def __init__(self, case_id: int, label: str = "See my message") -> None:
-        """A button for `case_id`; the label is in the author's language."""
-        super().__init__(ui.Button(label=label, style=discord.ButtonStyle.secondary, custom_id=f"vigie:see:{case_id}"))
-        self.case_id = case_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(int(match["case"]))
+    PREFIX = "see"
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """The core decides who may read the content (the author only)."""
@@ -80,21 +86,11 @@ class SeeMessageButton(ui.DynamicItem[Button], template=rf"vigie:see:{_CASE}"):
         await reply(interaction, text("your_message", user_lang(interaction), case=self.case_id), embed=embed)
 
 
-class ReviewButton(ui.DynamicItem[Button], template=rf"vigie:review:(?P<verb>remove|dismiss):{_CASE}"):
+class ReviewButton(CaseButton, template=rf"vigie:review:(?P<verb>remove|dismiss):{_CASE}"):
     """On a review or report card: a moderator removes the message or dismisses the case."""
 
-    def __init__(self, verb: str, case_id: int, label: str = "") -> None:
-        """`verb` is `remove` or `dismiss`."""
-        style = discord.ButtonStyle.danger if verb == "remove" else discord.ButtonStyle.secondary
-        super().__init__(ui.Button(label=label or verb, style=style, custom_id=f"vigie:review:{verb}:{case_id}"))
-        self.verb, self.case_id = verb, case_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(match["verb"], int(match["case"]))
+    PREFIX = "review"
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"remove": discord.ButtonStyle.danger}
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Moderators only; the card is updated with the outcome."""
@@ -117,21 +113,11 @@ class ReviewButton(ui.DynamicItem[Button], template=rf"vigie:review:(?P<verb>rem
         await _close_card(interaction, case, summary)
 
 
-class DecisionButton(ui.DynamicItem[Button], template=rf"vigie:decide:(?P<verb>uphold|overturn):{_CASE}"):
+class DecisionButton(CaseButton, template=rf"vigie:decide:(?P<verb>uphold|overturn):{_CASE}"):
     """On an appeal card: a moderator upholds or overturns, giving a reason in a modal."""
 
-    def __init__(self, verb: str, case_id: int, label: str = "") -> None:
-        """`verb` is `uphold` or `overturn`."""
-        style = discord.ButtonStyle.success if verb == "overturn" else discord.ButtonStyle.secondary
-        super().__init__(ui.Button(label=label or verb, style=style, custom_id=f"vigie:decide:{verb}:{case_id}"))
-        self.verb, self.case_id = verb, case_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from a click, after a restart too."""
-        return cls(match["verb"], int(match["case"]))
+    PREFIX = "decide"
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"overturn": discord.ButtonStyle.success}
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Moderators only; the core refuses a moderator deciding the appeal of their own removal."""
@@ -164,11 +150,11 @@ def card_view(case: Case, kind: CardKind, lang: str) -> ui.View | None:
     """Moderator buttons under a card: Remove/Dismiss for reviews and reports, Uphold/Overturn for appeals."""
     view = ui.View(timeout=None)
     if kind in ("review", "report"):
-        view.add_item(ReviewButton("remove", case.id, text("remove_under", lang, clause=case.clause)))
-        view.add_item(ReviewButton("dismiss", case.id, text("dismiss", lang)))
+        view.add_item(ReviewButton(case.id, text("remove_under", lang, clause=case.clause), "remove"))
+        view.add_item(ReviewButton(case.id, text("dismiss", lang), "dismiss"))
     elif kind == "appeal":
-        view.add_item(DecisionButton("uphold", case.id, text("uphold", lang)))
-        view.add_item(DecisionButton("overturn", case.id, text("overturn", lang)))
+        view.add_item(DecisionButton(case.id, text("uphold", lang), "uphold"))
+        view.add_item(DecisionButton(case.id, text("overturn", lang), "overturn"))
     else:
         return None
     return view
