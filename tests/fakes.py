@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,12 @@ from bot.errors import PlatformError, PlatformFailure
 from bot.models import (
     SYSTEM_ACTOR,
     Action,
+    ActionState,
     Actor,
     Case,
     CaseDraft,
     CaseSource,
+    CaseStatus,
     Evidence,
     Message,
     Statement,
@@ -253,6 +255,24 @@ def make_draft(message_id: str = "m1", *, content: str = "tu es un crétin", **c
         content=content,
         lang="fr",
         created_at=START,
+    )
+    return replace(base, **changes)
+
+
+def make_case(case_id: int = 42, **changes: Any) -> Case:
+    """A recorded, carried-out removal built from `make_draft`, for rendering tests."""
+    draft = make_draft()
+    base = Case(
+        id=case_id,
+        **{f.name: getattr(draft, f.name) for f in fields(CaseDraft)},
+        status=CaseStatus.ACTIONED,
+        action_state=ActionState.DONE,
+        action_error=None,
+        restore_state=ActionState.NONE,
+        appeal_reason=None,
+        decided_by=None,
+        decision_reason=None,
+        updated_at=draft.created_at,
     )
     return replace(base, **changes)
 

@@ -10,6 +10,7 @@ import pytest
 from bot.charter.model import Charter, Rule
 from bot.explain import appeal_hint, outcome_text, statement_for, verdict_reason
 from bot.models import Action, ActionState, Case, CaseSource, CaseStatus, Evidence
+from tests import fakes
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 OFFENDING = "tu es un connard fini"
@@ -34,37 +35,14 @@ CHARTER = Charter(
 
 
 def make_case(**changes: object) -> Case:
-    base = Case(
-        id=42,
-        platform="discord",
-        community="g1",
-        channel="c1",
-        message_id="m1",
-        author_id="u1",
-        author_name="Alice",
-        rule_id="respect",
-        clause=1,
-        charter_version="2026.11",
-        charter_hash="ab" * 32,
-        action=Action.REMOVE,
-        evidence=(Evidence("term", 10, 17, "connard"),),
-        confidence=1.0,
-        automated=True,
-        actor_id="vigie",
-        source=CaseSource.AUTOMATED,
-        content=OFFENDING,
-        lang="fr",
-        status=CaseStatus.ACTIONED,
-        action_state=ActionState.DONE,
-        action_error=None,
-        restore_state=ActionState.NONE,
-        appeal_reason=None,
-        decided_by=None,
-        decision_reason=None,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    fields: dict[str, object] = {
+        "evidence": (Evidence("term", 10, 17, "connard"),),
+        "charter_version": "2026.11",
+        "content": OFFENDING,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    return fakes.make_case(**(fields | changes))
 
 
 @pytest.mark.parametrize(

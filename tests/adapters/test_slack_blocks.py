@@ -38,46 +38,26 @@ from bot.adapters.slack_blocks import (
 from bot.models import (
     SYSTEM_ACTOR,
     Action,
-    ActionState,
     AuditEntry,
     Case,
-    CaseSource,
     CaseStatus,
     Evidence,
     Statement,
 )
 from bot.ports import CardKind
-from tests.fakes import RESPECT, make_charter
+from tests.fakes import RESPECT, make_case, make_charter
 
 AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CHARTER = make_charter()
-CASE = Case(
-    id=42,
+CASE = make_case(
     platform="slack",
     community="T1",
     channel="C1",
     message_id="1700000000.000100",
     author_id="UANN",
     author_name="Ann",
-    rule_id="respect",
-    clause=1,
-    charter_version="2026.03",
-    charter_hash="ab" * 32,
-    action=Action.REMOVE,
     evidence=(Evidence("term", 3, 9, "crétin"),),
-    confidence=1.0,
-    automated=True,
-    actor_id=SYSTEM_ACTOR,
-    source=CaseSource.AUTOMATED,
     content="tu <@UBOB> es un crétin <https://evil.test|lien>",
-    lang="fr",
-    status=CaseStatus.ACTIONED,
-    action_state=ActionState.DONE,
-    action_error=None,
-    restore_state=ActionState.NONE,
-    appeal_reason=None,
-    decided_by=None,
-    decision_reason=None,
     created_at=AT,
     updated_at=AT,
 )
