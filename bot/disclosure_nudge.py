@@ -42,8 +42,8 @@ class Delivery(enum.StrEnum):
 class NudgeDraft:
     """Everything known about a nudge before the store numbers it.
 
-    Privacy: only what the nudge needs is kept. `text` (the post) and `suggestion` (the post
-    with the label) live only while the nudge is open; `signals` is a short summary.
+    Privacy: only what the nudge needs is kept. The post itself is never stored; `suggestion`
+    (the post with the label) lives only while the nudge is open; `signals` names signal kinds.
     """
 
     platform: str
@@ -59,7 +59,6 @@ class NudgeDraft:
     brand: str | None
     signals: tuple[str, ...]
     suggestion: str | None
-    text: str | None
     created_at: datetime
 
 
@@ -81,7 +80,6 @@ class Nudge:
     brand: str | None
     signals: tuple[str, ...]
     suggestion: str | None
-    text: str | None
     state: NudgeState
     delivery: Delivery
     attempts: int

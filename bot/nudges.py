@@ -427,7 +427,6 @@ class NudgeService:
             brand=finding.brand,
             signals=_summary(finding),
             suggestion=finding.suggestion,
-            text=None,  # never read: the post stays on the platform, only the summary is kept
             created_at=self._clock.now(),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -84,7 +85,10 @@ async def test_edit_with_the_label_resolves_the_nudge(env: tuple[Services, Offli
     fixed = (await services.intake.on_message(post(FIXED, edited=True))).nudge
     assert fixed is not None
     assert not fixed.is_open
-    assert fixed.text is None  # the post text is erased once the nudge closes
+    assert fixed.suggestion is None  # the suggested text is erased once the nudge closes
+    with sqlite3.connect(services.settings.db_path) as conn:
+        stored = conn.execute("SELECT post_text, signals FROM disclosure_nudges").fetchall()
+    assert stored == [(None, '["promo_code"]')]  # the post itself is never stored, only signal kinds
 
 
 async def test_unfixed_post_is_reminded_then_escalated_once_across_a_restart(tmp_path: Path) -> None:

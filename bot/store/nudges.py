@@ -136,7 +136,6 @@ def _nudge_from(row: Iterable[Any]) -> Nudge:
         brand=data["brand"],
         signals=tuple(str(item) for item in json.loads(data["signals"])),
         suggestion=data["suggestion"],
-        text=data["post_text"],
         state=NudgeState(data["state"]),
         delivery=Delivery(data["delivery"]),
         attempts=int(data["attempts"]),
@@ -210,7 +209,7 @@ class NudgeStore:
                     draft.brand,
                     json.dumps(list(draft.signals), ensure_ascii=False),
                     draft.suggestion,
-                    draft.text,
+                    None,  # post_text: the post is never stored
                     stamp,
                     stamp,
                     stamp,

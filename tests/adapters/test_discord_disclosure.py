@@ -134,7 +134,6 @@ def nudge(number: int, note: str | None) -> Nudge:
         brand=None,
         signals=("promo_code: MAYA20",),
         suggestion=None,
-        text=None,
         state=NudgeState.NOT_SPONSORED,
         delivery=Delivery.DONE,
         attempts=1,

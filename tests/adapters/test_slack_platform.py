@@ -278,7 +278,6 @@ def make_nudge(message_ts: str, **changes: object) -> Nudge:
         brand=None,
         signals=("promo_code: MAYA20",),
         suggestion="Publicité — -20 % avec le code MAYA20",
-        text="-20 % avec le code MAYA20",
         state=NudgeState.OPEN,
         delivery=Delivery.PENDING,
         attempts=1,

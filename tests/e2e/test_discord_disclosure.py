@@ -124,7 +124,7 @@ async def test_a_team_members_sponsored_post_gets_a_dm_and_ive_fixed_it_resolves
         assert answer.json["content"] == "Merci, c'est parfait : la mention est en place. Bonne journée !"
         assert fake.calls("GET", rf"/channels/{fake.general}/messages/{post['id']}")
         fixed = await nudge_in(services, nudge.id, NudgeState.FIXED)
-        assert (fixed.resolved_by, fixed.text) == (fake.maya.id, None)  # the post text is not kept once closed
+        assert (fixed.resolved_by, fixed.suggestion) == (fake.maya.id, None)  # the suggested text goes once closed
         retired = await fake.wait_for("PATCH", rf"/channels/{DM_CHANNEL}/messages/{dm_message['id']}")
         assert retired.json["components"] == []
 

@@ -112,7 +112,7 @@ async def test_ive_fixed_it_after_labelling_the_post_resolves_the_nudge(vigie: S
     [read] = vigie.fake.find("conversations.history")
     assert (read.args["channel"], read.args["latest"], read.args["oldest"]) == (GENERAL, message.ts, message.ts)
     fixed = await vigie.services.nudges.get(nudge.id)
-    assert (fixed.state, fixed.resolved_by, fixed.text) == (NudgeState.FIXED, MAYA, None)
+    assert (fixed.state, fixed.resolved_by, fixed.suggestion) == (NudgeState.FIXED, MAYA, None)
 
 
 async def test_ive_fixed_it_too_early_says_what_is_still_missing(vigie: SlackHarness) -> None:
@@ -220,7 +220,7 @@ async def test_editing_the_post_with_a_label_closes_the_nudge(vigie: SlackHarnes
     assert await vigie.edit(message, FIXED) == 200
     await vigie.settle()
     closed = await vigie.services.nudges.get(nudge.id)
-    assert (closed.state, closed.text) == (NudgeState.FIXED, None)
+    assert (closed.state, closed.suggestion) == (NudgeState.FIXED, None)
     assert len(vigie.fake.find("chat.postEphemeral")) == 1  # no second note
 
     # A late "Not sponsored" on a closed reminder only says where it stands.
