@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks.corpus import make_line, make_vocabulary
 from bot.charter.loader import load_charter
-from bot.disclosure import check_disclosure
+from bot.disclosure.checker import check_disclosure
 from bot.models import Actor, Message
 from bot.screening import ScreeningEngine
 

@@ -125,11 +125,11 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
     runners: list[Awaitable[None]] = []
     try:
         if "discord" in platforms:
-            from bot.adapters.discord_bot import run_discord
+            from bot.adapters.discord.bot import run_discord
 
             runners.append(run_discord(services))
         if "slack" in platforms:
-            from bot.adapters.slack_app import run_slack
+            from bot.adapters.slack.app import run_slack
 
             runners.append(run_slack(services))
         chores = asyncio.create_task(run_forever(services.housekeeping(), interval=60))

@@ -6,11 +6,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.disclosure_nudge import Nudge, NudgeStep
+from bot.disclosure.nudges import NudgeService
 from bot.errors import PlatformError, PlatformFailure
-from bot.models import Action, Message
+from bot.models import Action, Message, Nudge, NudgeStep
 from bot.moderation import ModerationService, Outcome
-from bot.nudges import NudgeService
 from bot.ports import Platform
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.charter.model import Rule
-from bot.disclosure_nudge import Nudge, NudgeStep
-from bot.models import Case, Statement
+from bot.models import Case, Nudge, NudgeStep, Statement
 from bot.ports import CardKind
 
 

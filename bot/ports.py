@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from bot.charter.model import Rule
-from bot.disclosure_nudge import Nudge, NudgeStep
-from bot.models import Action, ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Statement
+from bot.models import Action, ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Nudge, NudgeStep, Statement
 
 CardKind = Literal["review", "report", "appeal", "degraded"]
 """Why a card lands in the review channel: a `review` verdict, a member report, an appeal,

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.cases import CaseService
+from bot.cases.service import CaseService
+from bot.disclosure.nudges import NudgeService
 from bot.intake import MessageIntake
 from bot.moderation import ModerationService
-from bot.nudges import NudgeService
 from bot.policy import ActivePolicy
 from bot.ports import Clock, Platform, SystemClock
 from bot.settings import Settings

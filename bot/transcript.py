@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bot.disclosure import check_disclosure
+from bot.disclosure.checker import check_disclosure
 from bot.explain import verdict_reason
 from bot.models import Actor, Message, Verdict
 from bot.policy import ActivePolicy

@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import actor_for, reply, user_lang
-from bot.adapters.discord_i18n import text
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import actor_for, reply, user_lang
+from bot.adapters.discord.i18n import text
 
 
 class AppealsCog(commands.Cog):

@@ -8,11 +8,11 @@ import discord
 from discord import app_commands, ui
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import actor_for, moderators_only, reply, user_lang
-from bot.adapters.discord_convert import PLATFORM
-from bot.adapters.discord_i18n import text
-from bot.adapters.discord_render import case_embed, case_line
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import actor_for, moderators_only, reply, user_lang
+from bot.adapters.discord.convert import PLATFORM
+from bot.adapters.discord.i18n import text
+from bot.adapters.discord.render import case_embed, case_line
 from bot.runtime import Services
 
 PAGE_SIZE = 10

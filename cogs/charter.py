@@ -10,8 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import (
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import (
     PUBLISHED_CHARTER,
     GuildSettings,
     admins_only,
@@ -19,9 +19,9 @@ from bot.adapters.discord_context import (
     reply,
     user_lang,
 )
-from bot.adapters.discord_convert import PLATFORM
-from bot.adapters.discord_i18n import text
-from bot.adapters.discord_render import charter_header, chunks
+from bot.adapters.discord.convert import PLATFORM
+from bot.adapters.discord.i18n import text
+from bot.adapters.discord.render import charter_header, chunks
 from bot.charter.model import Charter
 from bot.charter.render import charter_changes, render_clause, render_markdown
 

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import GuildSettings, moderators_only, reply, user_lang
-from bot.adapters.discord_convert import PLATFORM
-from bot.adapters.discord_disclosure import MAX_ANSWERS, finding_reply, report_reply
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import GuildSettings, moderators_only, reply, user_lang
+from bot.adapters.discord.convert import PLATFORM
+from bot.adapters.discord.disclosure import MAX_ANSWERS, finding_reply, report_reply
 
 
 class DisclosureCog(

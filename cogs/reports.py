@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import guarded, moderators_only, user_lang
-from bot.adapters.discord_views import remove_modal, report_modal
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import guarded, moderators_only, user_lang
+from bot.adapters.discord.views import remove_modal, report_modal
 
 
 class ReportsCog(commands.Cog):

@@ -8,9 +8,9 @@ import logging
 import discord
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import GuildSettings
-from bot.adapters.discord_convert import PLATFORM, automod_message_id, to_actor, to_message
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import GuildSettings
+from bot.adapters.discord.convert import PLATFORM, automod_message_id, to_actor, to_message
 from bot.models import Actor, Message
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord_bot import VigieBot
-from bot.adapters.discord_context import (
+from bot.adapters.discord.bot import VigieBot
+from bot.adapters.discord.context import (
     DEFAULT_LANGUAGE,
     LOG_CHANNEL,
     MODERATOR_ROLE,
@@ -20,9 +20,9 @@ from bot.adapters.discord_context import (
     reply,
     user_lang,
 )
-from bot.adapters.discord_convert import PLATFORM
-from bot.adapters.discord_i18n import text
-from bot.nudges import JURISDICTION_SETTING
+from bot.adapters.discord.convert import PLATFORM
+from bot.adapters.discord.i18n import text
+from bot.disclosure.nudges import JURISDICTION_SETTING
 
 DEFAULT_COMPLIANCE_SETTING = "disclosure_compliance_channel"
 

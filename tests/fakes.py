@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.cases import CaseService
+from bot.cases.service import CaseService
 from bot.charter.model import Charter, Escalation, Rule
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import (

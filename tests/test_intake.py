@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.disclosure_nudge import Delivery, Nudge, NudgeState, NudgeStep
 from bot.errors import PlatformError, PlatformFailure
-from bot.models import Actor, Message
+from bot.models import Actor, Delivery, Message, Nudge, NudgeState, NudgeStep
 from bot.offline import OfflinePlatform
 from bot.runtime import Services, build_services
 from bot.settings import Settings

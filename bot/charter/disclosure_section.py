@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from bot.charter import checks
 from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction, PhraseSet, Placement, Sponsor
 from bot.charter.fields import ParseContext, TableReader, expected, show
-from bot.disclosure_fold import alnum_key, fold, template_problem
-from bot.disclosure_labels import ACCEPTED, LabelMatcher, best
-from bot.disclosure_links import link_pattern_problem
+from bot.disclosure.fold import alnum_key, fold, template_problem
+from bot.disclosure.labels import ACCEPTED, LabelMatcher, best
+from bot.disclosure.links import link_pattern_problem
 
 SECTION = "disclosure"
 DISCLOSURE_KEYS = frozenset(

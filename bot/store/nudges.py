@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.disclosure_nudge import (
+from bot.models import (
     OPEN_STATES,
     STEP_OF_STATE,
     Delivery,

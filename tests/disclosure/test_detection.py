@@ -9,7 +9,7 @@ import pytest
 
 from bot.charter.disclosure_model import DisclosurePolicy, Sponsor
 from bot.charter.model import Charter
-from bot.disclosure import DisclosureChecker, Severity, check_disclosure, checker_for
+from bot.disclosure.checker import DisclosureChecker, Severity, check_disclosure, checker_for
 from bot.models import Actor
 from tests.disclosure.conftest import MEMBER, MessageFactory
 

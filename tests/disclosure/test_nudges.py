@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 
 from bot.charter.model import Charter
-from bot.disclosure_nudge import Delivery, Nudge, NudgeState, NudgeStep
+from bot.disclosure.nudges import NudgeService, report_text
 from bot.errors import NotFoundError, PlatformError, PlatformFailure, TransitionError
-from bot.models import Actor
-from bot.nudges import NudgeService, report_text
+from bot.models import Actor, Delivery, Nudge, NudgeState, NudgeStep
 from bot.store.nudges import NudgeStore
 from bot.store.sqlite import SqliteStore
 from tests.disclosure.conftest import MEMBER, TEAM, Holder, MessageFactory, open_nudge_store

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import discord
 import pytest
 
-from bot.adapters.discord_bot import VigieBot
+from bot.adapters.discord.bot import VigieBot
 from bot.models import Case
 from bot.runtime import Services, build_services
 from bot.settings import Settings

@@ -19,7 +19,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_app import build_slack_app, serve_http
+from bot.adapters.slack.app import build_slack_app, serve_http
 from bot.models import Case
 from bot.ports import Clock
 from bot.runtime import Services, build_services

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord_bot import drain_handlers
-from bot.disclosure_nudge import Delivery, Nudge, NudgeState
+from bot.adapters.discord.bot import drain_handlers
+from bot.models import Delivery, Nudge, NudgeState
 from bot.runtime import Services, build_services
 from bot.settings import Settings
 from tests.e2e.discord_fixtures import eventually, running_bot

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord_bot import drain_handlers
+from bot.adapters.discord.bot import drain_handlers
 from bot.models import SYSTEM_ACTOR, Action, ActionState, CaseDraft, CaseSource, CaseStatus
 from bot.runtime import Services
 from tests.e2e.discord_fixtures import case_for, eventually, running_bot

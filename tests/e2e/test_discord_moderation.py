@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord_bot import INTENTS_MISSING, LOGIN_FAILED, run_discord
+from bot.adapters.discord.bot import INTENTS_MISSING, LOGIN_FAILED, run_discord
 from bot.errors import VigieError
 from bot.models import SYSTEM_ACTOR, Action, ActionState, CaseDraft, CaseSource, CaseStatus
 from bot.runtime import Services

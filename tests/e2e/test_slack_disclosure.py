@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.adapters.slack_blocks import ACTION_NUDGE_FIXED, ACTION_NUDGE_NOT_SPONSORED, MODAL_NOT_SPONSORED
-from bot.disclosure_nudge import Nudge, NudgeState
+from bot.adapters.slack.blocks import ACTION_NUDGE_FIXED, ACTION_NUDGE_NOT_SPONSORED, MODAL_NOT_SPONSORED
+from bot.models import Nudge, NudgeState
 from tests.e2e.fake_slack import TEAM, ApiCall, FakeMessage
 from tests.e2e.slack_fixtures import (
     ADMIN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.adapters.slack_blocks import ACTION_DISMISS, ACTION_OVERTURN, ACTION_REMOVE, ACTION_SEE, ACTION_UPHOLD
+from bot.adapters.slack.blocks import ACTION_DISMISS, ACTION_OVERTURN, ACTION_REMOVE, ACTION_SEE, ACTION_UPHOLD
 from bot.models import Action, ActionState, CaseStatus
 from tests.e2e.fake_slack import ADMIN_TOKEN, TEAM
 from tests.e2e.slack_fixtures import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack_app import SlackSetupError, check_tokens, run_slack, web_client
+from bot.adapters.slack.app import SlackSetupError, check_tokens, run_slack, web_client
 from bot.models import ActionState
 from bot.runtime import build_services
 from bot.settings import Settings

@@ -1,0 +1,156 @@
+"""VigieBot, the discord.py Bot that carries the services, and `run_discord` that starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord.context import explain_failure
+from bot.adapters.discord.i18n import VigieTranslator
+from bot.adapters.discord.nudge_views import NUDGE_ITEMS, NUDGE_MODAL_ROUTES
+from bot.adapters.discord.platform import DiscordPlatform
+from bot.adapters.discord.views import DYNAMIC_ITEMS, MODAL_ROUTES, route_modal
+from bot.errors import VigieError
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Services
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "cogs.screening",
+    "cogs.charter",
+    "cogs.appeals",
+    "cogs.cases",
+    "cogs.reports",
+    "cogs.setup",
+    "cogs.disclosure",
+)
+"""Cogs loaded at start, in order."""
+
+LOGIN_FAILED = (
+    "Discord refused the token: set DISCORD_TOKEN to the bot token from the Developer Portal "
+    "(Applications > your app > Bot > Reset Token)."
+)
+INTENTS_MISSING = (
+    "Discord refused the Message Content intent: enable it in the Developer Portal "
+    "(Applications > your app > Bot > Privileged Gateway Intents > Message Content Intent)."
+)
+NOT_CONFIGURED = "DISCORD_TOKEN is not set: Vigie cannot connect to Discord."
+
+
+DRAIN_SECONDS = 5.0
+_HANDLER_TASKS = (
+    "discord.py: ",  # event listeners
+    "CommandTree-invoker",  # slash commands and context menus
+    "discord-ui-",  # buttons and modals
+)
+
+
+async def drain_handlers(within: float) -> None:
+    """Wait until discord.py's handler tasks are done, so a stop never cuts a case between two steps."""
+    current = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while (left := deadline - loop.time()) > 0:
+        busy = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and not task.done() and task.get_name().startswith(_HANDLER_TASKS)
+        ]
+        if not busy:
+            return
+        await asyncio.wait(busy, timeout=left)
+    log.warning("stopping with Discord handlers still running after %.0f s", within)
+
+
+def vigie_intents() -> discord.Intents:
+    """Guilds, guild messages and their content, and AutoMod executions; no member list is needed."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    intents.auto_moderation_execution = True
+    return intents
+
+
+def point_at(settings: Settings) -> None:
+    """Send REST calls and the gateway connection to the configured endpoints (proxies, the test fake)."""
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+class VigieTree(app_commands.CommandTree[Any]):
+    """The command tree: refusals and core errors are answered privately, in the person's language."""
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+        """Unwrap the handler's exception and explain it."""
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        await explain_failure(interaction, original)
+
+
+class VigieBot(commands.Bot):
+    """The Discord side of Vigie: holds the services, registers the Discord platform, loads the cogs."""
+
+    def __init__(self, services: Services, *, sync_commands: bool = True, **options: Any) -> None:
+        """`options` go to discord.py (tests pass `guild_ready_timeout`, `chunk_guilds_at_startup`)."""
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=vigie_intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=VigieTree,
+            **options,
+        )
+        self.services = services
+        self.platform = DiscordPlatform(self, services.store, services.policy)
+        self.sync_commands = sync_commands
+
+    async def login(self, token: str) -> None:
+        """Apply the endpoint settings before the first REST call."""
+        point_at(self.services.settings)
+        await super().login(token)
+
+    async def setup_hook(self) -> None:
+        """Register the platform and persistent buttons, load the cogs, publish the slash commands."""
+        self.services.register(self.platform)
+        await self.tree.set_translator(VigieTranslator())
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *NUDGE_ITEMS)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.sync_commands:
+            synced = await self.tree.sync()
+            log.info("published %d application commands", len(synced))
+
+    async def close(self) -> None:
+        """Let event and interaction handlers in flight finish (a few seconds at most), then disconnect."""
+        await drain_handlers(DRAIN_SECONDS)
+        await super().close()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Modal submissions are routed by custom_id, so a form opened before a restart still works."""
+        await route_modal(interaction, MODAL_ROUTES + NUDGE_MODAL_ROUTES)
+
+
+async def run_discord(services: Services) -> None:
+    """Run the bot until it is closed; token and intent problems raise `VigieError` with one clear sentence."""
+    token = services.settings.discord_token
+    if not token:
+        raise VigieError(NOT_CONFIGURED)
+    bot = VigieBot(services)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        raise VigieError(LOGIN_FAILED) from None
+    except discord.PrivilegedIntentsRequired:
+        raise VigieError(INTENTS_MISSING) from None

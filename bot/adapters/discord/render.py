@@ -1,0 +1,172 @@
+"""Pure builders of Discord texts and embeds: notices, review and appeal cards, case details."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import discord
+
+from bot.adapters.discord.convert import jump_url
+from bot.adapters.discord.i18n import text
+from bot.charter.model import Charter, Rule
+from bot.models import SYSTEM_ACTOR, AuditEntry, Case, CaseStatus, Statement
+from bot.ports import CardKind
+
+MESSAGE_LIMIT = 2000
+FIELD_LIMIT = 1024
+DESCRIPTION_LIMIT = 4096
+
+_COLOURS: dict[str, discord.Colour] = {
+    "review": discord.Colour.orange(),
+    "report": discord.Colour.gold(),
+    "appeal": discord.Colour.blurple(),
+    "degraded": discord.Colour.red(),
+}
+
+
+def clip(value: str, limit: int) -> str:
+    """`value` cut to `limit` characters, marking the cut."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def chunks(value: str, limit: int = MESSAGE_LIMIT) -> Iterator[str]:
+    """Split a long text on line boundaries into pieces Discord accepts."""
+    piece = ""
+    for line in value.splitlines(keepends=True):
+        while len(line) > limit:
+            if piece:
+                yield piece
+                piece = ""
+            yield line[:limit]
+            line = line[limit:]
+        if len(piece) + len(line) > limit:
+            yield piece
+            piece = ""
+        piece += line
+    if piece.strip():
+        yield piece
+
+
+def rule_title(rule: Rule | None, charter: Charter, lang: str, fallback: str = "") -> str:
+    """A clause's public title in `lang`."""
+    return rule.text(rule.title, lang, charter.default_language) if rule else fallback
+
+
+def notice_text(case: Case, statement: Statement) -> str:
+    """The public notice: mentions the author, names the clause, quotes nothing they wrote."""
+    head = f"<@{case.author_id}> **{statement.title}**\n"
+    return head + clip(statement.body, MESSAGE_LIMIT - len(head))
+
+
+def notice_mentions(case: Case) -> discord.AllowedMentions:
+    """Only the author may be pinged by a notice."""
+    return discord.AllowedMentions(
+        users=[discord.Object(id=int(case.author_id))], everyone=False, roles=False, replied_user=True
+    )
+
+
+def evidence_lines(case: Case, *, limit: int = FIELD_LIMIT) -> str:
+    """Evidence for moderators: what fired and, while the content is kept, the matched words."""
+    lines = []
+    for evidence in case.evidence:
+        excerpt = ""
+        if case.content is not None and 0 <= evidence.start < evidence.end <= len(case.content):
+            excerpt = f" «{discord.utils.escape_markdown(case.content[evidence.start : evidence.end])}»"
+        detail = f" ({evidence.detail})" if evidence.detail else ""
+        lines.append(f"- {evidence.matcher}{excerpt}{detail}")
+    return clip("\n".join(lines) or "-", limit)
+
+
+def actor_label(actor_id: str, lang: str) -> str:
+    """Who acted, as moderators read it."""
+    return text("automated_by", lang) if actor_id == SYSTEM_ACTOR else f"<@{actor_id}>"
+
+
+def card_embed(case: Case, rule: Rule | None, charter: Charter, kind: CardKind, lang: str) -> discord.Embed:
+    """A review, report, appeal or could-not-remove card for the review channel."""
+    title = text(
+        f"card_{kind}", lang, clause=case.clause, title=rule_title(rule, charter, lang, case.rule_id), case=case.id
+    )
+    embed = discord.Embed(title=clip(title, 256), colour=_COLOURS[kind], timestamp=case.created_at)
+    message_link = jump_url(case.community, case.channel, case.message_id)
+    if kind == "appeal":
+        content = case.content if case.content is not None else text("no_content", lang)
+        embed.description = f"**{text('field_content', lang)}**\n{clip(content, DESCRIPTION_LIMIT - 100)}"
+    else:
+        embed.url = message_link
+    embed.add_field(name=text("field_case", lang), value=f"#{case.id} · {case.status.value}")
+    embed.add_field(name=text("field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
+    embed.add_field(name=text("field_channel", lang), value=f"<#{case.channel}>")
+    embed.add_field(name=text("field_evidence", lang), value=evidence_lines(case), inline=False)
+    if case.confidence < 1:
+        embed.add_field(name=text("field_confidence", lang), value=f"{case.confidence:.0%}")
+    embed.add_field(name=text("field_acted", lang), value=actor_label(case.actor_id, lang))
+    if kind == "appeal" and case.appeal_reason:
+        embed.add_field(
+            name=text("field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
+        )
+    if kind == "degraded" and case.action_error:
+        embed.add_field(name=text("field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
+    if kind != "appeal":
+        embed.add_field(name=text("jump", lang), value=message_link, inline=False)
+    embed.set_footer(text=f"{charter.name} {case.charter_version}")
+    return embed
+
+
+def decided_embed(original: discord.Embed | None, case: Case, summary: str) -> discord.Embed:
+    """The card once a moderator acted on it: same content, status updated, outcome appended."""
+    embed = original.copy() if original is not None else discord.Embed()
+    embed.colour = discord.Colour.dark_grey() if case.status is CaseStatus.DISMISSED else discord.Colour.green()
+    for index, field in enumerate(embed.fields):
+        if field.value and field.value.startswith(f"#{case.id} "):
+            embed.set_field_at(index, name=field.name or "", value=f"#{case.id} · {case.status.value}")
+    embed.add_field(name="✔", value=clip(summary, FIELD_LIMIT), inline=False)
+    return embed
+
+
+def case_embed(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: str) -> discord.Embed:
+    """Everything about a case, for moderators, with its audit trail."""
+    rule = charter.rule(case.rule_id)
+    title = text(
+        "case_title", lang, case=case.id, clause=case.clause, title=rule_title(rule, charter, lang, case.rule_id)
+    )
+    embed = discord.Embed(title=clip(title, 256), timestamp=case.created_at)
+    content = case.content if case.content is not None else text("no_content", lang)
+    embed.description = f"**{text('field_content', lang)}**\n{clip(content, 1500)}"
+    embed.add_field(
+        name=text("field_status", lang), value=f"{case.status.value} · {case.action.value} · {case.action_state.value}"
+    )
+    embed.add_field(name=text("field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
+    embed.add_field(name=text("field_channel", lang), value=f"<#{case.channel}>")
+    embed.add_field(name=text("field_acted", lang), value=f"{actor_label(case.actor_id, lang)} · {case.source.value}")
+    embed.add_field(name=text("field_evidence", lang), value=evidence_lines(case), inline=False)
+    if case.appeal_reason:
+        embed.add_field(
+            name=text("field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
+        )
+    if case.decision_reason:
+        embed.add_field(name=text("field_reason", lang), value=clip(case.decision_reason, FIELD_LIMIT), inline=False)
+    if case.action_error:
+        embed.add_field(name=text("field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
+    lines = [
+        f"{discord.utils.format_dt(entry.at, 'f')} · {actor_label(entry.actor_id, lang)} · {entry.event}"
+        + (f" · {entry.reason}" if entry.reason else "")
+        for entry in trail
+    ]
+    embed.add_field(name=text("trail", lang), value=clip("\n".join(lines) or "-", FIELD_LIMIT), inline=False)
+    embed.add_field(
+        name=text("jump", lang), value=jump_url(case.community, case.channel, case.message_id), inline=False
+    )
+    embed.set_footer(text=f"{charter.name} {case.charter_version}")
+    return embed
+
+
+def case_line(case: Case) -> str:
+    """One line of a member's case list."""
+    when = discord.utils.format_dt(case.created_at, "d")
+    return f"`#{case.id}` {when} §{case.clause} {case.action.value} · {case.status.value}"
+
+
+def charter_header(charter: Charter, lang: str) -> str:
+    """The charter's name, version and hash, as shown above any render."""
+    return text("charter_title", lang, name=charter.name, version=charter.version, hash=charter.short_hash)

@@ -1,0 +1,1 @@
+"""Slack glue: the slack-bolt app, listeners, Block Kit builders, converters and SlackPlatform."""

@@ -1,0 +1,179 @@
+"""The slack-bolt AsyncApp factory and its two runners: HTTP (Events API) and Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.api import call, install_retries
+from bot.adapters.slack.commands import SlackCommands
+from bot.adapters.slack.convert import PLATFORM
+from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.disclosure import SlackDisclosure
+from bot.adapters.slack.glue import Glue
+from bot.adapters.slack.listeners import SlackListeners
+from bot.adapters.slack.platform import SlackPlatform
+from bot.errors import PlatformError, VigieError
+from bot.runtime import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+BOT_SCOPES = (
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "chat:write.customize",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "im:write",
+    "usergroups:read",
+    "users:read",
+)
+"""What the manifest asks for; a token missing any of them gets one clear log line."""
+
+
+class SlackSetupError(VigieError):
+    """Slack cannot start: a missing or refused token. The message is one line, safe to print."""
+
+
+def web_client(token: str | None, settings: Settings) -> AsyncWebClient:
+    """A Web API client for `token`, at SLACK_API_URL if set, with the SDK's retry handlers."""
+    if settings.slack_api_url:
+        return install_retries(AsyncWebClient(token=token, base_url=settings.slack_api_url))
+    return install_retries(AsyncWebClient(token=token))
+
+
+def build_slack_app(
+    services: Services,
+    settings: Settings,
+    *,
+    client: AsyncWebClient | None = None,
+    admin_client: AsyncWebClient | None = None,
+) -> AsyncApp:
+    """Build Vigie's Slack app and register SlackPlatform with the services.
+
+    Without `client`, both the bot client and the admin client (an admin's user token, optional)
+    are built from `settings`; with `client`, `admin_client` is taken as given (None: degraded
+    removals). Signature verification stays on: it applies to HTTP mode, Socket Mode skips it.
+    """
+    if client is None:
+        bot = web_client(settings.slack_bot_token, settings)
+        token = settings.slack_admin_user_token
+        admin = admin_client or (web_client(token, settings) if token else None)
+    else:
+        bot, admin = install_retries(client), admin_client
+    if admin is not None:
+        install_retries(admin)
+    app = AsyncApp(
+        client=bot,
+        signing_secret=settings.slack_signing_secret or "",
+        name="vigie",
+        logger=logging.getLogger("bot.adapters.slack_bolt"),
+    )
+    directory = SlackDirectory(bot, services.store, services.clock)
+    platform = SlackPlatform(bot, directory=directory, policy=services.policy, admin_client=admin)
+    services.register(platform)
+    glue = Glue(services, platform, directory)
+    SlackListeners(glue).register(app)
+    SlackCommands(glue).register(app)
+    SlackDisclosure(glue).register(app)
+    log.info("slack app ready (%s removal)", "full" if admin is not None else "degraded: no admin user token")
+    return app
+
+
+def _scopes(headers: object) -> set[str] | None:
+    if not isinstance(headers, Mapping):  # aiohttp gives a case-insensitive multidict
+        return None
+    for key, value in headers.items():
+        if str(key).lower() == "x-oauth-scopes":
+            raw = value[0] if isinstance(value, list) else value
+            return {scope.strip() for scope in str(raw).split(",") if scope.strip()}
+    return None
+
+
+async def check_tokens(bot: AsyncWebClient, admin: AsyncWebClient | None) -> AsyncWebClient | None:
+    """Ask Slack who the tokens belong to; one clear line per problem.
+
+    A refused bot token stops Slack (SlackSetupError). A refused admin token only degrades
+    removals, so it is dropped with an error line and the admin client returned is None.
+    """
+    try:
+        response = await call(bot.auth_test(), "auth.test")
+    except PlatformError as exc:
+        raise SlackSetupError(
+            f"slack: SLACK_BOT_TOKEN was refused by Slack ({exc.detail or exc.failure.value})"
+        ) from exc
+    granted = _scopes(response.headers)
+    missing = sorted(set(BOT_SCOPES) - granted) if granted is not None else []
+    if missing:
+        log.error("slack: the bot token lacks %s; reinstall the app from slack-app-manifest.yml", ", ".join(missing))
+    if admin is None:
+        log.warning("slack: no SLACK_ADMIN_USER_TOKEN; removals will ask authors to edit or delete their message")
+        return None
+    try:
+        await call(admin.auth_test(), "auth.test (admin)")
+    except PlatformError as exc:
+        log.error(
+            "slack: SLACK_ADMIN_USER_TOKEN was refused (%s); removals are degraded", exc.detail or exc.failure.value
+        )
+        return None
+    return admin
+
+
+async def serve_http(app: AsyncApp, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve the app's Events API endpoint (`/slack/events`); return the runner and the bound port."""
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    server = site._server  # aiohttp exposes the bound port only here (port 0 picks a free one)
+    sockets = getattr(server, "sockets", None) or []
+    bound = int(sockets[0].getsockname()[1]) if sockets else port
+    return runner, bound
+
+
+async def run_http(app: AsyncApp, port: int, host: str = "0.0.0.0") -> None:  # noqa: S104 - Slack must reach it
+    """HTTP mode until cancelled: signed requests only (401 on bad or stale signatures)."""
+    runner, bound = await serve_http(app, host, port)
+    log.info("slack: HTTP mode listening on %s:%d%s", host, bound, EVENTS_PATH)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
+    """Socket Mode until cancelled: Slack pushes events over a websocket, no public URL needed."""
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("slack: Socket Mode connected")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def run_slack(services: Services) -> None:
+    """Check the tokens, build the app and run it in the mode the settings allow."""
+    settings = services.settings
+    mode = settings.slack_mode
+    if mode is None or settings.slack_bot_token is None:
+        raise SlackSetupError("slack: missing " + ", ".join(settings.missing_for("slack")))
+    bot = web_client(settings.slack_bot_token, settings)
+    admin = web_client(settings.slack_admin_user_token, settings) if settings.slack_admin_user_token else None
+    admin = await check_tokens(bot, admin)  # a refused bot token raises SlackSetupError (one line)
+    app = build_slack_app(services, settings, client=bot, admin_client=admin)
+    await services.moderation.resume_pending(PLATFORM)
+    if mode == "socket" and settings.slack_app_token:
+        await run_socket_mode(app, settings.slack_app_token)
+    else:
+        await run_http(app, settings.http_port)

@@ -1,0 +1,421 @@
+"""Pure Block Kit builders: notices, review and appeal cards, modals and case summaries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.adapters.slack.convert import defuse_mentions, escape, readable
+from bot.adapters.slack.text import say
+from bot.charter.model import Charter, Rule
+from bot.models import SYSTEM_ACTOR, Action, AuditEntry, Case, CaseStatus, Statement
+from bot.ports import CardKind
+
+Block = dict[str, Any]
+
+ACTION_APPEAL = "vigie_appeal"
+ACTION_SEE = "vigie_see"
+ACTION_REMOVE = "vigie_remove"
+ACTION_DISMISS = "vigie_dismiss"
+ACTION_UPHOLD = "vigie_uphold"
+ACTION_OVERTURN = "vigie_overturn"
+DECISION_ACTIONS = {
+    ACTION_REMOVE: "remove",
+    ACTION_DISMISS: "dismiss",
+    ACTION_UPHOLD: "uphold",
+    ACTION_OVERTURN: "overturn",
+}
+
+ACTION_NUDGE_FIXED = "vigie_nudge_fixed"
+ACTION_NUDGE_NOT_SPONSORED = "vigie_nudge_not_sponsored"
+
+MODAL_APPEAL = "vigie_appeal_modal"
+MODAL_DECIDE = "vigie_decision_modal"
+MODAL_REMOVE = "vigie_remove_modal"
+MODAL_REPORT = "vigie_report_modal"
+MODAL_NOT_SPONSORED = "vigie_not_sponsored_modal"
+SHORTCUT_REPORT = "vigie_report"
+SHORTCUT_REMOVE = "vigie_remove_message"
+
+INPUT_REASON = "reason"
+INPUT_CLAUSE = "clause"
+INPUT_NOTE = "note"
+
+SECTION_LIMIT = 3000  # Slack's limit for one section's text
+NUDGE_SECTIONS = 10
+CONTENT_LIMIT = 2500
+MODAL_TITLE_LIMIT = 24
+
+# Which status leaves a card waiting for a moderator's click.
+_OPEN_STATUS: dict[str, CaseStatus] = {
+    "review": CaseStatus.REVIEW,
+    "report": CaseStatus.REVIEW,
+    "appeal": CaseStatus.APPEALED,
+    "degraded": CaseStatus.ACTIONED,
+}
+
+
+def clip(text: str, limit: int = SECTION_LIMIT) -> str:
+    """Cut `text` to Slack's `limit`, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's three escapes, so text can be escaped once again for display."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def quoted(text: str, limit: int = CONTENT_LIMIT) -> str:
+    """A member's text shown inert: escaped (no mention pings, no links) and block-quoted."""
+    safe = escape(unescape(clip(text, limit)))
+    return "\n".join(f"> {line}" for line in safe.splitlines() or [""])
+
+
+def _plain(text: str, limit: int = 75) -> Block:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def _mrkdwn(text: str) -> Block:
+    return {"type": "mrkdwn", "text": clip(text)}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button: Block = {"type": "button", "text": _plain(text), "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def rule_title(rule: Rule | None, charter: Charter, lang: str, fallback: str = "") -> str:
+    """A clause's public title in `lang`, falling back to the charter's default language."""
+    if rule is None:
+        return fallback
+    return rule.text(rule.title, lang, charter.default_language)
+
+
+def notice_blocks(case: Case, statement: Statement) -> list[Block]:
+    """The author's private statement of reasons, with Appeal and See my message."""
+    title = escape(statement.title)
+    body = escape(statement.body)
+    buttons = [_button(say(statement.lang, "appeal"), ACTION_APPEAL, str(case.id), "primary")]
+    if case.action is Action.REMOVE:
+        buttons.append(_button(say(statement.lang, "see"), ACTION_SEE, str(case.id)))
+    return [_section(f"*{title}*\n{body}"), {"type": "actions", "block_id": f"notice:{case.id}", "elements": buttons}]
+
+
+def thread_notice(case: Case, title: str, lang: str, *, removed: bool) -> str:
+    """The public reply: names the author and the clause, quotes nothing, mentions nobody else."""
+    if case.status is CaseStatus.REVIEW or case.action is Action.REVIEW:
+        key = "thread_review"
+    elif case.action is Action.WARN:
+        key = "thread_warn"
+    else:
+        key = "thread_removed" if removed else "thread_unremoved"
+    return say(lang, key, user=case.author_id, clause=case.clause, title=escape(title), case=case.id)
+
+
+def thread_notice_blocks(case: Case, text: str, lang: str) -> list[Block]:
+    """The public reply with the same buttons as the private notice (the author alone can use them)."""
+    buttons = [_button(say(lang, "appeal"), ACTION_APPEAL, str(case.id))]
+    if case.action is Action.REMOVE:
+        buttons.append(_button(say(lang, "see"), ACTION_SEE, str(case.id)))
+    return [_section(text), {"type": "actions", "block_id": f"thread:{case.id}", "elements": buttons}]
+
+
+def restored_blocks(case: Case, content: str, lang: str, names: Mapping[str, str] | None = None) -> list[Block]:
+    """The author's restored text, its mentions made inert, followed by a visible "restored after review" mark.
+
+    `names` gives the display names of the members the text mentions (see `defuse_mentions`).
+    """
+    content = defuse_mentions(content, names)
+    # A section holds 3000 characters; a long message is spread over several rather than cut.
+    sections = [_section(content[i : i + SECTION_LIMIT]) for i in range(0, len(content), SECTION_LIMIT)][:49]
+    mark = _mrkdwn(f":leftwards_arrow_with_hook: {say(lang, 'restored', case=case.id)}")
+    return [*sections, {"type": "context", "elements": [mark]}]
+
+
+def status_name(status: CaseStatus, lang: str) -> str:
+    """A case status in words."""
+    return say(lang, f"status_{status.value}")
+
+
+def _evidence_lines(case: Case) -> str:
+    lines = []
+    for item in case.evidence[:10]:
+        detail = f": {escape(unescape(item.detail))}" if item.detail else ""
+        lines.append(f"• {item.matcher}{detail}")
+    return "\n".join(lines) or "•"
+
+
+def card_blocks(
+    case: Case, rule: Rule | None, kind: CardKind, charter: Charter, lang: str, *, link: str | None
+) -> list[Block]:
+    """A moderator card for the review channel; buttons only while the case waits for a decision."""
+    title = rule_title(rule, charter, lang, case.rule_id)
+    decided = (
+        say(lang, "automated", confidence=f"{case.confidence:.2f}")
+        if case.automated or case.actor_id == SYSTEM_ACTOR
+        else f"<@{case.actor_id}>"
+    )
+    fields = [
+        _mrkdwn(f"*{say(lang, 'clause')}*\n§{case.clause} {escape(title)}"),
+        _mrkdwn(f"*{say(lang, 'author')}*\n<@{case.author_id}>"),
+        _mrkdwn(f"*{say(lang, 'channel')}*\n<#{case.channel}>"),
+        _mrkdwn(f"*{say(lang, 'decided_by')}*\n{decided}"),
+    ]
+    blocks: list[Block] = [
+        {"type": "header", "text": _plain(say(lang, f"card_{kind}", case=case.id), 150)},
+        {"type": "section", "fields": fields},
+    ]
+    if kind == "degraded":
+        blocks.append(_section(say(lang, "card_degraded_help")))
+    blocks.append(_section(f"*{say(lang, 'evidence')}*\n{_evidence_lines(case)}"))
+    content = quoted(case.content) if case.content is not None else say(lang, "content_gone")
+    blocks.append(_section(f"*{say(lang, 'content')}*\n{content}"))
+    if kind == "appeal" and case.appeal_reason:
+        blocks.append(_section(f"*{say(lang, 'appeal_reason')}*\n{quoted(case.appeal_reason, 1500)}"))
+    context = [_mrkdwn(f"{say(lang, 'charter')} {escape(case.charter_version)} · {case.charter_hash[:12]}")]
+    if link:
+        context.append(_mrkdwn(f"<{link}|{say(lang, 'jump')}>"))
+    blocks.append({"type": "context", "elements": context})
+    if case.status is _OPEN_STATUS[kind]:
+        blocks.append({"type": "actions", "block_id": f"card:{case.id}", "elements": _card_buttons(case, kind, lang)})
+    else:
+        blocks.append({"type": "context", "elements": [_mrkdwn(outcome_line(case, lang))]})
+    return blocks
+
+
+def _card_buttons(case: Case, kind: CardKind, lang: str) -> list[Block]:
+    value = f"{case.id}:{kind}"
+    if kind in ("review", "report"):
+        return [
+            _button(say(lang, "remove_under", clause=case.clause), ACTION_REMOVE, value, "danger"),
+            _button(say(lang, "dismiss"), ACTION_DISMISS, value),
+        ]
+    overturn = _button(say(lang, "overturn"), ACTION_OVERTURN, value, "primary")
+    if kind == "degraded":
+        # The removal stands until a person acts; only reversing it is a decision left to take here.
+        return [overturn]
+    return [_button(say(lang, "uphold"), ACTION_UPHOLD, value), overturn]
+
+
+def outcome_line(case: Case, lang: str) -> str:
+    """Who decided what and why, for a card that no longer needs buttons."""
+    status = status_name(case.status, lang).capitalize()
+    if case.decided_by and case.decided_by != SYSTEM_ACTOR:
+        reason = escape(case.decision_reason or "")
+        return say(lang, "outcome", status=status, moderator=case.decided_by, reason=reason)
+    return say(lang, "outcome_system", status=status)
+
+
+@dataclass(frozen=True, slots=True)
+class ModalContext:
+    """What a modal must remember between opening and submission (sent through Slack, then verified)."""
+
+    case_id: int | None = None
+    decision: str | None = None
+    kind: str | None = None
+    channel: str | None = None  # where to answer the person who submits
+    card_channel: str | None = None
+    card_ts: str | None = None
+    team: str | None = None
+    message_channel: str | None = None
+    message_ts: str | None = None
+    thread_ts: str | None = None
+    author: str | None = None
+    text: str | None = None
+    nudge_id: int | None = None
+
+    def dump(self) -> str:
+        """Compact JSON for a view's `private_metadata`."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        return json.dumps({k: v for k, v in fields.items() if v is not None}, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def load(cls, raw: str | None) -> ModalContext:
+        """Read `private_metadata` back; unknown keys are ignored."""
+        data = json.loads(raw) if raw else {}
+        if not isinstance(data, dict):
+            return cls()
+        return cls(**{name: data.get(name) for name in cls.__slots__})
+
+
+def _modal(callback_id: str, title: str, lang: str, blocks: list[Block], context: ModalContext) -> Block:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _plain(title, MODAL_TITLE_LIMIT),
+        "submit": _plain(say(lang, "send"), 24),
+        "close": _plain(say(lang, "cancel"), 24),
+        "private_metadata": context.dump(),
+        "blocks": blocks,
+    }
+
+
+def _text_input(block_id: str, label: str, *, optional: bool = False, min_length: int = 3) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": block_id, "multiline": True, "max_length": 2000}
+    if not optional:
+        element["min_length"] = min_length
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+
+
+def appeal_modal(case_id: int, lang: str, context: ModalContext) -> Block:
+    """The author's appeal form."""
+    return _modal(
+        MODAL_APPEAL,
+        say(lang, "modal_appeal", case=case_id),
+        lang,
+        [_text_input(INPUT_REASON, say(lang, "appeal_label"))],
+        context,
+    )
+
+
+def decision_modal(case_id: int, clause: int, decision: str, lang: str, context: ModalContext) -> Block:
+    """A moderator's reason for removing, dismissing, upholding or overturning."""
+    intro = _section(say(lang, "decision_intro", decision=decision, case=case_id, clause=clause))
+    return _modal(
+        MODAL_DECIDE,
+        say(lang, "modal_decide", case=case_id),
+        lang,
+        [intro, _text_input(INPUT_REASON, say(lang, "reason_label"))],
+        context,
+    )
+
+
+def clause_options(rules: Iterable[Rule], charter: Charter, lang: str) -> list[Block]:
+    """One select option per clause (Slack allows 100)."""
+    return [
+        {"text": _plain(f"§{rule.number} {rule_title(rule, charter, lang)}"), "value": rule.id}
+        for rule in sorted(rules, key=lambda r: r.number)[:100]
+    ]
+
+
+def remove_modal(charter: Charter, lang: str, context: ModalContext) -> Block:
+    """A moderator picks the clause a message breaks and says why."""
+    select = {
+        "type": "input",
+        "block_id": INPUT_CLAUSE,
+        "label": _plain(say(lang, "clause_label")),
+        "element": {
+            "type": "static_select",
+            "action_id": INPUT_CLAUSE,
+            "options": clause_options(charter.rules, charter, lang),
+        },
+    }
+    return _modal(
+        MODAL_REMOVE,
+        say(lang, "modal_remove"),
+        lang,
+        [select, _text_input(INPUT_REASON, say(lang, "reason_label"))],
+        context,
+    )
+
+
+def report_modal(lang: str, context: ModalContext) -> Block:
+    """A member sends a message to the moderators with an optional note."""
+    return _modal(
+        MODAL_REPORT,
+        say(lang, "modal_report"),
+        lang,
+        [_text_input(INPUT_NOTE, say(lang, "note_label"), optional=True)],
+        context,
+    )
+
+
+def case_text(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: str) -> str:
+    """A case and its audit trail as mrkdwn, for `/case` (moderators only)."""
+    title = rule_title(charter.rule(case.rule_id), charter, lang, case.rule_id)
+    content = quoted(case.content, 1500) if case.content is not None else say(lang, "content_gone")
+    lines = [
+        f"*{say(lang, 'case_header', case=case.id, clause=case.clause, title=escape(title))}*",
+        say(
+            lang,
+            "case_status",
+            status=status_name(case.status, lang),
+            action=case.action.value,
+            state=case.action_state.value,
+            source=case.source.value,
+        ),
+        f"{say(lang, 'author')}: <@{case.author_id}> · {say(lang, 'channel')}: <#{case.channel}> · "
+        f"{say(lang, 'charter')} {escape(case.charter_version)}",
+        f"*{say(lang, 'evidence')}*\n{_evidence_lines(case)}",
+        f"*{say(lang, 'content')}*\n{content}",
+    ]
+    if case.appeal_reason:
+        lines.append(f"*{say(lang, 'appeal_reason')}*\n{quoted(case.appeal_reason, 500)}")
+    lines.append(f"*{say(lang, 'trail')}*")
+    for entry in trail[-20:]:
+        who = entry.actor_id if entry.actor_id == SYSTEM_ACTOR else f"<@{entry.actor_id}>"
+        why = f": {escape(entry.reason)}" if entry.reason else ""
+        lines.append(f"• {entry.at:%Y-%m-%d %H:%M} UTC · {who} · {entry.event}{why}")
+    return clip("\n".join(lines), 3900)
+
+
+def nudge_mrkdwn(text: str, names: Mapping[str, str] | None = None) -> str:
+    """A private disclosure note as mrkdwn: the author's words shown inert and readable, "> " quotes kept."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("> "):
+            lines.append("> " + readable(line[2:], names))
+        elif line == ">":
+            lines.append(">")
+        else:
+            lines.append(readable(line, names))
+    return "\n".join(lines)
+
+
+def _sections(text: str) -> list[Block]:
+    """`text` over as many sections as it needs, cut between lines where it can."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        while len(line) > SECTION_LIMIT:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:SECTION_LIMIT])
+            line = line[SECTION_LIMIT:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > SECTION_LIMIT:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [_section(chunk) for chunk in chunks if chunk.strip()]
+
+
+def nudge_blocks(nudge_id: int, text: str, lang: str) -> list[Block]:
+    """The private disclosure note (mrkdwn from `nudge_mrkdwn`) with "I've fixed it" and "Not sponsored"."""
+    buttons = [
+        _button(say(lang, "nudge_fixed"), ACTION_NUDGE_FIXED, str(nudge_id), "primary"),
+        _button(say(lang, "nudge_not_sponsored"), ACTION_NUDGE_NOT_SPONSORED, str(nudge_id)),
+    ]
+    sections = _sections(text)[:NUDGE_SECTIONS]
+    return [*sections, {"type": "actions", "block_id": f"nudge:{nudge_id}", "elements": buttons}]
+
+
+def not_sponsored_modal(lang: str, context: ModalContext) -> Block:
+    """The author says the post is not sponsored, with an optional note for the person who decides."""
+    return _modal(
+        MODAL_NOT_SPONSORED,
+        say(lang, "modal_not_sponsored"),
+        lang,
+        [
+            _section(say(lang, "not_sponsored_intro")),
+            _text_input(INPUT_NOTE, say(lang, "not_sponsored_label"), optional=True),
+        ],
+        context,
+    )

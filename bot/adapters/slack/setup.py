@@ -1,0 +1,102 @@
+"""`/vigie-setup`: workspace admins choose the review, log and compliance channels, moderators, language, audience."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.slack.convert import PLATFORM, channel_ref, escape, group_ref, user_ref
+from bot.adapters.slack.directory import (
+    LANGUAGE,
+    LOG_CHANNEL,
+    MODERATOR_GROUP,
+    MODERATOR_USERS,
+    REVIEW_CHANNEL,
+    SlackDirectory,
+)
+from bot.adapters.slack.text import say
+from bot.disclosure.nudges import JURISDICTION_SETTING
+from bot.runtime import Services
+
+DEFAULT_COMPLIANCE_SETTING = "disclosure_compliance_channel"
+
+
+class SetupCommand:
+    """Parses `/vigie-setup` and stores per-workspace settings; only workspace admins may change them."""
+
+    def __init__(self, services: Services, directory: SlackDirectory) -> None:
+        """Settings go to the store, admin status comes from `users.info`."""
+        self._services = services
+        self._directory = directory
+
+    async def run(self, team: str, user: str, text: str) -> str:
+        """Apply one setup command and return the answer to show the admin."""
+        lang = await self._directory.language(team, user)
+        if not (await self._directory.user(user)).is_admin:
+            return say(lang, "not_admin")
+        words = text.split()
+        if not words or words[0].lower() == "show":
+            return await self._show(team, lang)
+        verb, args = words[0].lower(), words[1:]
+        if verb == "jurisdiction" and len(args) == 1 and args[0].lower() not in self._jurisdictions():
+            known = ", ".join(self._jurisdictions()) or "—"
+            return say(lang, "usage_jurisdiction", value=escape(args[0]), known=known)
+        parsed = self._parse(verb, args)
+        if parsed is None:
+            return say(lang, "usage_setup")
+        key, value = parsed
+        await self._services.store.set_setting(PLATFORM, team, key, value)
+        shown = " ".join(value) if isinstance(value, list) else value
+        return say(lang, "setup_saved", key=key, value=shown)
+
+    def _parse(self, verb: str, args: list[str]) -> tuple[str, Any] | None:
+        if verb in ("review", "log") and len(args) == 1:
+            channel = channel_ref(args[0])
+            return ((REVIEW_CHANNEL if verb == "review" else LOG_CHANNEL), channel) if channel else None
+        if verb == "moderators" and args:
+            users = [user_ref(arg) for arg in args]
+            return (MODERATOR_USERS, [u for u in users if u]) if all(users) else None
+        if verb == "moderator-group" and len(args) == 1:
+            group = group_ref(args[0])
+            return (MODERATOR_GROUP, group) if group else None
+        if verb == "language" and len(args) == 1:
+            language = args[0].lower()
+            return (LANGUAGE, language) if language in self._services.policy.charter.languages else None
+        if verb == "compliance" and len(args) == 1:
+            channel = channel_ref(args[0])
+            return (self._compliance_setting(), channel) if channel else None
+        if verb == "jurisdiction" and len(args) == 1:
+            return (JURISDICTION_SETTING, args[0].lower()) if args[0].lower() in self._jurisdictions() else None
+        return None
+
+    def _compliance_setting(self) -> str:
+        """The setting the charter names for the compliance channel (read at call time: reloads apply)."""
+        disclosure = self._services.policy.charter.disclosure
+        return disclosure.compliance_channel_setting if disclosure else DEFAULT_COMPLIANCE_SETTING
+
+    def _jurisdictions(self) -> list[str]:
+        disclosure = self._services.policy.charter.disclosure
+        return sorted(disclosure.jurisdictions) if disclosure else []
+
+    async def _show(self, team: str, lang: str | None) -> str:
+        unset = say(lang, "unset")
+
+        async def get(key: str) -> Any:
+            return await self._services.store.get_setting(PLATFORM, team, key)
+
+        review, log_channel = await get(REVIEW_CHANNEL), await get(LOG_CHANNEL)
+        users, group, language = await get(MODERATOR_USERS), await get(MODERATOR_GROUP), await get(LANGUAGE)
+        compliance, jurisdiction = await get(self._compliance_setting()), await get(JURISDICTION_SETTING)
+        disclosure = self._services.policy.charter.disclosure
+        if not jurisdiction and disclosure is not None:
+            jurisdiction = say(lang, "charter_default", value=disclosure.jurisdiction)
+        return say(
+            lang,
+            "setup_show",
+            review=f"<#{review}>" if review else unset,
+            log=f"<#{log_channel}>" if log_channel else unset,
+            users=" ".join(f"<@{u}>" for u in users) if users else unset,
+            group=f"<!subteam^{group}>" if group else unset,
+            language=language or unset,
+            compliance=f"<#{compliance}>" if compliance else unset,
+            jurisdiction=jurisdiction or unset,
+        )

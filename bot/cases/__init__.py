@@ -1,0 +1,1 @@
+"""Cases: appeals, decisions and overrides, and the audit trail they leave."""

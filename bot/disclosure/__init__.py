@@ -1,0 +1,1 @@
+"""Sponsored-content disclosure: signals, labels per jurisdiction, private nudges and their service."""
