@@ -14,10 +14,6 @@ CardKind = Literal["review", "report", "appeal", "degraded"]
 or a removal the platform could not carry out (`degraded`)."""
 
 
-LANGUAGE_SETTING = "language"
-"""Per-community setting: the language used when a member's own locale is unknown."""
-
-
 class Clock(Protocol):
     """Where the core gets the time; tests inject a fake one."""
 
@@ -146,6 +142,10 @@ class Store(Protocol):
 
     async def get_setting(self, platform: str, scope: str, key: str) -> Any:
         """A per-community setting (JSON value), or None."""
+        ...
+
+    async def settings_for(self, platform: str, scope: str) -> dict[str, Any]:
+        """Every stored setting of one community, by key (JSON values), in one read."""
         ...
 
     async def set_setting(self, platform: str, scope: str, key: str, value: Any) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.cases.service import CaseService
+from bot.community import CommunityService
 from bot.disclosure.nudges import NudgeService
 from bot.intake import MessageIntake
 from bot.moderation import ModerationService
@@ -31,6 +32,7 @@ class Services:
     cases: CaseService
     nudges: NudgeService
     intake: MessageIntake
+    community: CommunityService
     platforms: dict[str, Platform] = field(default_factory=dict)
 
     def register(self, platform: Platform) -> None:
@@ -60,10 +62,12 @@ async def build_services(
     active = policy or ActivePolicy.from_path(settings.charter_path)
     store = await SqliteStore.open(settings.db_path)
     used_clock = clock or SystemClock()
+    community = CommunityService(store)
+    store.on_setting_change(community.invalidate)
     platforms: dict[str, Platform] = {}
     moderation = ModerationService(store=store, policy=active, clock=used_clock, platforms=platforms)
     cases = CaseService(store=store, policy=active, clock=used_clock, platforms=platforms)
-    nudges = NudgeService(NudgeStore(store.connection, store.write_lock), active, used_clock, settings=store)
+    nudges = NudgeService(NudgeStore(store.connection, store.write_lock), active, used_clock, settings=community)
     log.info(
         "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path
     )
@@ -76,5 +80,6 @@ async def build_services(
         cases=cases,
         nudges=nudges,
         intake=MessageIntake(moderation, nudges, platforms),
+        community=community,
         platforms=platforms,
     )

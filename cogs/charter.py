@@ -109,11 +109,11 @@ class CharterCog(
         await reply(interaction, text("reloaded", lang, version=after.version, hash=after.short_hash))
 
     async def _publish(self, guild_id: int, channel_id: int, *, previous: Charter | None = None) -> bool:
-        store = self.bot.services.store
+        community = self.bot.services.community
         charter = self.charter
-        settings = await GuildSettings.load(store, guild_id)
+        settings = await GuildSettings.load(community, guild_id)
         lang = settings.language or charter.default_language
-        old = await store.get_setting(PLATFORM, str(guild_id), PUBLISHED_CHARTER)
+        old = await community.get(PLATFORM, str(guild_id), PUBLISHED_CHARTER)
         body = render_markdown(charter, lang)
         if old and old.get("hash") != charter.content_hash:
             lines = charter_changes(previous, charter, lang) if previous is not None else []
@@ -142,7 +142,7 @@ class CharterCog(
         if old and old.get("message") and int(old.get("channel", 0)) == channel_id:
             with contextlib.suppress(discord.HTTPException):
                 await channel.get_partial_message(int(old["message"])).unpin(reason="A newer charter version is pinned")
-        await store.set_setting(
+        await community.set(
             PLATFORM,
             str(guild_id),
             PUBLISHED_CHARTER,
@@ -158,9 +158,9 @@ class CharterCog(
 
     async def republish_everywhere(self, previous: Charter | None = None) -> None:
         """Post the charter in force wherever an older version was published, saying what changed."""
-        store = self.bot.services.store
+        community = self.bot.services.community
         for guild in self.bot.guilds:
-            published = await store.get_setting(PLATFORM, str(guild.id), PUBLISHED_CHARTER)
+            published = await community.get(PLATFORM, str(guild.id), PUBLISHED_CHARTER)
             if not published or published.get("hash") == self.charter.content_hash:
                 continue
             try:

@@ -38,7 +38,7 @@ class DisclosureCog(
         # The server's language, as the message path uses it, so the dry run predicts the real note.
         post_lang = None
         if interaction.guild_id is not None:
-            post_lang = (await GuildSettings.load(services.store, interaction.guild_id)).language
+            post_lang = (await GuildSettings.load(services.community, interaction.guild_id)).language
         finding = await services.nudges.dry_run(text, platform=PLATFORM, community=community, lang=post_lang)
         content, embed = finding_reply(finding, services.nudges.disclosure, user_lang(interaction))
         if embed is None:

@@ -38,7 +38,7 @@ class ScreeningCog(commands.Cog):
 
     async def _screen(self, message: discord.Message, *, edited: bool = False) -> None:
         assert message.guild is not None
-        settings = await GuildSettings.load(self.bot.services.store, message.guild.id)
+        settings = await GuildSettings.load(self.bot.services.community, message.guild.id)
         model = to_message(message, moderator_role=settings.moderator_role, lang=settings.language, edited=edited)
         await self.bot.services.intake.on_message(model)
 
@@ -81,7 +81,7 @@ class ScreeningCog(commands.Cog):
         if execution.action.type is not discord.AutoModRuleActionType.block_message:
             return  # one execution event arrives per action; the block is the removal
         guild = execution.guild
-        settings = await GuildSettings.load(self.bot.services.store, guild.id)
+        settings = await GuildSettings.load(self.bot.services.community, guild.id)
         member = execution.member
         if member is None:
             with contextlib.suppress(discord.HTTPException):

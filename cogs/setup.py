@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.adapters.discord.bot import VigieBot
 from bot.adapters.discord.context import (
-    DEFAULT_LANGUAGE,
+    LANGUAGE,
     LOG_CHANNEL,
     MODERATOR_ROLE,
     NOTICE_SECONDS,
@@ -22,9 +22,7 @@ from bot.adapters.discord.context import (
 )
 from bot.adapters.discord.convert import PLATFORM
 from bot.adapters.discord.i18n import text
-from bot.disclosure.nudges import JURISDICTION_SETTING
-
-DEFAULT_COMPLIANCE_SETTING = "disclosure_compliance_channel"
+from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -63,26 +61,26 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
     ) -> None:
         """Change the given settings; with no option, show the current ones."""
         assert interaction.guild_id is not None
-        store, scope = self.bot.services.store, str(interaction.guild_id)
+        community, scope = self.bot.services.community, str(interaction.guild_id)
         lang = user_lang(interaction)
         known = self._jurisdictions()
         if jurisdiction is not None and jurisdiction.strip().lower() not in known:
             listed = ", ".join(known) or "—"
             await reply(interaction, text("unknown_jurisdiction", lang, value=jurisdiction, known=listed))
             return
-        changes: dict[str, object] = {
+        changes: dict[Setting[Any] | str, object] = {
             REVIEW_CHANNEL: str(review_channel.id) if review_channel else None,
             LOG_CHANNEL: str(log_channel.id) if log_channel else None,
             MODERATOR_ROLE: str(moderator_role.id) if moderator_role else None,
             NOTICE_SECONDS: notice_seconds,
-            DEFAULT_LANGUAGE: language.value if language else None,
+            LANGUAGE: language.value if language else None,
             self._compliance_setting(): str(compliance_channel.id) if compliance_channel else None,
-            JURISDICTION_SETTING: jurisdiction.strip().lower() if jurisdiction else None,
+            JURISDICTION: jurisdiction.strip().lower() if jurisdiction else None,
         }
         for key, value in changes.items():
             if value is not None:
-                await store.set_setting(PLATFORM, scope, key, value)
-        settings = await GuildSettings.load(store, scope)
+                await community.set(PLATFORM, scope, key, value)
+        settings = await GuildSettings.load(community, scope)
         unset = text("unset", lang)
         embed = discord.Embed(title=text("settings_title", lang))
         embed.add_field(
@@ -94,7 +92,7 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         )
         embed.add_field(name="notice_seconds", value=str(settings.notice_seconds))
         embed.add_field(name="language", value=settings.language or self.bot.services.policy.charter.default_language)
-        compliance = await store.get_setting(PLATFORM, scope, self._compliance_setting())
+        compliance = (await community.of(PLATFORM, scope)).raw(self._compliance_setting())
         embed.add_field(name="compliance_channel", value=f"<#{compliance}>" if compliance else unset)
         embed.add_field(name="jurisdiction", value=await self._jurisdiction_shown(scope, lang, unset))
         await reply(interaction, None, embed=embed)
@@ -120,7 +118,7 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
 
     def _compliance_setting(self) -> str:
         disclosure = self.bot.services.policy.charter.disclosure
-        return disclosure.compliance_channel_setting if disclosure else DEFAULT_COMPLIANCE_SETTING
+        return disclosure.compliance_channel_setting if disclosure else COMPLIANCE_CHANNEL.key
 
     async def _jurisdiction_shown(self, scope: str, lang: str, unset: str) -> str:
         disclosure = self.bot.services.policy.charter.disclosure

@@ -52,3 +52,20 @@ def test_sql_lives_only_in_the_store() -> None:
         if imported_modules(path) & {"aiosqlite", "sqlite3"}:
             offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
+
+
+GLUE_FILES = sorted([*(ROOT / "bot" / "adapters").rglob("*.py"), *(ROOT / "cogs").rglob("*.py")])
+
+
+@pytest.mark.parametrize("path", GLUE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_glue_reads_settings_through_the_community_service(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    store_calls = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"get_setting", "set_setting", "settings_for"}
+        and isinstance(node.value, ast.Attribute | ast.Name)
+        and (node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id).endswith("store")
+    ]
+    assert not store_calls, f"{path.relative_to(ROOT)} reads settings rows from the store at lines {store_calls}"

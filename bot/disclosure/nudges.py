@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.charter.model import Charter
+from bot.community import JURISDICTION, LANGUAGE
 from bot.disclosure.checker import DisclosureFinding, checker_for
 from bot.disclosure.messages import (
     escalation_text,
@@ -38,7 +39,7 @@ from bot.disclosure.messages import (
 )
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor, Delivery, Message, Nudge, NudgeDraft, NudgeReport, NudgeState, NudgeStep
-from bot.ports import LANGUAGE_SETTING, Clock
+from bot.ports import Clock
 from bot.store.nudges import NudgeStore
 
 __all__ = [
@@ -58,8 +59,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-JURISDICTION_SETTING = "disclosure_jurisdiction"
-"""Per-community setting that overrides the charter's default jurisdiction (e.g. "us")."""
 CLAIM_LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 MAX_NOTE = 500
@@ -131,7 +130,7 @@ class NudgeService:
         policy = self.disclosure
         if policy is None or self._settings is None:
             return None
-        value = await self._settings.get_setting(platform, community, JURISDICTION_SETTING)
+        value = await self._settings.get_setting(platform, community, JURISDICTION.key)
         if isinstance(value, str) and value.lower() in policy.jurisdictions:
             return value.lower()
         return None
@@ -140,7 +139,7 @@ class NudgeService:
         """The language the community's staff notes are written in, if the community chose one."""
         if self._settings is None:
             return None
-        value = await self._settings.get_setting(platform, community, LANGUAGE_SETTING)
+        value = await self._settings.get_setting(platform, community, LANGUAGE.key)
         return str(value) if value else None
 
     async def compliance_channel(self, platform: str, community: str) -> str | None:
@@ -178,13 +177,14 @@ class NudgeService:
         policy = self.disclosure
         if policy is None:
             return Observed(None)
-        existing = await self._store.for_message(message.platform, message.community, message.channel, message.id)
-        if existing is not None:
-            return Observed(existing)
         jurisdiction = await self.jurisdiction_for(message.platform, message.community)
         finding = checker_for(policy).check(message, jurisdiction=jurisdiction)
         if finding is None or not finding.needs_nudge:
+            # Checked before any lookup: a post that needs no nudge costs no database read.
             return Observed(None)
+        existing = await self._store.for_message(message.platform, message.community, message.channel, message.id)
+        if existing is not None:
+            return Observed(existing)
         nudge, created = await self._store.create(self._draft(message, finding))
         if created:
             log.info(

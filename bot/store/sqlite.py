@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -199,6 +199,7 @@ class SqliteStore:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._claims: set[int] = set()
+        self._setting_listeners: list[Callable[[str, str], None]] = []
 
     @classmethod
     async def open(cls, path: str | Path, *, migrations: Sequence[Migration] | None = None) -> SqliteStore:
@@ -624,8 +625,30 @@ class SqliteStore:
             row = await cursor.fetchone()
         return json.loads(row[0]) if row else None
 
+    async def settings_for(self, platform: str, scope: str) -> dict[str, Any]:
+        """Every stored setting of one community, by key, in one query."""
+        async with (
+            self._lock,
+            self._conn.execute(
+                "SELECT key, value_json FROM settings WHERE platform = ? AND scope = ?", (platform, scope)
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return {str(row[0]): json.loads(row[1]) for row in rows}
+
+    def on_setting_change(self, listener: Callable[[str, str], None]) -> None:
+        """Call `listener(platform, scope)` after every settings write (cache invalidation)."""
+        self._setting_listeners.append(listener)
+
     async def set_setting(self, platform: str, scope: str, key: str, value: Any) -> None:
         """Store a per-community setting (any JSON-serialisable value; None deletes it)."""
+        try:
+            await self._set_setting(platform, scope, key, value)
+        finally:
+            for listener in self._setting_listeners:
+                listener(platform, scope)
+
+    async def _set_setting(self, platform: str, scope: str, key: str, value: Any) -> None:
         async with self._write() as conn:
             if value is None:
                 await conn.execute(

@@ -112,7 +112,7 @@ class VigieBot(commands.Bot):
             **options,
         )
         self.services = services
-        self.platform = DiscordPlatform(self, services.store, services.policy)
+        self.platform = DiscordPlatform(self, services.community, services.policy)
         self.sync_commands = sync_commands
 
     async def login(self, token: str) -> None:

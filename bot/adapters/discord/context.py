@@ -12,9 +12,17 @@ from discord import app_commands
 
 from bot.adapters.discord.convert import PLATFORM, to_actor
 from bot.adapters.discord.i18n import lang_of, text
+from bot.community import (
+    LANGUAGE,
+    LOG_CHANNEL,
+    MODERATOR_ROLE,
+    NOTICE_SECONDS,
+    PUBLISHED_CHARTER,
+    REVIEW_CHANNEL,
+    CommunityService,
+)
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor
-from bot.ports import LANGUAGE_SETTING, Store
 
 if TYPE_CHECKING:
     from bot.runtime import Services
@@ -23,13 +31,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-REVIEW_CHANNEL = "review_channel"
-LOG_CHANNEL = "log_channel"
-MODERATOR_ROLE = "moderator_role"
-NOTICE_SECONDS = "notice_seconds"
-DEFAULT_LANGUAGE = LANGUAGE_SETTING
-PUBLISHED_CHARTER = "published_charter"
-DEFAULT_NOTICE_SECONDS = 120
+__all__ = ["LANGUAGE", "LOG_CHANNEL", "MODERATOR_ROLE", "NOTICE_SECONDS", "PUBLISHED_CHARTER", "REVIEW_CHANNEL"]
 
 
 class HasServices(Protocol):
@@ -40,7 +42,7 @@ class HasServices(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
-    """One guild's Vigie settings, read from the store with their defaults."""
+    """One guild's Vigie settings with their declared defaults (bot/community.py), from the cache."""
 
     review_channel: int | None
     log_channel: int | None
@@ -49,22 +51,21 @@ class GuildSettings:
     language: str | None
 
     @classmethod
-    async def load(cls, store: Store, guild_id: int | str) -> GuildSettings:
-        """Read every setting of a guild."""
-        scope = str(guild_id)
-
-        async def get(key: str) -> Any:
-            return await store.get_setting(PLATFORM, scope, key)
-
-        review, log_channel, role = await get(REVIEW_CHANNEL), await get(LOG_CHANNEL), await get(MODERATOR_ROLE)
-        seconds, language = await get(NOTICE_SECONDS), await get(DEFAULT_LANGUAGE)
+    async def load(cls, community: CommunityService, guild_id: int | str) -> GuildSettings:
+        """A guild's settings; the store is read only the first time (and after a change)."""
+        settings = await community.of(PLATFORM, str(guild_id))
+        review, log_channel = settings.get(REVIEW_CHANNEL), settings.get(LOG_CHANNEL)
         return cls(
-            review_channel=int(review) if review else None,
-            log_channel=int(log_channel) if log_channel else None,
-            moderator_role=str(role) if role else None,
-            notice_seconds=int(seconds) if seconds else DEFAULT_NOTICE_SECONDS,
-            language=str(language) if language else None,
+            review_channel=_channel_id(review),
+            log_channel=_channel_id(log_channel),
+            moderator_role=settings.get(MODERATOR_ROLE),
+            notice_seconds=settings.get(NOTICE_SECONDS),
+            language=settings.get(LANGUAGE),
         )
+
+
+def _channel_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def services_of(interaction: discord.Interaction[Any]) -> Services:
@@ -77,7 +78,7 @@ async def actor_for(interaction: discord.Interaction[Any]) -> Actor:
     """The person behind an interaction, a moderator (or not) in the guild the interaction comes from only."""
     role = None
     if interaction.guild_id is not None:
-        role = (await GuildSettings.load(services_of(interaction).store, interaction.guild_id)).moderator_role
+        role = (await GuildSettings.load(services_of(interaction).community, interaction.guild_id)).moderator_role
     return to_actor(
         interaction.user,
         permissions=interaction.permissions,

@@ -18,10 +18,11 @@ from bot.adapters.discord.nudge_views import nudge_view, pointer_view
 from bot.adapters.discord.render import MESSAGE_LIMIT, card_embed, clip, notice_mentions, notice_text
 from bot.adapters.discord.views import card_view, notice_view
 from bot.charter.model import Charter, Rule
+from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import Action, Case, Nudge, NudgeStep, Statement
 from bot.moderation import PolicySource
-from bot.ports import CardKind, Store
+from bot.ports import CardKind
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,10 @@ class DiscordPlatform:
 
     name = PLATFORM
 
-    def __init__(self, client: discord.Client, store: Store, policy: PolicySource) -> None:
+    def __init__(self, client: discord.Client, community: CommunityService, policy: PolicySource) -> None:
         """`policy` is read at call time, so a charter reload takes effect at once."""
         self._client = client
-        self._store = store
+        self._community = community
         self._policy = policy
         self._hooks: dict[int, discord.Webhook] = {}
 
@@ -54,7 +55,7 @@ class DiscordPlatform:
         return self._policy.charter
 
     async def _settings(self, community: str) -> GuildSettings:
-        return await GuildSettings.load(self._store, community)
+        return await GuildSettings.load(self._community, community)
 
     async def _language(self, settings: GuildSettings) -> str:
         return settings.language or self.charter().default_language

@@ -303,7 +303,7 @@ async def _submit_report(interaction: discord.Interaction[Any], match: re.Match[
     if isinstance(target, str) or interaction.guild_id is None:
         await refuse(interaction, target if isinstance(target, str) else "guild_only")
         return
-    settings = await GuildSettings.load(services.store, interaction.guild_id)
+    settings = await GuildSettings.load(services.community, interaction.guild_id)
     message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
     case = await services.moderation.report(message, await actor_for(interaction), values.get("reason", ""))
     await reply(interaction, text("reported", user_lang(interaction), case=case.id))
@@ -320,7 +320,7 @@ async def _submit_removal(interaction: discord.Interaction[Any], match: re.Match
     if isinstance(target, str) or interaction.guild_id is None:
         await refuse(interaction, target if isinstance(target, str) else "guild_only")
         return
-    settings = await GuildSettings.load(services.store, interaction.guild_id)
+    settings = await GuildSettings.load(services.community, interaction.guild_id)
     message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
     case = await services.moderation.remove_manually(message, values["clause"], moderator, values.get("reason", ""))
     await reply(interaction, text("removed_manually", user_lang(interaction), case=case.id, clause=case.clause))

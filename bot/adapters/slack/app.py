@@ -79,7 +79,7 @@ def build_slack_app(
         name="vigie",
         logger=logging.getLogger("bot.adapters.slack_bolt"),
     )
-    directory = SlackDirectory(bot, services.store, services.clock)
+    directory = SlackDirectory(bot, services.community, services.clock)
     platform = SlackPlatform(bot, directory=directory, policy=services.policy, admin_client=admin)
     services.register(platform)
     glue = Glue(services, platform, directory)

@@ -5,26 +5,32 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.api import call
 from bot.adapters.slack.convert import PLATFORM, SlackUser, user_from_info
+from bot.community import (
+    LANGUAGE,
+    LOG_CHANNEL,
+    MODERATOR_GROUP,
+    MODERATOR_USERS,
+    REVIEW_CHANNEL,
+    CommunityService,
+    Setting,
+)
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import Actor
-from bot.ports import LANGUAGE_SETTING, Clock, Store
+from bot.ports import Clock
 
 log = logging.getLogger(__name__)
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 
-MODERATOR_USERS = "moderator_users"
-MODERATOR_GROUP = "moderator_usergroup"
-REVIEW_CHANNEL = "review_channel"
-LOG_CHANNEL = "log_channel"
-LANGUAGE = LANGUAGE_SETTING
+__all__ = ["LANGUAGE", "LOG_CHANNEL", "MODERATOR_GROUP", "MODERATOR_USERS", "REVIEW_CHANNEL", "SlackDirectory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,7 @@ class SlackDirectory:
     def __init__(
         self,
         client: AsyncWebClient,
-        store: Store,
+        community: CommunityService,
         clock: Clock,
         *,
         user_ttl: timedelta = timedelta(minutes=10),
@@ -74,15 +80,15 @@ class SlackDirectory:
     ) -> None:
         """Users and channel names are cached for `user_ttl`, user group members for `group_ttl`."""
         self._client = client
-        self._store = store
+        self._community = community
         self._users: TtlCache[str, SlackUser] = TtlCache(clock, user_ttl)
         self._channels: TtlCache[str, str] = TtlCache(clock, user_ttl)
         self._groups: TtlCache[str, frozenset[str]] = TtlCache(clock, group_ttl)
         self._memberships: TtlCache[str, dict[str, tuple[SlackGroup, ...]]] = TtlCache(clock, group_ttl)
 
-    async def setting(self, team: str, key: str) -> Any:
-        """A per-workspace setting from the store."""
-        return await self._store.get_setting(PLATFORM, team, key)
+    async def setting(self, team: str, setting: Setting[T]) -> T:
+        """A per-workspace setting (cached by the community service)."""
+        return await self._community.get(PLATFORM, team, setting)
 
     async def user(self, user_id: str) -> SlackUser:
         """The member's name, locale and avatar; a bare id when Slack cannot tell."""
@@ -142,7 +148,7 @@ class SlackDirectory:
 
     async def moderator_roles(self, team: str, user_id: str) -> tuple[str, ...]:
         """`("moderator", group_id?)` when the member is a configured moderator, else `()`."""
-        users = await self.setting(team, MODERATOR_USERS) or []
+        users = await self.setting(team, MODERATOR_USERS)
         group = await self.setting(team, MODERATOR_GROUP)
         in_group = bool(group) and user_id in await self.group_members(str(group))
         if not in_group and user_id not in users:

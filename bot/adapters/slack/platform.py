@@ -84,8 +84,7 @@ class SlackPlatform:
 
     async def _language(self, community: str) -> str:
         charter = self._policy.charter
-        configured = await self._directory.setting(community, LANGUAGE)
-        return charter.language_for(str(configured) if configured else None)
+        return charter.language_for(await self._directory.setting(community, LANGUAGE))
 
     async def delete_message(self, case: Case) -> None:
         """Delete with the admin user token; a message already gone counts as deleted."""
@@ -171,8 +170,7 @@ class SlackPlatform:
 
     async def _moderator_channel(self, community: str, *, review: bool) -> str | None:
         first, second = (REVIEW_CHANNEL, LOG_CHANNEL) if review else (LOG_CHANNEL, REVIEW_CHANNEL)
-        channel = await self._directory.setting(community, first) or await self._directory.setting(community, second)
-        return str(channel) if channel else None
+        return await self._directory.setting(community, first) or await self._directory.setting(community, second)
 
     async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
         """A card with clause, evidence, content and buttons in the workspace's review channel."""

@@ -14,10 +14,8 @@ from bot.adapters.slack.directory import (
     SlackDirectory,
 )
 from bot.adapters.slack.text import say
-from bot.disclosure.nudges import JURISDICTION_SETTING
+from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
 from bot.runtime import Services
-
-DEFAULT_COMPLIANCE_SETTING = "disclosure_compliance_channel"
 
 
 class SetupCommand:
@@ -44,11 +42,11 @@ class SetupCommand:
         if parsed is None:
             return say(lang, "usage_setup")
         key, value = parsed
-        await self._services.store.set_setting(PLATFORM, team, key, value)
+        await self._services.community.set(PLATFORM, team, key, value)
         shown = " ".join(value) if isinstance(value, list) else value
-        return say(lang, "setup_saved", key=key, value=shown)
+        return say(lang, "setup_saved", key=key if isinstance(key, str) else key.key, value=shown)
 
-    def _parse(self, verb: str, args: list[str]) -> tuple[str, Any] | None:
+    def _parse(self, verb: str, args: list[str]) -> tuple[Setting[Any] | str, Any] | None:
         if verb in ("review", "log") and len(args) == 1:
             channel = channel_ref(args[0])
             return ((REVIEW_CHANNEL if verb == "review" else LOG_CHANNEL), channel) if channel else None
@@ -65,13 +63,13 @@ class SetupCommand:
             channel = channel_ref(args[0])
             return (self._compliance_setting(), channel) if channel else None
         if verb == "jurisdiction" and len(args) == 1:
-            return (JURISDICTION_SETTING, args[0].lower()) if args[0].lower() in self._jurisdictions() else None
+            return (JURISDICTION, args[0].lower()) if args[0].lower() in self._jurisdictions() else None
         return None
 
     def _compliance_setting(self) -> str:
         """The setting the charter names for the compliance channel (read at call time: reloads apply)."""
         disclosure = self._services.policy.charter.disclosure
-        return disclosure.compliance_channel_setting if disclosure else DEFAULT_COMPLIANCE_SETTING
+        return disclosure.compliance_channel_setting if disclosure else COMPLIANCE_CHANNEL.key
 
     def _jurisdictions(self) -> list[str]:
         disclosure = self._services.policy.charter.disclosure
@@ -80,12 +78,10 @@ class SetupCommand:
     async def _show(self, team: str, lang: str | None) -> str:
         unset = say(lang, "unset")
 
-        async def get(key: str) -> Any:
-            return await self._services.store.get_setting(PLATFORM, team, key)
-
-        review, log_channel = await get(REVIEW_CHANNEL), await get(LOG_CHANNEL)
-        users, group, language = await get(MODERATOR_USERS), await get(MODERATOR_GROUP), await get(LANGUAGE)
-        compliance, jurisdiction = await get(self._compliance_setting()), await get(JURISDICTION_SETTING)
+        settings = await self._services.community.of(PLATFORM, team)
+        review, log_channel = settings.get(REVIEW_CHANNEL), settings.get(LOG_CHANNEL)
+        users, group, language = settings.get(MODERATOR_USERS), settings.get(MODERATOR_GROUP), settings.get(LANGUAGE)
+        compliance, jurisdiction = settings.raw(self._compliance_setting()), settings.get(JURISDICTION)
         disclosure = self._services.policy.charter.disclosure
         if not jurisdiction and disclosure is not None:
             jurisdiction = say(lang, "charter_default", value=disclosure.jurisdiction)

@@ -46,7 +46,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         Settings(db_path=str(tmp_path / "v.sqlite3"), charter_path=str(CHARTER)), clock, policy=policy
     )
     client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.base_url)
-    directory = SlackDirectory(client, services.store, clock)
+    directory = SlackDirectory(client, services.community, clock)
     platform = SlackPlatform(client, directory=directory, policy=policy)
     yield World(fake, Glue(services, platform, directory), client)
     await services.close()

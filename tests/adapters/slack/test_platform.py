@@ -15,6 +15,7 @@ from bot.adapters.slack.api import install_retries
 from bot.adapters.slack.blocks import ACTION_NUDGE_FIXED, ACTION_NUDGE_NOT_SPONSORED
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.platform import SlackPlatform
+from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import ActionState, Case, CaseStatus, Delivery, Nudge, NudgeState, NudgeStep, Statement
 from bot.store.sqlite import SqliteStore
@@ -44,7 +45,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     clock = FakeClock()
     bot = install_retries(AsyncWebClient(token=BOT_TOKEN, base_url=fake.base_url), rate_limit_retries=1)
     admin = install_retries(AsyncWebClient(token=ADMIN_TOKEN, base_url=fake.base_url), rate_limit_retries=1)
-    directory = SlackDirectory(bot, store, clock)
+    community = CommunityService(store)
+    store.on_setting_change(community.invalidate)
+    directory = SlackDirectory(bot, community, clock)
     policy = FakePolicy(make_charter())
     message = fake.add_message("C1", "UANN", "tu es un crétin")
     draft = make_draft(message.ts, platform="slack", community=TEAM, channel="C1", author_id="UANN")
