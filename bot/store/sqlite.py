@@ -106,6 +106,26 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+def split_statements(script: str) -> list[str]:
+    """A migration script as single statements (trigger bodies kept whole), for one explicit transaction."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            text = _strip_comments(buffer)
+            if text.strip(" \n\t;"):
+                statements.append(text)
+            buffer = ""
+    if _strip_comments(buffer).strip(" \n\t;"):
+        raise StoreError("a migration ends with an incomplete statement")
+    return statements
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+
+
 def to_text(moment: datetime) -> str:
     """A fixed-width ISO UTC string, so that text comparison in SQL is time order."""
     if moment.tzinfo is None:
@@ -187,6 +207,18 @@ def _entry_from(row: sqlite3.Row) -> AuditEntry:
     )
 
 
+async def _wal(conn: aiosqlite.Connection) -> None:
+    """Switch to WAL; a process creating the same fresh file at the same moment may hold it briefly."""
+    for attempt in range(50):
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            await asyncio.sleep(0.02 * (attempt + 1))
+
+
 class SqliteStore:
     """The Store port on one aiosqlite connection.
 
@@ -209,7 +241,7 @@ class SqliteStore:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
             await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA journal_mode = WAL")
+            await _wal(conn)
             store = cls(conn)
             await store._migrate(load_migrations() if migrations is None else migrations)
         except BaseException:
@@ -234,40 +266,51 @@ class SqliteStore:
         return int(row[0]) if row else 0
 
     async def _migrate(self, migrations: Sequence[Migration]) -> None:
-        current = await self.schema_version()
         latest = migrations[-1].version if migrations else 0
-        if current > latest:
-            raise StoreError(
-                f"the database is at schema version {current}, newer than this Vigie knows ({latest}); "
-                "upgrade Vigie instead of downgrading the database"
-            )
-        pending = [m for m in migrations if m.version > current]
-        if not pending:
+        if await self.schema_version() >= latest:
+            await self._check_not_newer(latest)
             return
         # SQLite's documented way to rebuild a table that others reference: enforcement off
         # (it cannot change inside a transaction), then foreign_key_check before committing.
         await self._conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            for migration in pending:
-                await self._apply_migration(migration)
+            for migration in migrations:
+                await self._apply_migration(migration, latest)
         finally:
             await self._conn.execute("PRAGMA foreign_keys = ON")
 
-    async def _apply_migration(self, migration: Migration) -> None:
-        # One transaction per migration, version bump included: a failed step leaves
-        # the database exactly at the previous version.
-        script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version:d};"
+    async def _check_not_newer(self, latest: int) -> None:
+        current = await self.schema_version()
+        if current > latest:
+            raise StoreError(
+                f"the database is at schema version {current}, newer than this Vigie knows ({latest}); "
+                "upgrade Vigie instead of downgrading the database"
+            )
+
+    async def _apply_migration(self, migration: Migration, latest: int) -> None:
+        # One IMMEDIATE transaction per migration, version bump included: a failed step leaves the
+        # database exactly at the previous version. The version is read *inside* the write lock, so
+        # processes starting together on a fresh file apply each step once and skip what another did.
         try:
-            await self._conn.executescript(script)
+            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._check_not_newer(latest)
+            if await self.schema_version() >= migration.version:
+                await self._conn.rollback()
+                return
+            for statement in split_statements(migration.sql):
+                await self._conn.execute(statement)
+            await self._conn.execute(f"PRAGMA user_version = {migration.version:d}")
             async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
                 broken = list(await cursor.fetchall())
             if broken:
                 rows = ", ".join(f"{row[0]} row {row[1]} -> {row[2]}" for row in broken[:5])
                 raise sqlite3.IntegrityError(f"{len(broken)} foreign key violation(s): {rows}")
             await self._conn.commit()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StoreError) as exc:
             if self._conn.in_transaction:
                 await self._conn.rollback()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"migration {migration.name} failed: {exc}") from exc
         log.info("database migrated to schema version %d (%s)", migration.version, migration.name)
 
