@@ -2,99 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from string import Template
 
 from bot.charter.model import Charter, Rule
+from bot.i18n import DEFAULT, catalogs, pick, tr
 from bot.models import Action, ActionState, Case, CaseSource, CaseStatus, Statement
-
-_WHY: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "term": "it contains an expression this clause does not allow",
-        "fuzzy": "it seems to contain an expression this clause does not allow",
-        "pattern": "it matches a form of message this clause does not allow",
-        "link": "it links to a site this clause does not allow",
-        "invite": "it contains an invitation to another server",
-        "mentions": "it mentions too many people at once",
-        "duplicate": "the same message was posted several times in a short time",
-        "email": "it shares an email address",
-        "phone": "it shares a phone number",
-        "report": "a member asked the moderators to look at it",
-        "automod": "the platform's automatic filter blocked it",
-        "moderator": "a moderator judged that it breaks this clause",
-    },
-    "fr": {
-        "term": "il contient une expression que cet article n'autorise pas",
-        "fuzzy": "il semble contenir une expression que cet article n'autorise pas",
-        "pattern": "il correspond à une forme de message que cet article n'autorise pas",
-        "link": "il renvoie vers un site que cet article n'autorise pas",
-        "invite": "il contient une invitation vers un autre serveur",
-        "mentions": "il mentionne trop de personnes à la fois",
-        "duplicate": "le même message a été publié plusieurs fois en peu de temps",
-        "email": "il partage une adresse e-mail",
-        "phone": "il partage un numéro de téléphone",
-        "report": "un membre a demandé aux modérateurs de l'examiner",
-        "automod": "le filtre automatique de la plateforme l'a bloqué",
-        "moderator": "un modérateur a estimé qu'il enfreint cet article",
-    },
-}
-
-_TEXT: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "title_removed": "Your message was removed: §$clause $title",
-        "title_unremoved": "Please edit or delete your message: §$clause $title",
-        "title_review": "Your message is held for a moderator: §$clause $title",
-        "title_warn": "A reminder about our charter: §$clause $title",
-        "why": "Why: $why.",
-        "now_removed": "What happens now: the message was removed. Nothing is lost: use “See my message” "
-        "to get your text back.",
-        "now_unremoved": "What happens now: Vigie could not remove it, so please edit or delete it yourself. "
-        "A moderator has been told.",
-        "now_review": "What happens now: the message stays up until a person decides.",
-        "now_warn": "What happens now: nothing more; this is only a reminder.",
-        "fix": "How to put it right: $fix",
-        "appeal": "Disagree? Appeal within $window_days days: $appeal",
-        "automated": "This decision was made automatically by Vigie under charter version $version. "
-        "A person reviews every appeal.",
-        "manual": "This decision was made by a moderator under charter version $version.",
-        "hint_discord": "/appeal case:$case reason:…",
-        "hint_slack": "/appeal $case <your reason>",
-        "hint_other": "appeal case #$case with the moderators",
-        "case": "Case #$case.",
-        "upheld": "Your appeal on case #$case was reviewed by a moderator: the decision under §$clause $title stands.",
-        "overturned": "Your appeal on case #$case was accepted: the decision under §$clause $title was overturned.",
-        "overturned_restored": "Your message has been restored in the channel.",
-        "moderator_reason": "Moderator's reason: $reason",
-    },
-    "fr": {
-        "title_removed": "Votre message a été retiré : §$clause $title",
-        "title_unremoved": "Merci de modifier ou de supprimer votre message : §$clause $title",
-        "title_review": "Votre message attend l'avis d'un modérateur : §$clause $title",
-        "title_warn": "Un rappel de notre charte : §$clause $title",
-        "why": "Pourquoi : $why.",
-        "now_removed": "Et maintenant : le message a été retiré. Rien n'est perdu : « Voir mon message » vous rend "
-        "votre texte.",
-        "now_unremoved": "Et maintenant : Vigie n'a pas pu le retirer ; merci de le modifier ou de le supprimer "
-        "vous-même. Un modérateur a été prévenu.",
-        "now_review": "Et maintenant : le message reste visible jusqu'à la décision d'une personne.",
-        "now_warn": "Et maintenant : rien de plus, c'est un simple rappel.",
-        "fix": "Pour corriger : $fix",
-        "appeal": "Vous n'êtes pas d'accord ? Faites appel sous $window_days jours : $appeal",
-        "automated": "Cette décision a été prise automatiquement par Vigie selon la charte version $version. "
-        "Une personne examine chaque appel.",
-        "manual": "Cette décision a été prise par un modérateur selon la charte version $version.",
-        "hint_discord": "/appeal case:$case reason:…",
-        "hint_slack": "/appeal $case <votre raison>",
-        "hint_other": "faites appel du dossier n° $case auprès des modérateurs",
-        "case": "Dossier n° $case.",
-        "upheld": "Votre appel sur le dossier n° $case a été examiné par un modérateur : la décision au titre du "
-        "§$clause $title est maintenue.",
-        "overturned": "Votre appel sur le dossier n° $case a été accepté : la décision au titre du §$clause $title "
-        "est annulée.",
-        "overturned_restored": "Votre message a été rétabli dans le salon.",
-        "moderator_reason": "Raison du modérateur : $reason",
-    },
-}
 
 TEMPLATE_FIELDS = frozenset({"clause", "title", "case", "appeal", "window_days"})
 """The only placeholders a charter's explanation template may use."""
@@ -102,32 +15,26 @@ TEMPLATE_FIELDS = frozenset({"clause", "title", "case", "appeal", "window_days"}
 
 def _lang(charter: Charter, requested: str | None) -> str:
     lang = charter.language_for(requested)
-    return lang if lang in _TEXT else "en"
-
-
-def _say(lang: str, key: str, **values: object) -> str:
-    # safe_substitute on a fixed mapping: a template can name a value, never reach an attribute.
-    return Template(_TEXT[lang][key]).safe_substitute({k: str(v) for k, v in values.items()})
+    return lang if lang in catalogs() else DEFAULT
 
 
 def reason_sentence(matchers: Iterable[str], lang: str) -> str:
     """One sentence saying why, built from the kinds of evidence only (never the matched words)."""
-    table = _WHY.get(lang, _WHY["en"])
+    known = catalogs()[pick(lang)]
     reasons: list[str] = []
     for matcher in matchers:
-        reason = table.get(matcher, table["moderator"])
+        reason = tr(f"why.{matcher}" if f"why.{matcher}" in known else "why.moderator", lang)
         if reason not in reasons:
             reasons.append(reason)
     if not reasons:
-        return table["moderator"]
-    joiner = " ; " if lang == "fr" else "; "
-    return joiner.join(reasons[:2])
+        return tr("why.moderator", lang)
+    return tr("statement.reasons_joiner", lang).join(reasons[:2])
 
 
 def appeal_hint(platform: str, case_id: int, lang: str) -> str:
     """How to appeal this case on this platform, in `lang`."""
-    key = f"hint_{platform}" if platform in {"discord", "slack"} else "hint_other"
-    return _say(lang if lang in _TEXT else "en", key, case=case_id)
+    key = f"statement.hint_{platform}" if platform in {"discord", "slack"} else "statement.hint_other"
+    return tr(key, lang, case=case_id)
 
 
 def _case_matchers(case: Case) -> list[str]:
@@ -157,17 +64,19 @@ def statement_for(case: Case, rule: Rule, charter: Charter, *, lang: str | None,
     why = (
         Template(template).safe_substitute({k: str(v) for k, v in values.items()})
         if template
-        else _say(language, "why", why=reason_sentence(_case_matchers(case), language))
+        else tr("statement.why", language, why=reason_sentence(_case_matchers(case), language))
     )
-    lines = [why, _say(language, f"now_{kind}")]
+    lines = [why, tr(f"statement.now_{kind}", language)]
     fix = rule.text(rule.fix, language, charter.default_language) if rule.fix else ""
     if fix and kind != "review":
-        lines.append(_say(language, "fix", fix=fix))
+        lines.append(tr("statement.fix", language, fix=fix))
     if kind != "review":
-        lines.append(_say(language, "appeal", window_days=charter.appeal_window_days, appeal=hint))
-    lines.append(_say(language, "automated" if case.automated else "manual", version=case.charter_version))
-    lines.append(_say(language, "case", case=case.id))
-    return Statement(lang=language, title=_say(language, f"title_{kind}", **values), body="\n".join(lines))
+        lines.append(tr("statement.appeal", language, window_days=charter.appeal_window_days, appeal=hint))
+    lines.append(
+        tr("statement.automated" if case.automated else "statement.manual", language, version=case.charter_version)
+    )
+    lines.append(tr("statement.case", language, case=case.id))
+    return Statement(lang=language, title=tr(f"statement.title_{kind}", language, **values), body="\n".join(lines))
 
 
 def outcome_text(case: Case, charter: Charter, lang: str | None) -> str:
@@ -176,11 +85,12 @@ def outcome_text(case: Case, charter: Charter, lang: str | None) -> str:
     rule = charter.rule(case.rule_id)
     title = rule.text(rule.title, language, charter.default_language) if rule else case.rule_id
     overturned = case.status is CaseStatus.OVERTURNED
-    lines = [_say(language, "overturned" if overturned else "upheld", case=case.id, clause=case.clause, title=title)]
+    key = "statement.overturned" if overturned else "statement.upheld"
+    lines = [tr(key, language, case=case.id, clause=case.clause, title=title)]
     if overturned and case.restore_state is ActionState.DONE:
-        lines.append(_say(language, "overturned_restored"))
+        lines.append(tr("statement.overturned_restored", language))
     if case.decision_reason:
-        lines.append(_say(language, "moderator_reason", reason=case.decision_reason))
+        lines.append(tr("statement.moderator_reason", language, reason=case.decision_reason))
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.adapters.discord.bot import VigieBot
 from bot.adapters.discord.context import actor_for, reply, user_lang
-from bot.adapters.discord.i18n import text
+from bot.i18n import tr
 
 
 class AppealsCog(commands.Cog):
@@ -31,7 +31,7 @@ class AppealsCog(commands.Cog):
         """Appeal one of your cases; a moderator who did not take the decision will answer."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         appealed = await self.bot.services.cases.appeal(case, await actor_for(interaction), reason)
-        await reply(interaction, text("appeal_sent", user_lang(interaction), case=appealed.id))
+        await reply(interaction, tr("discord.appeal_sent", user_lang(interaction), case=appealed.id))
 
 
 async def setup(bot: VigieBot) -> None:

@@ -11,8 +11,8 @@ from discord.ext import commands
 from bot.adapters.discord.bot import VigieBot
 from bot.adapters.discord.context import actor_for, moderators_only, reply, user_lang
 from bot.adapters.discord.convert import PLATFORM
-from bot.adapters.discord.i18n import text
 from bot.adapters.discord.render import case_embed, case_line
+from bot.i18n import tr
 from bot.runtime import Services
 
 PAGE_SIZE = 10
@@ -27,8 +27,8 @@ class CasesPager(ui.View):
         self.services, self.owner_id, self.member, self.lang = services, owner_id, member, lang
         self.community = community
         self.page = 0
-        self.previous.label = text("previous", lang)
-        self.next.label = text("next", lang)
+        self.previous.label = tr("discord.previous", lang)
+        self.next.label = tr("discord.next", lang)
 
     async def render(self) -> discord.Embed:
         """The current page, and which buttons make sense."""
@@ -39,10 +39,10 @@ class CasesPager(ui.View):
         self.next.disabled = len(rows) <= PAGE_SIZE
         lines = [case_line(case) for case in rows[:PAGE_SIZE]]
         embed = discord.Embed(
-            title=text("cases_title", self.lang, user=self.member.display_name),
-            description="\n".join(lines) or text("no_cases", self.lang, user=self.member.display_name),
+            title=tr("discord.cases_title", self.lang, user=self.member.display_name),
+            description="\n".join(lines) or tr("discord.no_cases", self.lang, user=self.member.display_name),
         )
-        embed.set_footer(text=text("page", self.lang, page=self.page + 1))
+        embed.set_footer(text=tr("discord.page", self.lang, page=self.page + 1))
         return embed
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
@@ -108,7 +108,8 @@ class CasesCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         decided = await self.bot.services.cases.override(case, await actor_for(interaction), decision, reason)
         await reply(
-            interaction, text("override_done", user_lang(interaction), case=decided.id, status=decided.status.value)
+            interaction,
+            tr("discord.override_done", user_lang(interaction), case=decided.id, status=decided.status.value),
         )
 
 

@@ -20,10 +20,10 @@ from bot.adapters.discord.context import (
     user_lang,
 )
 from bot.adapters.discord.convert import PLATFORM
-from bot.adapters.discord.i18n import text
 from bot.adapters.discord.render import charter_header, chunks
 from bot.charter.model import Charter
 from bot.charter.render import charter_changes, render_clause, render_markdown
+from bot.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class CharterCog(
         else:
             rule = charter.clause(clause)
             if rule is None:
-                await refuse(interaction, "no_clause", clause=clause)
+                await refuse(interaction, "discord.no_clause", clause=clause)
                 return
             body = f"{charter_header(charter, user_lang(interaction))}\n\n{render_clause(charter, rule, lang)}"
         for piece in chunks(body):
@@ -81,10 +81,8 @@ class CharterCog(
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         pinned = await self._publish(interaction.guild_id, channel.id)
-        key = "published" if pinned else "not_pinned"
-        await reply(
-            interaction, text(key, user_lang(interaction), version=self.charter.version, channel=channel.mention)
-        )
+        key = "discord.published" if pinned else "discord.not_pinned"
+        await reply(interaction, tr(key, user_lang(interaction), version=self.charter.version, channel=channel.mention))
 
     @app_commands.command(
         name="reload", description="Reload the charter file; a broken file keeps the charter in force (admins)"
@@ -96,17 +94,17 @@ class CharterCog(
         before = self.charter
         issues = self.bot.services.policy.reload()
         if issues:
-            head = text("reload_refused", lang, count=len(issues), version=before.version)
+            head = tr("discord.reload_refused", lang, count=len(issues), version=before.version)
             for piece in chunks(head + "\n" + "\n".join(f"- {issue}" for issue in issues)):
                 await reply(interaction, piece)
             return
         after = self.charter
         if after.content_hash == before.content_hash:
-            await reply(interaction, text("unchanged", lang, version=after.version, hash=after.short_hash))
+            await reply(interaction, tr("discord.unchanged", lang, version=after.version, hash=after.short_hash))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.republish_everywhere(before)
-        await reply(interaction, text("reloaded", lang, version=after.version, hash=after.short_hash))
+        await reply(interaction, tr("discord.reloaded", lang, version=after.version, hash=after.short_hash))
 
     async def _publish(self, guild_id: int, channel_id: int, *, previous: Charter | None = None) -> bool:
         community = self.bot.services.community
@@ -119,12 +117,12 @@ class CharterCog(
             lines = charter_changes(previous, charter, lang) if previous is not None else []
             if previous is not None and lines:
                 changes = (
-                    text("charter_changes", lang, version=previous.version)
+                    tr("discord.charter_changes", lang, version=previous.version)
                     + "\n"
                     + "\n".join(f"- {line}" for line in lines)
                 )
             else:
-                changes = text("charter_updated", lang, old=old.get("version", "?"), new=charter.version)
+                changes = tr("discord.charter_updated", lang, old=old.get("version", "?"), new=charter.version)
             body = f"{changes}\n\n{body}"
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         first: discord.Message | None = None

@@ -21,8 +21,8 @@ from bot.adapters.discord.context import (
     user_lang,
 )
 from bot.adapters.discord.convert import PLATFORM
-from bot.adapters.discord.i18n import text
 from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
+from bot.i18n import tr
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -66,7 +66,7 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         known = self._jurisdictions()
         if jurisdiction is not None and jurisdiction.strip().lower() not in known:
             listed = ", ".join(known) or "—"
-            await reply(interaction, text("unknown_jurisdiction", lang, value=jurisdiction, known=listed))
+            await reply(interaction, tr("discord.unknown_jurisdiction", lang, value=jurisdiction, known=listed))
             return
         changes: dict[Setting[Any] | str, object] = {
             REVIEW_CHANNEL: str(review_channel.id) if review_channel else None,
@@ -81,8 +81,8 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
             if value is not None:
                 await community.set(PLATFORM, scope, key, value)
         settings = await GuildSettings.load(community, scope)
-        unset = text("unset", lang)
-        embed = discord.Embed(title=text("settings_title", lang))
+        unset = tr("discord.unset", lang)
+        embed = discord.Embed(title=tr("discord.settings_title", lang))
         embed.add_field(
             name="review_channel", value=f"<#{settings.review_channel}>" if settings.review_channel else unset
         )
@@ -125,7 +125,7 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         if disclosure is None:
             return unset
         chosen = await self.bot.services.nudges.jurisdiction_for(PLATFORM, scope)
-        return chosen or text("default_jurisdiction", lang, code=disclosure.jurisdiction)
+        return chosen or tr("discord.default_jurisdiction", lang, code=disclosure.jurisdiction)
 
 
 async def setup(bot: VigieBot) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from bot.roles import role_key
 
 # This module stays free of bot.charter.model imports: model.py imports it for `Charter.disclosure`.
 
@@ -128,9 +129,3 @@ class DisclosurePolicy:
         """Whether any of `roles` (names or ids) is a team role, ignoring case and accents."""
         wanted = {role_key(role) for role in self.team_roles}
         return any(role_key(role) in wanted for role in roles)
-
-
-def role_key(role: str) -> str:
-    """A role name or id compared without case, accents or a leading @."""
-    decomposed = unicodedata.normalize("NFKD", role.strip().lstrip("@")).casefold()
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

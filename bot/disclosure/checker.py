@@ -28,13 +28,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction, role_key
+from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction
 from bot.charter.model import Charter
 from bot.disclosure.brands import BrandIndex
 from bot.disclosure.fold import Folded, fold, fold_key, looks_like_code, needle_of, template_regex
 from bot.disclosure.labels import ACCEPTED, WEAK, LabelHit, LabelMatcher, best, suggest
 from bot.disclosure.links import Link, LinkPattern, compile_link_pattern, domain_matches, find_links
 from bot.models import Message
+from bot.roles import role_key
 
 SIGNAL_KINDS = ("brand", "affiliate", "sponsor_link", "promo_code", "gift", "sponsor_cta")
 COMMERCIAL_KINDS = frozenset(SIGNAL_KINDS) - {"brand"}

@@ -12,6 +12,7 @@ import re2
 
 from bot.charter.model import Charter, Rule
 from bot.models import Action, Evidence, Message, Verdict
+from bot.roles import role_key
 from bot.screening.floods import FloodTracker
 from bot.screening.links import LinkMatcher
 from bot.screening.normalize import CharFold, FoldMap, fold_parts, fold_with_map
@@ -61,16 +62,12 @@ def _gate(patterns: Sequence[str]) -> re2._Regexp | None:
         return None
 
 
-def _role_key(value: str) -> str:
-    return value.strip().lstrip("@").casefold()
-
-
 def _channel_key(value: str) -> str:
     return value.strip().lstrip("#").casefold()
 
 
 def _exempt(roles: frozenset[str], channels: frozenset[str], message: Message) -> bool:
-    if roles and any(_role_key(role) in roles for role in message.author.roles):
+    if roles and any(role_key(role) in roles for role in message.author.roles):
         return True
     return bool(channels) and (
         _channel_key(message.channel) in channels or _channel_key(message.channel_name) in channels
@@ -168,7 +165,7 @@ class ScreeningEngine:
         compiled = _Compiled(
             rule=rule,
             index=index,
-            roles=frozenset(_role_key(role) for role in rule.exempt_roles),
+            roles=frozenset(role_key(role) for role in rule.exempt_roles),
             channels=frozenset(_channel_key(channel) for channel in rule.exempt_channels),
         )
         if rule.fuzzy is not None and rule.terms:
@@ -192,7 +189,7 @@ class ScreeningEngine:
 
         Roles match by name or id, channels by id or name, ignoring case and a leading `@` or `#`.
         """
-        roles = frozenset(_role_key(role) for role in rule.exempt_roles)
+        roles = frozenset(role_key(role) for role in rule.exempt_roles)
         channels = frozenset(_channel_key(channel) for channel in rule.exempt_channels)
         return _exempt(roles, channels, message)
 

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.convert import PLATFORM, to_actor
-from bot.adapters.discord.i18n import lang_of, text
+from bot.adapters.discord.i18n import lang_of
 from bot.community import (
     LANGUAGE,
     LOG_CHANNEL,
@@ -22,6 +22,7 @@ from bot.community import (
     CommunityService,
 )
 from bot.errors import NotFoundError, PlatformError, TransitionError
+from bot.i18n import tr
 from bot.models import Actor
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ async def reply(
 
 async def refuse(interaction: discord.Interaction[Any], key: str, **values: object) -> None:
     """Tell the person, privately and in their language, why nothing happened."""
-    await reply(interaction, text(key, user_lang(interaction), **values))
+    await reply(interaction, tr(key, user_lang(interaction), **values))
 
 
 async def guarded(interaction: discord.Interaction[Any], action: Awaitable[Any]) -> None:
@@ -123,21 +124,21 @@ async def explain_failure(interaction: discord.Interaction[Any], exc: BaseExcept
     """Tell the person why their action did not happen: the core's sentence, or a short generic line."""
     try:
         if isinstance(exc, NotModerator):
-            await refuse(interaction, "not_moderator")
+            await refuse(interaction, "discord.not_moderator")
         elif isinstance(exc, NotAdmin):
-            await refuse(interaction, "not_admin")
+            await refuse(interaction, "discord.not_admin")
         elif isinstance(exc, app_commands.NoPrivateMessage):
-            await refuse(interaction, "guild_only")
+            await refuse(interaction, "discord.guild_only")
         elif isinstance(exc, TransitionError | NotFoundError):
             await reply(interaction, str(exc))
         elif isinstance(exc, PlatformError):
             log.warning("discord action failed for interaction %s: %s", interaction.id, exc)
-            await refuse(interaction, "platform_failed", detail=exc.failure.value)
+            await refuse(interaction, "discord.platform_failed", detail=exc.failure.value)
         elif isinstance(exc, discord.HTTPException):
             log.warning("discord refused an answer to interaction %s: HTTP %s", interaction.id, exc.status)
         else:
             log.error("interaction %s failed", interaction.id, exc_info=exc)
-            await refuse(interaction, "failed")
+            await refuse(interaction, "discord.failed")
     except discord.HTTPException as again:
         log.warning("could not answer interaction %s: HTTP %s", interaction.id, again.status)
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import discord
 
 from bot.adapters.discord.convert import jump_url
-from bot.adapters.discord.i18n import text
 from bot.adapters.discord.render import FIELD_LIMIT, MESSAGE_LIMIT, clip
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.disclosure.checker import DisclosureFinding, Severity
 from bot.disclosure.messages import report_text
+from bot.i18n import tr
 from bot.models import Nudge, NudgeReport
 
 MAX_ANSWERS = 10
@@ -29,7 +29,7 @@ def _signal_lines(finding: DisclosureFinding, lang: str) -> str:
     lines = []
     for kind in kinds:
         details = ", ".join(found[kind][:3])
-        lines.append(f"• {text('signal_' + kind, lang)}" + (f": {details}" if details else ""))
+        lines.append(f"• {tr('discord.signal_' + kind, lang)}" + (f": {details}" if details else ""))
     return clip("\n".join(lines), FIELD_LIMIT)
 
 
@@ -38,28 +38,28 @@ def finding_reply(
 ) -> tuple[str | None, discord.Embed | None]:
     """The private answer to `/disclosure check`: a sentence, and an embed when a label is needed."""
     if policy is None:
-        return text("no_disclosure", lang), None
+        return tr("discord.no_disclosure", lang), None
     if finding is None or not finding.sponsored:
-        return text("nothing_sponsored", lang), None
+        return tr("discord.nothing_sponsored", lang), None
     rules = policy.rules_for(finding.jurisdiction)
     if finding.severity is Severity.OK:
-        return text("well_labelled", lang, label=finding.label or "", audience=rules.name), None
-    severity = text(f"severity_{finding.severity.value}", lang)
+        return tr("discord.well_labelled", lang, label=finding.label or "", audience=rules.name), None
+    severity = tr(f"discord.severity_{finding.severity.value}", lang)
     embed = discord.Embed(
-        title=clip(text("check_title", lang, audience=rules.name, severity=severity), 256),
+        title=clip(tr("discord.check_title", lang, audience=rules.name, severity=severity), 256),
         colour=discord.Colour.gold(),
     )
-    embed.add_field(name=text("field_signals", lang), value=_signal_lines(finding, lang) or "—", inline=False)
-    label = text("no_label", lang)
+    embed.add_field(name=tr("discord.field_signals", lang), value=_signal_lines(finding, lang) or "—", inline=False)
+    label = tr("discord.no_label", lang)
     if finding.label:
-        label = finding.label if finding.placement_ok else text("label_misplaced", lang, label=finding.label)
-    embed.add_field(name=text("field_label", lang), value=clip(label, FIELD_LIMIT), inline=False)
+        label = finding.label if finding.placement_ok else tr("discord.label_misplaced", lang, label=finding.label)
+    embed.add_field(name=tr("discord.field_label", lang), value=clip(label, FIELD_LIMIT), inline=False)
     if rule := rules.rule_text(lang):
-        embed.add_field(name=text("field_rule", lang), value=clip(rule, FIELD_LIMIT), inline=False)
+        embed.add_field(name=tr("discord.field_rule", lang), value=clip(rule, FIELD_LIMIT), inline=False)
     if finding.suggestion:
         quoted = "\n".join("> " + line for line in finding.suggestion.splitlines())
-        embed.add_field(name=text("field_suggestion", lang), value=clip(quoted, FIELD_LIMIT), inline=False)
-    embed.set_footer(text=text("check_private", lang))
+        embed.add_field(name=tr("discord.field_suggestion", lang), value=clip(quoted, FIELD_LIMIT), inline=False)
+    embed.set_footer(text=tr("discord.check_private", lang))
     return None, embed
 
 
@@ -67,10 +67,12 @@ def report_reply(report: NudgeReport, answers: Sequence[Nudge], lang: str) -> st
     """The moderators' report, then the latest "not sponsored" answers with their post links."""
     lines = [report_text(report, lang)]
     if answers:
-        lines += ["", text("not_sponsored_answers", lang, count=len(answers))]
+        lines += ["", tr("discord.not_sponsored_answers", lang, count=len(answers))]
         for nudge in answers[:MAX_ANSWERS]:
             note = f" — “{clip(nudge.note, _NOTE_LIMIT)}”" if nudge.note else ""
             link = jump_url(nudge.community, nudge.channel, nudge.message_id)
             author = f"<@{nudge.author_id}>"
-            lines.append("• " + text("not_sponsored_line", lang, id=nudge.id, author=author, link=link, note=note))
+            lines.append(
+                "• " + tr("discord.not_sponsored_line", lang, id=nudge.id, author=author, link=link, note=note)
+            )
     return clip("\n".join(lines), MESSAGE_LIMIT)

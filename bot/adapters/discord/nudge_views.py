@@ -13,11 +13,11 @@ from discord import ui
 from bot.adapters.discord.context import actor_for, guarded, refuse, reply, services_of, user_lang
 from bot.adapters.discord.convert import PLATFORM
 from bot.adapters.discord.errors import translated_errors
-from bot.adapters.discord.i18n import text
 from bot.adapters.discord.render import MESSAGE_LIMIT, clip
 from bot.adapters.discord.views import Button, Form, Handler
 from bot.disclosure.messages import not_sponsored_text, recheck_text
 from bot.disclosure.nudges import MAX_NOTE
+from bot.i18n import tr
 from bot.models import Nudge, NudgeState, NudgeStep
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ async def _own_nudge(interaction: discord.Interaction[Any], nudge_id: int) -> Nu
     """The nudge, when the person who clicked wrote the post; otherwise they are told privately and get None."""
     nudge = await services_of(interaction).nudges.get(nudge_id)
     if nudge.platform != PLATFORM or nudge.author_id != str(interaction.user.id):
-        await refuse(interaction, "not_your_note")
+        await refuse(interaction, "discord.not_your_note")
         return None
     return nudge
 
@@ -161,29 +161,29 @@ NUDGE_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (FixedButton, NotSponsoredB
 def nudge_view(nudge_id: int, lang: str) -> ui.View:
     """The two answers under a private note."""
     view = ui.View(timeout=None)
-    view.add_item(FixedButton(nudge_id, text("fixed_it", lang)))
-    view.add_item(NotSponsoredButton(nudge_id, text("not_sponsored", lang)))
+    view.add_item(FixedButton(nudge_id, tr("discord.fixed_it", lang)))
+    view.add_item(NotSponsoredButton(nudge_id, tr("discord.not_sponsored", lang)))
     return view
 
 
 def pointer_view(nudge_id: int, lang: str) -> ui.View:
     """The one button under the neutral pointer."""
     view = ui.View(timeout=None)
-    view.add_item(ShowNoteButton(nudge_id, text("show_note", lang)))
+    view.add_item(ShowNoteButton(nudge_id, tr("discord.show_note", lang)))
     return view
 
 
 def not_sponsored_modal(nudge_id: int, lang: str) -> Form:
     """Asks the author for an optional short note with their "not sponsored" answer."""
-    form = Form(text("not_sponsored_title", lang), f"vigie:nudge-form:{nudge_id}")
+    form = Form(tr("discord.not_sponsored_title", lang), f"vigie:nudge-form:{nudge_id}")
     form.add_item(
         ui.TextInput(
-            label=clip(text("not_sponsored_label", lang), 45),
+            label=clip(tr("discord.not_sponsored_label", lang), 45),
             custom_id="note",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=MAX_NOTE,
-            placeholder=text("not_sponsored_placeholder", lang),
+            placeholder=tr("discord.not_sponsored_placeholder", lang),
         )
     )
     return form

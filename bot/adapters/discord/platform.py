@@ -13,13 +13,13 @@ import discord
 from bot.adapters.discord.context import GuildSettings
 from bot.adapters.discord.convert import PLATFORM, jump_url
 from bot.adapters.discord.errors import translated_errors
-from bot.adapters.discord.i18n import text
 from bot.adapters.discord.nudge_views import nudge_view, pointer_view
 from bot.adapters.discord.render import MESSAGE_LIMIT, card_embed, clip, notice_mentions, notice_text
 from bot.adapters.discord.views import card_view, notice_view
 from bot.charter.model import Charter, Rule
 from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
+from bot.i18n import tr
 from bot.models import Action, Case, Nudge, NudgeStep, Statement
 from bot.moderation import PolicySource
 from bot.ports import CardKind
@@ -161,7 +161,7 @@ class DiscordPlatform:
         author = await self._author(case)
         name = webhook_name((author.display_name if author else case.author_name) or "member")
         avatar = author.display_avatar.url if author else None
-        mark = "-# ↩ " + text("restored_mark", case.lang, case=case.id)
+        mark = "-# ↩ " + tr("discord.restored_mark", case.lang, case=case.id)
         body = f"{case.content}\n{mark}"
         kwargs: dict[str, Any] = {"username": name, "allowed_mentions": discord.AllowedMentions.none()}
         if len(body) > MESSAGE_LIMIT:
@@ -234,7 +234,7 @@ class DiscordPlatform:
         author = discord.Object(id=int(nudge.author_id))
         async with translated_errors("nudge pointer"):
             await self._channel(nudge.channel, nudge.community).send(
-                text("nudge_pointer", nudge.lang, author=f"<@{nudge.author_id}>"),
+                tr("discord.nudge_pointer", nudge.lang, author=f"<@{nudge.author_id}>"),
                 view=pointer_view(nudge.id, nudge.lang),
                 allowed_mentions=discord.AllowedMentions(
                     users=[author], everyone=False, roles=False, replied_user=False

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 import discord
 
 from bot.adapters.discord.convert import jump_url
-from bot.adapters.discord.i18n import text
 from bot.charter.model import Charter, Rule
+from bot.i18n import tr
 from bot.models import SYSTEM_ACTOR, AuditEntry, Case, CaseStatus, Statement
 from bot.ports import CardKind
 
@@ -79,36 +79,40 @@ def evidence_lines(case: Case, *, limit: int = FIELD_LIMIT) -> str:
 
 def actor_label(actor_id: str, lang: str) -> str:
     """Who acted, as moderators read it."""
-    return text("automated_by", lang) if actor_id == SYSTEM_ACTOR else f"<@{actor_id}>"
+    return tr("discord.automated_by", lang) if actor_id == SYSTEM_ACTOR else f"<@{actor_id}>"
 
 
 def card_embed(case: Case, rule: Rule | None, charter: Charter, kind: CardKind, lang: str) -> discord.Embed:
     """A review, report, appeal or could-not-remove card for the review channel."""
-    title = text(
-        f"card_{kind}", lang, clause=case.clause, title=rule_title(rule, charter, lang, case.rule_id), case=case.id
+    title = tr(
+        f"discord.card_{kind}",
+        lang,
+        clause=case.clause,
+        title=rule_title(rule, charter, lang, case.rule_id),
+        case=case.id,
     )
     embed = discord.Embed(title=clip(title, 256), colour=_COLOURS[kind], timestamp=case.created_at)
     message_link = jump_url(case.community, case.channel, case.message_id)
     if kind == "appeal":
-        content = case.content if case.content is not None else text("no_content", lang)
-        embed.description = f"**{text('field_content', lang)}**\n{clip(content, DESCRIPTION_LIMIT - 100)}"
+        content = case.content if case.content is not None else tr("discord.no_content", lang)
+        embed.description = f"**{tr('discord.field_content', lang)}**\n{clip(content, DESCRIPTION_LIMIT - 100)}"
     else:
         embed.url = message_link
-    embed.add_field(name=text("field_case", lang), value=f"#{case.id} · {case.status.value}")
-    embed.add_field(name=text("field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
-    embed.add_field(name=text("field_channel", lang), value=f"<#{case.channel}>")
-    embed.add_field(name=text("field_evidence", lang), value=evidence_lines(case), inline=False)
+    embed.add_field(name=tr("discord.field_case", lang), value=f"#{case.id} · {case.status.value}")
+    embed.add_field(name=tr("discord.field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
+    embed.add_field(name=tr("discord.field_channel", lang), value=f"<#{case.channel}>")
+    embed.add_field(name=tr("discord.field_evidence", lang), value=evidence_lines(case), inline=False)
     if case.confidence < 1:
-        embed.add_field(name=text("field_confidence", lang), value=f"{case.confidence:.0%}")
-    embed.add_field(name=text("field_acted", lang), value=actor_label(case.actor_id, lang))
+        embed.add_field(name=tr("discord.field_confidence", lang), value=f"{case.confidence:.0%}")
+    embed.add_field(name=tr("discord.field_acted", lang), value=actor_label(case.actor_id, lang))
     if kind == "appeal" and case.appeal_reason:
         embed.add_field(
-            name=text("field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
+            name=tr("discord.field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
         )
     if kind == "degraded" and case.action_error:
-        embed.add_field(name=text("field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
+        embed.add_field(name=tr("discord.field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
     if kind != "appeal":
-        embed.add_field(name=text("jump", lang), value=message_link, inline=False)
+        embed.add_field(name=tr("discord.jump", lang), value=message_link, inline=False)
     embed.set_footer(text=f"{charter.name} {case.charter_version}")
     return embed
 
@@ -127,35 +131,44 @@ def decided_embed(original: discord.Embed | None, case: Case, summary: str) -> d
 def case_embed(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: str) -> discord.Embed:
     """Everything about a case, for moderators, with its audit trail."""
     rule = charter.rule(case.rule_id)
-    title = text(
-        "case_title", lang, case=case.id, clause=case.clause, title=rule_title(rule, charter, lang, case.rule_id)
+    title = tr(
+        "discord.case_title",
+        lang,
+        case=case.id,
+        clause=case.clause,
+        title=rule_title(rule, charter, lang, case.rule_id),
     )
     embed = discord.Embed(title=clip(title, 256), timestamp=case.created_at)
-    content = case.content if case.content is not None else text("no_content", lang)
-    embed.description = f"**{text('field_content', lang)}**\n{clip(content, 1500)}"
+    content = case.content if case.content is not None else tr("discord.no_content", lang)
+    embed.description = f"**{tr('discord.field_content', lang)}**\n{clip(content, 1500)}"
     embed.add_field(
-        name=text("field_status", lang), value=f"{case.status.value} · {case.action.value} · {case.action_state.value}"
+        name=tr("discord.field_status", lang),
+        value=f"{case.status.value} · {case.action.value} · {case.action_state.value}",
     )
-    embed.add_field(name=text("field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
-    embed.add_field(name=text("field_channel", lang), value=f"<#{case.channel}>")
-    embed.add_field(name=text("field_acted", lang), value=f"{actor_label(case.actor_id, lang)} · {case.source.value}")
-    embed.add_field(name=text("field_evidence", lang), value=evidence_lines(case), inline=False)
+    embed.add_field(name=tr("discord.field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
+    embed.add_field(name=tr("discord.field_channel", lang), value=f"<#{case.channel}>")
+    embed.add_field(
+        name=tr("discord.field_acted", lang), value=f"{actor_label(case.actor_id, lang)} · {case.source.value}"
+    )
+    embed.add_field(name=tr("discord.field_evidence", lang), value=evidence_lines(case), inline=False)
     if case.appeal_reason:
         embed.add_field(
-            name=text("field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
+            name=tr("discord.field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
         )
     if case.decision_reason:
-        embed.add_field(name=text("field_reason", lang), value=clip(case.decision_reason, FIELD_LIMIT), inline=False)
+        embed.add_field(
+            name=tr("discord.field_reason", lang), value=clip(case.decision_reason, FIELD_LIMIT), inline=False
+        )
     if case.action_error:
-        embed.add_field(name=text("field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
+        embed.add_field(name=tr("discord.field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
     lines = [
         f"{discord.utils.format_dt(entry.at, 'f')} · {actor_label(entry.actor_id, lang)} · {entry.event}"
         + (f" · {entry.reason}" if entry.reason else "")
         for entry in trail
     ]
-    embed.add_field(name=text("trail", lang), value=clip("\n".join(lines) or "-", FIELD_LIMIT), inline=False)
+    embed.add_field(name=tr("discord.trail", lang), value=clip("\n".join(lines) or "-", FIELD_LIMIT), inline=False)
     embed.add_field(
-        name=text("jump", lang), value=jump_url(case.community, case.channel, case.message_id), inline=False
+        name=tr("discord.jump", lang), value=jump_url(case.community, case.channel, case.message_id), inline=False
     )
     embed.set_footer(text=f"{charter.name} {case.charter_version}")
     return embed
@@ -169,4 +182,4 @@ def case_line(case: Case) -> str:
 
 def charter_header(charter: Charter, lang: str) -> str:
     """The charter's name, version and hash, as shown above any render."""
-    return text("charter_title", lang, name=charter.name, version=charter.version, hash=charter.short_hash)
+    return tr("discord.charter_title", lang, name=charter.name, version=charter.version, hash=charter.short_hash)

@@ -12,9 +12,9 @@ from discord import ui
 
 from bot.adapters.discord.context import GuildSettings, actor_for, guarded, refuse, reply, services_of, user_lang
 from bot.adapters.discord.convert import PLATFORM, to_message
-from bot.adapters.discord.i18n import text
 from bot.adapters.discord.render import clip, decided_embed, rule_title
 from bot.charter.model import Charter
+from bot.i18n import tr
 from bot.models import Case
 from bot.ports import CardKind
 
@@ -66,7 +66,7 @@ class AppealButton(CaseButton, template=rf"vigie:appeal:{_CASE}"):
         # Only the author check reads the case here; the core checks everything again on submit.
         case = await services_of(interaction).cases.get(self.case_id)
         if case.platform != PLATFORM or case.author_id != str(interaction.user.id):
-            await refuse(interaction, "not_author")
+            await refuse(interaction, "discord.not_author")
             return
         await interaction.response.send_modal(appeal_modal(self.case_id, user_lang(interaction)))
 
@@ -83,7 +83,7 @@ class SeeMessageButton(CaseButton, template=rf"vigie:see:{_CASE}"):
     async def _show(self, interaction: discord.Interaction[Any]) -> None:
         content = await services_of(interaction).cases.content_for(self.case_id, await actor_for(interaction))
         embed = discord.Embed(description=clip(content, 4096))
-        await reply(interaction, text("your_message", user_lang(interaction), case=self.case_id), embed=embed)
+        await reply(interaction, tr("discord.your_message", user_lang(interaction), case=self.case_id), embed=embed)
 
 
 class ReviewButton(CaseButton, template=rf"vigie:review:(?P<verb>remove|dismiss):{_CASE}"):
@@ -99,17 +99,17 @@ class ReviewButton(CaseButton, template=rf"vigie:review:(?P<verb>remove|dismiss)
     async def _decide(self, interaction: discord.Interaction[Any]) -> None:
         moderator = await actor_for(interaction)
         if not moderator.is_moderator:
-            await refuse(interaction, "not_moderator")
+            await refuse(interaction, "discord.not_moderator")
             return
         await interaction.response.defer()
         cases = services_of(interaction).cases
         if self.verb == "remove":
             case = await cases.remove_from_review(self.case_id, moderator, REVIEW_REASON)
-            key = "removed_from_review"
+            key = "discord.removed_from_review"
         else:
             case = await cases.dismiss(self.case_id, moderator, REVIEW_REASON)
-            key = "dismissed"
-        summary = text(key, user_lang(interaction), case=case.id, clause=case.clause, moderator=moderator.name)
+            key = "discord.dismissed"
+        summary = tr(key, user_lang(interaction), case=case.id, clause=case.clause, moderator=moderator.name)
         await _close_card(interaction, case, summary)
 
 
@@ -126,7 +126,7 @@ class DecisionButton(CaseButton, template=rf"vigie:decide:(?P<verb>uphold|overtu
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
         moderator = await actor_for(interaction)
         if not moderator.is_moderator:
-            await refuse(interaction, "not_moderator")
+            await refuse(interaction, "discord.not_moderator")
             return
         # A case of another server is "missing" before any form opens.
         await services_of(interaction).cases.get_for(self.case_id, moderator)
@@ -140,9 +140,9 @@ DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (AppealButton, SeeMessage
 def notice_view(case: Case, lang: str, *, removed: bool) -> ui.View:
     """Buttons under a public notice: Appeal, and See my message when the text was taken down."""
     view = ui.View(timeout=None)
-    view.add_item(AppealButton(case.id, text("appeal", lang)))
+    view.add_item(AppealButton(case.id, tr("discord.appeal", lang)))
     if removed:
-        view.add_item(SeeMessageButton(case.id, text("see_message", lang)))
+        view.add_item(SeeMessageButton(case.id, tr("discord.see_message", lang)))
     return view
 
 
@@ -150,11 +150,11 @@ def card_view(case: Case, kind: CardKind, lang: str) -> ui.View | None:
     """Moderator buttons under a card: Remove/Dismiss for reviews and reports, Uphold/Overturn for appeals."""
     view = ui.View(timeout=None)
     if kind in ("review", "report"):
-        view.add_item(ReviewButton(case.id, text("remove_under", lang, clause=case.clause), "remove"))
-        view.add_item(ReviewButton(case.id, text("dismiss", lang), "dismiss"))
+        view.add_item(ReviewButton(case.id, tr("discord.remove_under", lang, clause=case.clause), "remove"))
+        view.add_item(ReviewButton(case.id, tr("discord.dismiss", lang), "dismiss"))
     elif kind == "appeal":
-        view.add_item(DecisionButton(case.id, text("uphold", lang), "uphold"))
-        view.add_item(DecisionButton(case.id, text("overturn", lang), "overturn"))
+        view.add_item(DecisionButton(case.id, tr("discord.uphold", lang), "uphold"))
+        view.add_item(DecisionButton(case.id, tr("discord.overturn", lang), "overturn"))
     else:
         return None
     return view
@@ -194,35 +194,35 @@ def _reason_input(label: str, *, required: bool = True, placeholder: str | None 
 
 def appeal_modal(case_id: int, lang: str) -> Form:
     """Asks the author why the decision should change."""
-    form = Form(text("appeal_title", lang, case=case_id), f"vigie:appeal-form:{case_id}")
-    form.add_item(_reason_input(text("appeal_label", lang), placeholder=text("appeal_placeholder", lang)))
+    form = Form(tr("discord.appeal_title", lang, case=case_id), f"vigie:appeal-form:{case_id}")
+    form.add_item(_reason_input(tr("discord.appeal_label", lang), placeholder=tr("discord.appeal_placeholder", lang)))
     return form
 
 
 def decision_modal(verb: str, case_id: int, lang: str) -> Form:
     """Asks a moderator for the reason of an uphold or overturn."""
-    form = Form(text(f"decision_title_{verb}", lang, case=case_id), f"vigie:decide-form:{verb}:{case_id}")
-    form.add_item(_reason_input(text("decision_label", lang)))
+    form = Form(tr(f"discord.decision_title_{verb}", lang, case=case_id), f"vigie:decide-form:{verb}:{case_id}")
+    form.add_item(_reason_input(tr("discord.decision_label", lang)))
     return form
 
 
 def report_modal(channel_id: int, message_id: int, lang: str) -> Form:
     """Asks a member what is wrong with a message they report."""
-    form = Form(text("report_title", lang), f"vigie:report-form:{channel_id}:{message_id}")
-    form.add_item(_reason_input(text("report_label", lang), required=False))
+    form = Form(tr("discord.report_title", lang), f"vigie:report-form:{channel_id}:{message_id}")
+    form.add_item(_reason_input(tr("discord.report_label", lang), required=False))
     return form
 
 
 def remove_modal(channel_id: int, message_id: int, charter: Charter, lang: str) -> Form:
     """Asks a moderator which clause a removal applies, and why."""
-    form = Form(text("remove_title", lang), f"vigie:remove-form:{channel_id}:{message_id}")
+    form = Form(tr("discord.remove_title", lang), f"vigie:remove-form:{channel_id}:{message_id}")
     options = [
         discord.SelectOption(label=clip(f"§{rule.number} {rule_title(rule, charter, lang)}", 100), value=rule.id)
         for rule in charter.rules[:25]
     ]
     select: ui.Select[Any] = ui.Select(custom_id="clause", options=options, min_values=1, max_values=1)
-    form.add_item(ui.Label(text=text("remove_clause", lang), component=select))
-    form.add_item(_reason_input(text("remove_reason", lang)))
+    form.add_item(ui.Label(text=tr("discord.remove_clause", lang), component=select))
+    form.add_item(_reason_input(tr("discord.remove_reason", lang)))
     return form
 
 
@@ -252,17 +252,17 @@ async def _submit_appeal(interaction: discord.Interaction[Any], match: re.Match[
     case = await services_of(interaction).cases.appeal(
         int(match["case"]), await actor_for(interaction), values["reason"]
     )
-    await reply(interaction, text("appeal_sent", user_lang(interaction), case=case.id))
+    await reply(interaction, tr("discord.appeal_sent", user_lang(interaction), case=case.id))
 
 
 async def _submit_decision(interaction: discord.Interaction[Any], match: re.Match[str], values: dict[str, str]) -> None:
     moderator = await actor_for(interaction)
     if not moderator.is_moderator:
-        await refuse(interaction, "not_moderator")
+        await refuse(interaction, "discord.not_moderator")
         return
     await interaction.response.defer()
     case = await services_of(interaction).cases.decide(int(match["case"]), moderator, match["verb"], values["reason"])
-    summary = text(f"decided_{case.status.value}", user_lang(interaction), case=case.id, moderator=moderator.name)
+    summary = tr(f"discord.decided_{case.status.value}", user_lang(interaction), case=case.id, moderator=moderator.name)
     await _close_card(interaction, case, summary)
 
 
@@ -280,19 +280,19 @@ async def _fetch_target(interaction: discord.Interaction[Any], match: re.Match[s
         try:
             channel = await interaction.client.fetch_channel(channel_id)
         except discord.NotFound:
-            return "message_gone"
+            return "discord.message_gone"
         except discord.HTTPException:
-            return "other_server"  # a channel Vigie may not read is not one of this server's
+            return "discord.other_server"  # a channel Vigie may not read is not one of this server's
     guild = getattr(channel, "guild", None)
     if guild is None or guild.id != interaction.guild_id:
         log.warning("refused a form from guild %s about channel %s of another guild", interaction.guild_id, channel_id)
-        return "other_server"
+        return "discord.other_server"
     if not isinstance(channel, discord.abc.Messageable):
-        return "message_gone"
+        return "discord.message_gone"
     try:
         message: discord.Message = await channel.fetch_message(int(match["message"]))
     except discord.NotFound:
-        return "message_gone"
+        return "discord.message_gone"
     return message
 
 
@@ -301,29 +301,29 @@ async def _submit_report(interaction: discord.Interaction[Any], match: re.Match[
     services = services_of(interaction)
     target = await _fetch_target(interaction, match)
     if isinstance(target, str) or interaction.guild_id is None:
-        await refuse(interaction, target if isinstance(target, str) else "guild_only")
+        await refuse(interaction, target if isinstance(target, str) else "discord.guild_only")
         return
     settings = await GuildSettings.load(services.community, interaction.guild_id)
     message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
     case = await services.moderation.report(message, await actor_for(interaction), values.get("reason", ""))
-    await reply(interaction, text("reported", user_lang(interaction), case=case.id))
+    await reply(interaction, tr("discord.reported", user_lang(interaction), case=case.id))
 
 
 async def _submit_removal(interaction: discord.Interaction[Any], match: re.Match[str], values: dict[str, str]) -> None:
     moderator = await actor_for(interaction)
     if not moderator.is_moderator:
-        await refuse(interaction, "not_moderator")
+        await refuse(interaction, "discord.not_moderator")
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     services = services_of(interaction)
     target = await _fetch_target(interaction, match)
     if isinstance(target, str) or interaction.guild_id is None:
-        await refuse(interaction, target if isinstance(target, str) else "guild_only")
+        await refuse(interaction, target if isinstance(target, str) else "discord.guild_only")
         return
     settings = await GuildSettings.load(services.community, interaction.guild_id)
     message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
     case = await services.moderation.remove_manually(message, values["clause"], moderator, values.get("reason", ""))
-    await reply(interaction, text("removed_manually", user_lang(interaction), case=case.id, clause=case.clause))
+    await reply(interaction, tr("discord.removed_manually", user_lang(interaction), case=case.id, clause=case.clause))
 
 
 MODAL_ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (

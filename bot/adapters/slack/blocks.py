@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.adapters.slack.convert import defuse_mentions, escape, readable
-from bot.adapters.slack.text import say
 from bot.charter.model import Charter, Rule
+from bot.i18n import tr
 from bot.models import SYSTEM_ACTOR, Action, AuditEntry, Case, CaseStatus, Statement
 from bot.ports import CardKind
 
@@ -103,28 +103,28 @@ def notice_blocks(case: Case, statement: Statement) -> list[Block]:
     """The author's private statement of reasons, with Appeal and See my message."""
     title = escape(statement.title)
     body = escape(statement.body)
-    buttons = [_button(say(statement.lang, "appeal"), ACTION_APPEAL, str(case.id), "primary")]
+    buttons = [_button(tr("slack.appeal", statement.lang), ACTION_APPEAL, str(case.id), "primary")]
     if case.action is Action.REMOVE:
-        buttons.append(_button(say(statement.lang, "see"), ACTION_SEE, str(case.id)))
+        buttons.append(_button(tr("slack.see", statement.lang), ACTION_SEE, str(case.id)))
     return [_section(f"*{title}*\n{body}"), {"type": "actions", "block_id": f"notice:{case.id}", "elements": buttons}]
 
 
 def thread_notice(case: Case, title: str, lang: str, *, removed: bool) -> str:
     """The public reply: names the author and the clause, quotes nothing, mentions nobody else."""
     if case.status is CaseStatus.REVIEW or case.action is Action.REVIEW:
-        key = "thread_review"
+        key = "slack.thread_review"
     elif case.action is Action.WARN:
-        key = "thread_warn"
+        key = "slack.thread_warn"
     else:
-        key = "thread_removed" if removed else "thread_unremoved"
-    return say(lang, key, user=case.author_id, clause=case.clause, title=escape(title), case=case.id)
+        key = "slack.thread_removed" if removed else "slack.thread_unremoved"
+    return tr(key, lang, user=case.author_id, clause=case.clause, title=escape(title), case=case.id)
 
 
 def thread_notice_blocks(case: Case, text: str, lang: str) -> list[Block]:
     """The public reply with the same buttons as the private notice (the author alone can use them)."""
-    buttons = [_button(say(lang, "appeal"), ACTION_APPEAL, str(case.id))]
+    buttons = [_button(tr("slack.appeal", lang), ACTION_APPEAL, str(case.id))]
     if case.action is Action.REMOVE:
-        buttons.append(_button(say(lang, "see"), ACTION_SEE, str(case.id)))
+        buttons.append(_button(tr("slack.see", lang), ACTION_SEE, str(case.id)))
     return [_section(text), {"type": "actions", "block_id": f"thread:{case.id}", "elements": buttons}]
 
 
@@ -136,13 +136,13 @@ def restored_blocks(case: Case, content: str, lang: str, names: Mapping[str, str
     content = defuse_mentions(content, names)
     # A section holds 3000 characters; a long message is spread over several rather than cut.
     sections = [_section(content[i : i + SECTION_LIMIT]) for i in range(0, len(content), SECTION_LIMIT)][:49]
-    mark = _mrkdwn(f":leftwards_arrow_with_hook: {say(lang, 'restored', case=case.id)}")
+    mark = _mrkdwn(f":leftwards_arrow_with_hook: {tr('slack.restored', lang, case=case.id)}")
     return [*sections, {"type": "context", "elements": [mark]}]
 
 
 def status_name(status: CaseStatus, lang: str) -> str:
     """A case status in words."""
-    return say(lang, f"status_{status.value}")
+    return tr(f"slack.status_{status.value}", lang)
 
 
 def _evidence_lines(case: Case) -> str:
@@ -159,30 +159,30 @@ def card_blocks(
     """A moderator card for the review channel; buttons only while the case waits for a decision."""
     title = rule_title(rule, charter, lang, case.rule_id)
     decided = (
-        say(lang, "automated", confidence=f"{case.confidence:.2f}")
+        tr("slack.automated", lang, confidence=f"{case.confidence:.2f}")
         if case.automated or case.actor_id == SYSTEM_ACTOR
         else f"<@{case.actor_id}>"
     )
     fields = [
-        _mrkdwn(f"*{say(lang, 'clause')}*\n§{case.clause} {escape(title)}"),
-        _mrkdwn(f"*{say(lang, 'author')}*\n<@{case.author_id}>"),
-        _mrkdwn(f"*{say(lang, 'channel')}*\n<#{case.channel}>"),
-        _mrkdwn(f"*{say(lang, 'decided_by')}*\n{decided}"),
+        _mrkdwn(f"*{tr('slack.clause', lang)}*\n§{case.clause} {escape(title)}"),
+        _mrkdwn(f"*{tr('slack.author', lang)}*\n<@{case.author_id}>"),
+        _mrkdwn(f"*{tr('slack.channel', lang)}*\n<#{case.channel}>"),
+        _mrkdwn(f"*{tr('slack.decided_by', lang)}*\n{decided}"),
     ]
     blocks: list[Block] = [
-        {"type": "header", "text": _plain(say(lang, f"card_{kind}", case=case.id), 150)},
+        {"type": "header", "text": _plain(tr(f"slack.card_{kind}", lang, case=case.id), 150)},
         {"type": "section", "fields": fields},
     ]
     if kind == "degraded":
-        blocks.append(_section(say(lang, "card_degraded_help")))
-    blocks.append(_section(f"*{say(lang, 'evidence')}*\n{_evidence_lines(case)}"))
-    content = quoted(case.content) if case.content is not None else say(lang, "content_gone")
-    blocks.append(_section(f"*{say(lang, 'content')}*\n{content}"))
+        blocks.append(_section(tr("slack.card_degraded_help", lang)))
+    blocks.append(_section(f"*{tr('slack.evidence', lang)}*\n{_evidence_lines(case)}"))
+    content = quoted(case.content) if case.content is not None else tr("slack.content_gone", lang)
+    blocks.append(_section(f"*{tr('slack.content', lang)}*\n{content}"))
     if kind == "appeal" and case.appeal_reason:
-        blocks.append(_section(f"*{say(lang, 'appeal_reason')}*\n{quoted(case.appeal_reason, 1500)}"))
-    context = [_mrkdwn(f"{say(lang, 'charter')} {escape(case.charter_version)} · {case.charter_hash[:12]}")]
+        blocks.append(_section(f"*{tr('slack.appeal_reason', lang)}*\n{quoted(case.appeal_reason, 1500)}"))
+    context = [_mrkdwn(f"{tr('slack.charter', lang)} {escape(case.charter_version)} · {case.charter_hash[:12]}")]
     if link:
-        context.append(_mrkdwn(f"<{link}|{say(lang, 'jump')}>"))
+        context.append(_mrkdwn(f"<{link}|{tr('slack.jump', lang)}>"))
     blocks.append({"type": "context", "elements": context})
     if case.status is _OPEN_STATUS[kind]:
         blocks.append({"type": "actions", "block_id": f"card:{case.id}", "elements": _card_buttons(case, kind, lang)})
@@ -195,14 +195,14 @@ def _card_buttons(case: Case, kind: CardKind, lang: str) -> list[Block]:
     value = f"{case.id}:{kind}"
     if kind in ("review", "report"):
         return [
-            _button(say(lang, "remove_under", clause=case.clause), ACTION_REMOVE, value, "danger"),
-            _button(say(lang, "dismiss"), ACTION_DISMISS, value),
+            _button(tr("slack.remove_under", lang, clause=case.clause), ACTION_REMOVE, value, "danger"),
+            _button(tr("slack.dismiss", lang), ACTION_DISMISS, value),
         ]
-    overturn = _button(say(lang, "overturn"), ACTION_OVERTURN, value, "primary")
+    overturn = _button(tr("slack.overturn", lang), ACTION_OVERTURN, value, "primary")
     if kind == "degraded":
         # The removal stands until a person acts; only reversing it is a decision left to take here.
         return [overturn]
-    return [_button(say(lang, "uphold"), ACTION_UPHOLD, value), overturn]
+    return [_button(tr("slack.uphold", lang), ACTION_UPHOLD, value), overturn]
 
 
 def outcome_line(case: Case, lang: str) -> str:
@@ -210,8 +210,8 @@ def outcome_line(case: Case, lang: str) -> str:
     status = status_name(case.status, lang).capitalize()
     if case.decided_by and case.decided_by != SYSTEM_ACTOR:
         reason = escape(case.decision_reason or "")
-        return say(lang, "outcome", status=status, moderator=case.decided_by, reason=reason)
-    return say(lang, "outcome_system", status=status)
+        return tr("slack.outcome", lang, status=status, moderator=case.decided_by, reason=reason)
+    return tr("slack.outcome_system", lang, status=status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +251,8 @@ def _modal(callback_id: str, title: str, lang: str, blocks: list[Block], context
         "type": "modal",
         "callback_id": callback_id,
         "title": _plain(title, MODAL_TITLE_LIMIT),
-        "submit": _plain(say(lang, "send"), 24),
-        "close": _plain(say(lang, "cancel"), 24),
+        "submit": _plain(tr("slack.send", lang), 24),
+        "close": _plain(tr("slack.cancel", lang), 24),
         "private_metadata": context.dump(),
         "blocks": blocks,
     }
@@ -275,21 +275,21 @@ def appeal_modal(case_id: int, lang: str, context: ModalContext) -> Block:
     """The author's appeal form."""
     return _modal(
         MODAL_APPEAL,
-        say(lang, "modal_appeal", case=case_id),
+        tr("slack.modal_appeal", lang, case=case_id),
         lang,
-        [_text_input(INPUT_REASON, say(lang, "appeal_label"))],
+        [_text_input(INPUT_REASON, tr("slack.appeal_label", lang))],
         context,
     )
 
 
 def decision_modal(case_id: int, clause: int, decision: str, lang: str, context: ModalContext) -> Block:
     """A moderator's reason for removing, dismissing, upholding or overturning."""
-    intro = _section(say(lang, "decision_intro", decision=decision, case=case_id, clause=clause))
+    intro = _section(tr("slack.decision_intro", lang, decision=decision, case=case_id, clause=clause))
     return _modal(
         MODAL_DECIDE,
-        say(lang, "modal_decide", case=case_id),
+        tr("slack.modal_decide", lang, case=case_id),
         lang,
-        [intro, _text_input(INPUT_REASON, say(lang, "reason_label"))],
+        [intro, _text_input(INPUT_REASON, tr("slack.reason_label", lang))],
         context,
     )
 
@@ -307,7 +307,7 @@ def remove_modal(charter: Charter, lang: str, context: ModalContext) -> Block:
     select = {
         "type": "input",
         "block_id": INPUT_CLAUSE,
-        "label": _plain(say(lang, "clause_label")),
+        "label": _plain(tr("slack.clause_label", lang)),
         "element": {
             "type": "static_select",
             "action_id": INPUT_CLAUSE,
@@ -316,9 +316,9 @@ def remove_modal(charter: Charter, lang: str, context: ModalContext) -> Block:
     }
     return _modal(
         MODAL_REMOVE,
-        say(lang, "modal_remove"),
+        tr("slack.modal_remove", lang),
         lang,
-        [select, _text_input(INPUT_REASON, say(lang, "reason_label"))],
+        [select, _text_input(INPUT_REASON, tr("slack.reason_label", lang))],
         context,
     )
 
@@ -327,9 +327,9 @@ def report_modal(lang: str, context: ModalContext) -> Block:
     """A member sends a message to the moderators with an optional note."""
     return _modal(
         MODAL_REPORT,
-        say(lang, "modal_report"),
+        tr("slack.modal_report", lang),
         lang,
-        [_text_input(INPUT_NOTE, say(lang, "note_label"), optional=True)],
+        [_text_input(INPUT_NOTE, tr("slack.note_label", lang), optional=True)],
         context,
     )
 
@@ -337,25 +337,25 @@ def report_modal(lang: str, context: ModalContext) -> Block:
 def case_text(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: str) -> str:
     """A case and its audit trail as mrkdwn, for `/case` (moderators only)."""
     title = rule_title(charter.rule(case.rule_id), charter, lang, case.rule_id)
-    content = quoted(case.content, 1500) if case.content is not None else say(lang, "content_gone")
+    content = quoted(case.content, 1500) if case.content is not None else tr("slack.content_gone", lang)
     lines = [
-        f"*{say(lang, 'case_header', case=case.id, clause=case.clause, title=escape(title))}*",
-        say(
+        f"*{tr('slack.case_header', lang, case=case.id, clause=case.clause, title=escape(title))}*",
+        tr(
+            "slack.case_status",
             lang,
-            "case_status",
             status=status_name(case.status, lang),
             action=case.action.value,
             state=case.action_state.value,
             source=case.source.value,
         ),
-        f"{say(lang, 'author')}: <@{case.author_id}> · {say(lang, 'channel')}: <#{case.channel}> · "
-        f"{say(lang, 'charter')} {escape(case.charter_version)}",
-        f"*{say(lang, 'evidence')}*\n{_evidence_lines(case)}",
-        f"*{say(lang, 'content')}*\n{content}",
+        f"{tr('slack.author', lang)}: <@{case.author_id}> · {tr('slack.channel', lang)}: <#{case.channel}> · "
+        f"{tr('slack.charter', lang)} {escape(case.charter_version)}",
+        f"*{tr('slack.evidence', lang)}*\n{_evidence_lines(case)}",
+        f"*{tr('slack.content', lang)}*\n{content}",
     ]
     if case.appeal_reason:
-        lines.append(f"*{say(lang, 'appeal_reason')}*\n{quoted(case.appeal_reason, 500)}")
-    lines.append(f"*{say(lang, 'trail')}*")
+        lines.append(f"*{tr('slack.appeal_reason', lang)}*\n{quoted(case.appeal_reason, 500)}")
+    lines.append(f"*{tr('slack.trail', lang)}*")
     for entry in trail[-20:]:
         who = entry.actor_id if entry.actor_id == SYSTEM_ACTOR else f"<@{entry.actor_id}>"
         why = f": {escape(entry.reason)}" if entry.reason else ""
@@ -400,8 +400,8 @@ def _sections(text: str) -> list[Block]:
 def nudge_blocks(nudge_id: int, text: str, lang: str) -> list[Block]:
     """The private disclosure note (mrkdwn from `nudge_mrkdwn`) with "I've fixed it" and "Not sponsored"."""
     buttons = [
-        _button(say(lang, "nudge_fixed"), ACTION_NUDGE_FIXED, str(nudge_id), "primary"),
-        _button(say(lang, "nudge_not_sponsored"), ACTION_NUDGE_NOT_SPONSORED, str(nudge_id)),
+        _button(tr("slack.nudge_fixed", lang), ACTION_NUDGE_FIXED, str(nudge_id), "primary"),
+        _button(tr("slack.nudge_not_sponsored", lang), ACTION_NUDGE_NOT_SPONSORED, str(nudge_id)),
     ]
     sections = _sections(text)[:NUDGE_SECTIONS]
     return [*sections, {"type": "actions", "block_id": f"nudge:{nudge_id}", "elements": buttons}]
@@ -411,11 +411,11 @@ def not_sponsored_modal(lang: str, context: ModalContext) -> Block:
     """The author says the post is not sponsored, with an optional note for the person who decides."""
     return _modal(
         MODAL_NOT_SPONSORED,
-        say(lang, "modal_not_sponsored"),
+        tr("slack.modal_not_sponsored", lang),
         lang,
         [
-            _section(say(lang, "not_sponsored_intro")),
-            _text_input(INPUT_NOTE, say(lang, "not_sponsored_label"), optional=True),
+            _section(tr("slack.not_sponsored_intro", lang)),
+            _text_input(INPUT_NOTE, tr("slack.not_sponsored_label", lang), optional=True),
         ],
         context,
     )

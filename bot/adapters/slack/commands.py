@@ -28,9 +28,9 @@ from bot.adapters.slack.convert import markdown_to_mrkdwn, post_from_history
 from bot.adapters.slack.glue import Body, Glue, case_number, channel_of, team_of, typed, user_of
 from bot.adapters.slack.listeners import appeal
 from bot.adapters.slack.setup import SetupCommand
-from bot.adapters.slack.text import say
 from bot.charter.render import render_clause, render_markdown
 from bot.errors import NotFoundError, PlatformError, TransitionError
+from bot.i18n import tr
 from bot.models import Message
 
 METADATA_LIMIT = 3000  # Slack's limit for a view's private_metadata
@@ -72,7 +72,7 @@ class SlackCommands:
             return
         rule = charter.clause(int(wanted)) if wanted.isdigit() else charter.rule(wanted)
         if rule is None:
-            await self._glue.reply(client, body, user, say(lang, "no_clause", clause=wanted))
+            await self._glue.reply(client, body, user, tr("slack.no_clause", lang, clause=wanted))
             return
         await self._glue.reply(client, body, user, markdown_to_mrkdwn(render_clause(charter, rule, lang)))
 
@@ -86,7 +86,7 @@ class SlackCommands:
         if case_id is None:
             user = user_of(body, context)
             await self._glue.reply(
-                client, body, user, say(await self._glue.lang(team_of(body, context), user), "usage_appeal")
+                client, body, user, tr("slack.usage_appeal", await self._glue.lang(team_of(body, context), user))
             )
             return
         await appeal(self._glue, client, body, context, case_id, reason)
@@ -100,11 +100,11 @@ class SlackCommands:
         lang = await self._glue.lang(team, user)
         viewer = await self._glue.directory.actor(team, user)
         if not viewer.is_moderator:
-            await self._glue.reply(client, body, user, say(lang, "not_moderator"))
+            await self._glue.reply(client, body, user, tr("slack.not_moderator", lang))
             return
         case_id = case_number(str(command.get("text") or "").strip())
         if case_id is None:
-            await self._glue.reply(client, body, user, say(lang, "usage_case"))
+            await self._glue.reply(client, body, user, tr("slack.usage_case", lang))
             return
         try:
             case = await self._glue.services.cases.get_for(case_id, viewer)
@@ -124,7 +124,7 @@ class SlackCommands:
         parts = str(command.get("text") or "").strip().split(maxsplit=2)
         case_id = case_number(parts[0]) if parts else None
         if case_id is None or len(parts) < 2:
-            await self._glue.reply(client, body, user, say(lang, "usage_override"))
+            await self._glue.reply(client, body, user, tr("slack.usage_override", lang))
             return
         reason = parts[2] if len(parts) > 2 else ""
         try:
@@ -134,7 +134,7 @@ class SlackCommands:
             await self._glue.refuse(client, body, user, exc)
             return
         await self._glue.reply(
-            client, body, user, say(lang, "decided", case=case.id, status=status_name(case.status, lang))
+            client, body, user, tr("slack.decided", lang, case=case.id, status=status_name(case.status, lang))
         )
 
     async def on_setup(
@@ -183,7 +183,7 @@ class SlackCommands:
         team, user = team_of(body, context), user_of(body, context)
         lang = await self._glue.lang(team, user)
         if not await self._glue.directory.is_moderator(team, user):
-            await self._glue.reply(client, body, user, say(lang, "not_moderator"))
+            await self._glue.reply(client, body, user, tr("slack.not_moderator", lang))
             return
         view = remove_modal(self._glue.services.policy.charter, lang, self._shortcut_context(body, team))
         try:
@@ -201,13 +201,13 @@ class SlackCommands:
             reporter = await self._glue.directory.actor(team, user)
             message = await self._shortcut_message(client, ModalContext.load(view.get("private_metadata")))
             if message is None:
-                await self._glue.reply(client, body, user, say(reporter.locale, "message_gone"))
+                await self._glue.reply(client, body, user, tr("slack.message_gone", reporter.locale))
                 return
             case = await self._glue.services.moderation.report(message, reporter, typed(view, INPUT_NOTE))
         except (TransitionError, NotFoundError, PlatformError) as exc:
             await self._glue.refuse(client, body, user, exc)
             return
-        await self._glue.reply(client, body, user, say(reporter.locale, "report_sent", case=case.id))
+        await self._glue.reply(client, body, user, tr("slack.report_sent", reporter.locale, case=case.id))
 
     async def on_remove_submit(
         self, ack: AsyncAck, body: Body, view: Body, client: AsyncWebClient, context: AsyncBoltContext
@@ -219,14 +219,14 @@ class SlackCommands:
             moderator = await self._glue.directory.actor(team, user)
             message = await self._shortcut_message(client, ModalContext.load(view.get("private_metadata")))
             if message is None:
-                await self._glue.reply(client, body, user, say(moderator.locale, "message_gone"))
+                await self._glue.reply(client, body, user, tr("slack.message_gone", moderator.locale))
                 return
             rule_id, reason = typed(view, INPUT_CLAUSE), typed(view, INPUT_REASON)
             case = await self._glue.services.moderation.remove_manually(message, rule_id, moderator, reason)
         except (TransitionError, NotFoundError, PlatformError) as exc:
             await self._glue.refuse(client, body, user, exc)
             return
-        answer = say(moderator.locale, "removed_done", case=case.id, clause=case.clause)
+        answer = tr("slack.removed_done", moderator.locale, case=case.id, clause=case.clause)
         await self._glue.reply(client, body, user, answer)
 
     async def _shortcut_message(self, client: AsyncWebClient, metadata: ModalContext) -> Message | None:

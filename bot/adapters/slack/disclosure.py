@@ -21,9 +21,9 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.convert import PLATFORM
 from bot.adapters.slack.findings import answers_text, finding_text
 from bot.adapters.slack.glue import Body, Glue, channel_of, team_of, typed, user_of
-from bot.adapters.slack.text import say
 from bot.disclosure.messages import not_sponsored_text, recheck_text, report_text
 from bot.errors import NotFoundError, PlatformError, TransitionError
+from bot.i18n import tr
 from bot.models import Nudge
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class SlackDisclosure:
             await self._glue.refuse(client, body, user, exc)
             return None
         if nudge.platform != PLATFORM or nudge.author_id != user:
-            await self._glue.reply(client, body, user, say(lang, "not_your_nudge"))
+            await self._glue.reply(client, body, user, tr("slack.not_your_nudge", lang))
             return None
         return nudge, lang
 
@@ -82,7 +82,7 @@ class SlackDisclosure:
         try:
             post = await self._glue.fetch_post(client, nudge.community, nudge.channel, nudge.message_id)
         except PlatformError as exc:
-            await self._glue.reply(client, body, user, say(lang, "post_unreadable", failure=exc.failure.value))
+            await self._glue.reply(client, body, user, tr("slack.post_unreadable", lang, failure=exc.failure.value))
             return
         try:
             author = await self._glue.directory.actor(team, user)
@@ -109,7 +109,7 @@ class SlackDisclosure:
         try:
             await call(client.views_open(trigger_id=body["trigger_id"], view=view), "views.open")
         except PlatformError as exc:
-            await self._glue.reply(client, body, user, say(lang, "post_unreadable", failure=exc.failure.value))
+            await self._glue.reply(client, body, user, tr("slack.post_unreadable", lang, failure=exc.failure.value))
 
     async def on_not_sponsored_submit(
         self, ack: AsyncAck, body: Body, view: Body, client: AsyncWebClient, context: AsyncBoltContext
@@ -140,7 +140,7 @@ class SlackDisclosure:
         elif verb == "report" and len(words) == 1:
             answer = await self._report(team, user, lang)
         else:
-            answer = say(lang, "usage_disclosure")
+            answer = tr("slack.usage_disclosure", lang)
         await self._glue.reply(client, body, user, answer)
 
     async def _check(self, team: str, text: str, lang: str) -> str:
@@ -149,12 +149,12 @@ class SlackDisclosure:
         finding = await nudges.dry_run(text, platform=PLATFORM, community=team)
         policy = nudges.disclosure
         if finding is None or policy is None:
-            return say(lang, "no_disclosure")
+            return tr("slack.no_disclosure", lang)
         return finding_text(finding, policy, lang)
 
     async def _report(self, team: str, user: str, lang: str) -> str:
         if not await self._glue.directory.is_moderator(team, user):
-            return say(lang, "not_moderator")
+            return tr("slack.not_moderator", lang)
         nudges = self._glue.services.nudges
         summary = report_text(await nudges.report(PLATFORM, team), lang)
         answers = []

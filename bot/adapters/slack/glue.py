@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -18,9 +17,10 @@ from bot.adapters.slack.blocks import ModalContext
 from bot.adapters.slack.convert import SlackPost, escape, parse_case_id, post_from_history, to_message
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.platform import SlackPlatform
-from bot.adapters.slack.text import say
 from bot.errors import PlatformError, PlatformFailure
+from bot.i18n import tr
 from bot.models import Message
+from bot.roles import role_key
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -29,12 +29,6 @@ Body = dict[str, Any]
 
 RESERVED_ROLES = ("moderator", "admin")
 """Roles the glue grants itself; a user group's handle never passes for one of them."""
-
-
-def role_key(role: str) -> str:
-    """A role name compared the way the charter compares them: no "@", case and accents ignored."""
-    decomposed = unicodedata.normalize("NFKD", role.strip().lstrip("@")).casefold()
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def team_of(body: Mapping[str, Any], context: AsyncBoltContext) -> str:
@@ -177,7 +171,7 @@ class Glue:
         """Show the core's refusal sentence, or a platform failure, to the person who asked."""
         if isinstance(exc, PlatformError):
             team = str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-            text = say(await self.lang(team, user), "platform_failed", failure=exc.failure.value)
+            text = tr("slack.platform_failed", await self.lang(team, user), failure=exc.failure.value)
             await self.reply(client, body, user, text)
             return
         await self.reply(client, body, user, escape(str(exc)))

@@ -26,8 +26,8 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.convert import PLATFORM, deleted_ts, post_from_event
 from bot.adapters.slack.glue import Body, Glue, channel_of, team_of, typed, user_of
-from bot.adapters.slack.text import say
 from bot.errors import NotFoundError, PlatformError, TransitionError
+from bot.i18n import tr
 from bot.models import Case
 from bot.ports import CardKind
 
@@ -127,7 +127,7 @@ class SlackListeners:
         lang = await self._glue.lang(team, user)
         moderator = await self._glue.directory.actor(team, user)
         if not moderator.is_moderator:
-            await self._glue.reply(client, body, user, say(lang, "not_moderator"))
+            await self._glue.reply(client, body, user, tr("slack.not_moderator", lang))
             return
         case_token, _, kind = str(action.get("value") or "").partition(":")
         decision = DECISION_ACTIONS[str(action.get("action_id"))]
@@ -173,7 +173,7 @@ class SlackListeners:
         await self._redraw(metadata, case)
         lang = await self._glue.lang(team, user)
         await self._glue.reply(
-            client, body, user, say(lang, "decided", case=case.id, status=status_name(case.status, lang))
+            client, body, user, tr("slack.decided", lang, case=case.id, status=status_name(case.status, lang))
         )
 
     async def _redraw(self, metadata: ModalContext, case: Case) -> None:
@@ -201,4 +201,4 @@ async def appeal(
     except (TransitionError, NotFoundError) as exc:
         await glue.refuse(client, body, user, exc)
         return
-    await glue.reply(client, body, user, say(author.locale, "appeal_sent", case=case.id))
+    await glue.reply(client, body, user, tr("slack.appeal_sent", author.locale, case=case.id))

@@ -23,9 +23,9 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.convert import PLATFORM, defuse_mentions, escape, mentioned_users, readable
 from bot.adapters.slack.directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
-from bot.adapters.slack.text import say
 from bot.charter.model import Charter, Rule
 from bot.errors import PlatformError, PlatformFailure
+from bot.i18n import tr
 from bot.models import Case, Nudge, NudgeStep, Statement
 from bot.ports import CardKind
 
@@ -152,9 +152,9 @@ class SlackPlatform:
     async def _alert_public_notice_failed(self, case: Case, error: PlatformError) -> None:
         lang = await self._language(case.community)
         channel = await self._directory.channel_name(case.channel)
-        text = say(
+        text = tr(
+            "slack.notice_not_posted",
             lang,
-            "notice_not_posted",
             case=case.id,
             channel=f"#{channel}" if channel else case.channel,
             failure=error.detail or error.failure.value,
@@ -247,7 +247,9 @@ class SlackPlatform:
     async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
         """Slack has no member timeout an app can set: tell the moderators, then report it unsupported."""
         lang = await self._language(case.community)
-        text = say(lang, "no_timeout", case=case.id, user=case.author_id, clause=case.clause, reason=escape(reason))
+        text = tr(
+            "slack.no_timeout", lang, case=case.id, user=case.author_id, clause=case.clause, reason=escape(reason)
+        )
         channel = await self._moderator_channel(case.community, review=False)
         # Best effort: the core records the failed timeout either way.
         if channel is not None:

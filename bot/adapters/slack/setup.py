@@ -13,8 +13,8 @@ from bot.adapters.slack.directory import (
     REVIEW_CHANNEL,
     SlackDirectory,
 )
-from bot.adapters.slack.text import say
 from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
+from bot.i18n import tr
 from bot.runtime import Services
 
 
@@ -30,21 +30,21 @@ class SetupCommand:
         """Apply one setup command and return the answer to show the admin."""
         lang = await self._directory.language(team, user)
         if not (await self._directory.user(user)).is_admin:
-            return say(lang, "not_admin")
+            return tr("slack.not_admin", lang)
         words = text.split()
         if not words or words[0].lower() == "show":
             return await self._show(team, lang)
         verb, args = words[0].lower(), words[1:]
         if verb == "jurisdiction" and len(args) == 1 and args[0].lower() not in self._jurisdictions():
             known = ", ".join(self._jurisdictions()) or "—"
-            return say(lang, "usage_jurisdiction", value=escape(args[0]), known=known)
+            return tr("slack.usage_jurisdiction", lang, value=escape(args[0]), known=known)
         parsed = self._parse(verb, args)
         if parsed is None:
-            return say(lang, "usage_setup")
+            return tr("slack.usage_setup", lang)
         key, value = parsed
         await self._services.community.set(PLATFORM, team, key, value)
         shown = " ".join(value) if isinstance(value, list) else value
-        return say(lang, "setup_saved", key=key if isinstance(key, str) else key.key, value=shown)
+        return tr("slack.setup_saved", lang, key=key if isinstance(key, str) else key.key, value=shown)
 
     def _parse(self, verb: str, args: list[str]) -> tuple[Setting[Any] | str, Any] | None:
         if verb in ("review", "log") and len(args) == 1:
@@ -76,7 +76,7 @@ class SetupCommand:
         return sorted(disclosure.jurisdictions) if disclosure else []
 
     async def _show(self, team: str, lang: str | None) -> str:
-        unset = say(lang, "unset")
+        unset = tr("slack.unset", lang)
 
         settings = await self._services.community.of(PLATFORM, team)
         review, log_channel = settings.get(REVIEW_CHANNEL), settings.get(LOG_CHANNEL)
@@ -84,10 +84,10 @@ class SetupCommand:
         compliance, jurisdiction = settings.raw(self._compliance_setting()), settings.get(JURISDICTION)
         disclosure = self._services.policy.charter.disclosure
         if not jurisdiction and disclosure is not None:
-            jurisdiction = say(lang, "charter_default", value=disclosure.jurisdiction)
-        return say(
+            jurisdiction = tr("slack.charter_default", lang, value=disclosure.jurisdiction)
+        return tr(
+            "slack.setup_show",
             lang,
-            "setup_show",
             review=f"<#{review}>" if review else unset,
             log=f"<#{log_channel}>" if log_channel else unset,
             users=" ".join(f"<@{u}>" for u in users) if users else unset,

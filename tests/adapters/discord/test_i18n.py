@@ -1,4 +1,4 @@
-"""The Translator gives every command a French name and description; interface texts exist in both languages."""
+"""The Translator gives every command a French name and description from the catalogs in bot/i18n."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from discord import app_commands
 
 from bot.adapters.discord.bot import EXTENSIONS, VigieBot
-from bot.adapters.discord.i18n import FRENCH, TEXTS, VigieTranslator, lang_of, text
+from bot.adapters.discord.i18n import VigieTranslator, command_keys, lang_of
+from bot.i18n import catalogs, tr
 from bot.runtime import build_services
 from bot.settings import Settings
 from tests.e2e.discord_fixtures import TEST_CHARTER
@@ -79,17 +80,22 @@ async def test_every_command_string_has_a_french_translation(bot: VigieBot) -> N
     assert translator.missing == set()
 
 
-def test_french_command_names_are_valid_discord_names() -> None:
-    english_names = [k for k in FRENCH if k == k.lower() and " " not in k]
-    for name in english_names:
-        french = FRENCH[name]
-        assert french == french.lower()
-        assert " " not in french
-        assert 1 <= len(french) <= 32
+def test_localised_command_names_are_valid_discord_names() -> None:
+    english_names = {
+        english: key for english, key in command_keys().items() if english.isidentifier() and english.islower()
+    }
+    assert {"charter", "appeal", "moderator_role"} <= set(english_names)
+    for lang, catalog in catalogs().items():
+        for key in english_names.values():
+            name = catalog[key]
+            assert name == name.lower(), (lang, key)
+            assert " " not in name, (lang, key)
+            assert 1 <= len(name) <= 32, (lang, key)
 
 
-def test_interface_texts_exist_in_both_languages() -> None:
-    assert set(TEXTS["en"]) == set(TEXTS["fr"])
+def test_each_english_command_string_names_one_key() -> None:
+    english = [text for key, text in catalogs()["en"].items() if key.startswith("command.")]
+    assert len(english) == len(set(english)) == len(command_keys())
 
 
 @pytest.mark.parametrize(
@@ -107,5 +113,5 @@ def test_lang_of(locale: discord.Locale | str | None, expected: str) -> None:
 
 
 def test_text_fills_fields_and_falls_back_to_english() -> None:
-    assert text("appeal_sent", "fr", case=7).startswith("Votre appel sur le dossier n° 7")
-    assert text("appeal_sent", "de", case=7).startswith("Your appeal on case #7")
+    assert tr("discord.appeal_sent", "fr", case=7).startswith("Votre appel sur le dossier n° 7")
+    assert tr("discord.appeal_sent", "de", case=7).startswith("Your appeal on case #7")
