@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
 
-from bot.charter.model import Charter, Rule
-from bot.errors import NotFoundError, PlatformError, PlatformFailure, TransitionError, VigieError
-from bot.explain import outcome_text, statement_for
+from bot.cases.actions import AUTOMOD_ACTOR, CaseActions
+from bot.cases.permissions import MAX_REASON, moderates, require_moderator, require_reason
+from bot.cases.transitions import ENFORCED, Event, Role, allows, step
+from bot.charter.model import Rule
+from bot.errors import NotFoundError, TransitionError, VigieError
+from bot.explain import outcome_text
 from bot.models import (
     SYSTEM_ACTOR,
     Action,
     ActionState,
     Actor,
-    AuditEntry,
     Case,
     CaseDraft,
     CaseSource,
@@ -25,38 +25,9 @@ from bot.models import (
     Message,
     Verdict,
 )
-from bot.ports import CardKind, Clock, Platform, Store
+from bot.ports import Clock, PolicySource, Store
 
 log = logging.getLogger(__name__)
-
-MAX_REASON = 1000
-AUTOMOD_ACTOR = "automod"
-"""The actor id recorded for removals the platform's own filter carried out."""
-
-ENFORCED = frozenset({CaseStatus.ACTIONED, CaseStatus.APPEALED, CaseStatus.UPHELD})
-"""Statuses in which a removal or warning stands."""
-
-
-class Screener(Protocol):
-    """Anything that screens a message against the charter in force."""
-
-    def screen(self, message: Message) -> Verdict:
-        """The verdict for one message."""
-        ...
-
-
-class PolicySource(Protocol):
-    """The charter in force and its engine, read at call time so that a reload takes effect."""
-
-    @property
-    def charter(self) -> Charter:
-        """The charter in force."""
-        ...
-
-    @property
-    def engine(self) -> Screener:
-        """The engine compiled from that charter."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,340 +39,15 @@ class Outcome:
     created: bool
 
 
-def require_reason(reason: str | None, what: str = "A reason") -> str:
-    """The trimmed reason, or a TransitionError if it is empty or longer than MAX_REASON characters."""
-    text = (reason or "").strip()
-    if not text:
-        raise TransitionError(f"{what} is required.")
-    if len(text) > MAX_REASON:
-        raise TransitionError(f"{what} must be at most {MAX_REASON} characters (got {len(text)}).")
-    return text
-
-
-def require_moderator(actor: Actor, doing: str) -> None:
-    """Refuse anyone whom the platform glue did not mark as a moderator of a known community."""
-    if not actor.is_moderator:
-        raise TransitionError(f"Only a moderator can {doing}.")
-    if not actor.community:
-        # The flag holds only in the community where the glue computed it; unknown means none.
-        raise TransitionError(f"Only a moderator can {doing}; Vigie could not tell which community you act in.")
-
-
-def moderates(actor: Actor, platform: str, community: str) -> bool:
-    """True when `actor` is a moderator of exactly this community of this platform."""
-    return actor.is_moderator and bool(actor.community) and actor.platform == platform and actor.community == community
-
-
-class Effects:
-    """Carries out a recorded case's side effects on its platform and records each outcome.
-
-    Every platform call is caught: a failure is audited on the case (and moderators are
-    alerted when a human must step in); it never loses or rolls back the case.
-
-    Side effects on a case are claimed first (`Store.claim_action`): a caller that finds the
-    case claimed leaves it to the holder, who re-reads the case after each platform call, so a
-    reconnect's `resume_pending` never acts twice and an overturn or an edit that landed while
-    the platform was busy is honoured.
-    """
-
-    def __init__(self, store: Store, policy: PolicySource, clock: Clock, platforms: Mapping[str, Platform]) -> None:
-        """Keep a reference to `platforms`: adapters register themselves after the services are built."""
-        self.store = store
-        self.policy = policy
-        self.clock = clock
-        self.platforms = platforms
-
-    def entry(
-        self,
-        case: Case,
-        event: str,
-        *,
-        actor_id: str = SYSTEM_ACTOR,
-        reason: str | None = None,
-        detail: str | None = None,
-    ) -> AuditEntry:
-        """An audit entry stamped with the injected clock."""
-        return AuditEntry(case.id, self.clock.now(), actor_id, event, reason, detail)
-
-    def rule_for(self, case: Case) -> Rule:
-        """The case's rule in the charter in force, or a stand-in if that rule was since removed."""
-        charter = self.policy.charter
-        rule = charter.rule(case.rule_id)
-        if rule is not None:
-            return rule
-        # Cases outlive charter versions; a retired rule still needs a card and a notice.
-        label = f"{case.rule_id} (charter {case.charter_version})"
-        return Rule(
-            id=case.rule_id,
-            number=case.clause,
-            action=case.action,
-            title={charter.default_language: label},
-            description={},
-        )
-
-    async def _call(self, case: Case, step: str, call: Callable[[Platform], Awaitable[None]]) -> PlatformError | None:
-        platform = self.platforms.get(case.platform)
-        if platform is None:
-            return PlatformError(PlatformFailure.UNSUPPORTED, f"no {case.platform} connection is registered")
-        try:
-            await call(platform)
-        except PlatformError as exc:
-            log.warning("case %d: %s failed on %s: %s", case.id, step, case.platform, exc)
-            return exc
-        except Exception as exc:
-            # An adapter bug must not stop the remaining steps; the traceback goes to the log.
-            log.exception("case %d: %s raised on %s", case.id, step, case.platform)
-            return PlatformError(PlatformFailure.UNAVAILABLE, f"unexpected {type(exc).__name__}")
-        return None
-
-    async def _audit(self, case: Case, entry: AuditEntry) -> Case:
-        return await self.store.update_case(case.id, entry)
-
-    async def notice(self, case: Case, *, removed: bool) -> PlatformError | None:
-        """Post the statement of reasons to the author; audited either way."""
-        statement = statement_for(case, self.rule_for(case), self.policy.charter, lang=case.lang, removed=removed)
-        err = await self._call(case, "notice", lambda p: p.post_notice(case, statement, removed=removed))
-        if err is None:
-            await self._audit(case, self.entry(case, "notice_posted", detail=f"removed={removed}"))
-        else:
-            await self._audit(case, self.entry(case, "notice_failed", detail=str(err)))
-        return err
-
-    async def card(self, case: Case, kind: CardKind) -> PlatformError | None:
-        """Put the case in front of moderators; if the card cannot be posted, alert instead."""
-        err = await self._call(case, f"{kind} card", lambda p: p.send_card(case, self.rule_for(case), kind))
-        if err is None:
-            await self._audit(case, self.entry(case, "card_sent", detail=kind))
-            return None
-        await self._audit(case, self.entry(case, "card_failed", detail=f"{kind}: {err}"))
-        await self.alert(case, f"Case #{case.id} needs a moderator ({kind}), but its card could not be posted: {err}.")
-        return err
-
-    async def alert(self, case: Case, text: str) -> PlatformError | None:
-        """Tell the community's moderators; `text` never carries message content."""
-        err = await self._call(case, "alert", lambda p: p.alert(case.community, text))
-        await self._audit(
-            case, self.entry(case, "alert_sent" if err is None else "alert_failed", detail=str(err or text))
-        )
-        return err
-
-    async def notify(self, case: Case, text: str) -> PlatformError | None:
-        """Tell the author privately (appeal outcomes)."""
-        err = await self._call(case, "notify", lambda p: p.notify_author(case, text))
-        if err is None:
-            await self._audit(case, self.entry(case, "author_notified"))
-        else:
-            await self._audit(case, self.entry(case, "notify_failed", detail=str(err)))
-        return err
-
-    async def _claimed(self, case: Case, work: Callable[[Case], Awaitable[Case]]) -> Case:
-        """Run `work` holding the case's claim; another holder means it is already being carried out."""
-        if not self.store.claim_action(case.id):
-            log.debug("case %d: its side effects are already being carried out", case.id)
-            return case
-        try:
-            return await work(case)
-        finally:
-            self.store.release_action(case.id)
-
-    async def enforce(self, case: Case) -> Case:
-        """Carry out a recorded removal or warning whose action is still pending, then escalate."""
-        return await self._claimed(case, self.enforce_claimed)
-
-    async def enforce_claimed(self, case: Case) -> Case:
-        """`enforce` for a caller that holds the case's claim; acts until nothing is pending."""
-        acted: Case | None = None
-        while True:
-            case = await self.store.get_case(case.id) or case
-            if case.status not in ENFORCED or case.action_state is not ActionState.PENDING:
-                break
-            if case.action is Action.REMOVE:
-                case = await self._delete(case)
-            elif case.action is Action.WARN:
-                case = await self._warn(case)
-            else:
-                break
-            log.info(
-                "case %d on %s: %s under clause %d (%s), %s",
-                case.id,
-                case.platform,
-                case.action.value,
-                case.clause,
-                case.rule_id,
-                case.action_state.value,
-            )
-            acted = case
-        if acted is not None:
-            await self.escalate(acted)
-        return case
-
-    async def _delete(self, case: Case) -> Case:
-        err = await self._call(case, "delete", lambda p: p.delete_message(case))
-        # The platform may have taken a while (rate limits): a decision taken meanwhile wins.
-        current = await self.store.get_case(case.id) or case
-        stands = current.status in ENFORCED
-        if err is None or err.failure is PlatformFailure.NOT_FOUND:
-            detail = "the message was already gone" if err else None
-            changes: dict[str, Any] = {"action_state": ActionState.DONE, "action_error": None}
-            if not stands:
-                detail = f"{detail or 'deleted'}; the case was {current.status.value} meanwhile"
-                if current.status is CaseStatus.OVERTURNED and current.restore_state is not ActionState.DONE:
-                    changes["restore_state"] = ActionState.PENDING
-            case = await self.store.update_case(case.id, self.entry(case, "deleted", detail=detail), **changes)
-            if stands:
-                await self.notice(case, removed=True)
-            elif case.restore_state is ActionState.PENDING:
-                case = await self.restore_claimed(case)
-            return case
-        case = await self.store.update_case(
-            case.id,
-            self.entry(case, "action_failed", detail=str(err)),
-            action_state=ActionState.FAILED,
-            action_error=str(err),
-        )
-        if not stands:
-            return case  # nothing to remove any more: no alert, no notice
-        # Degraded path: a human removes it, and the author is asked to edit or delete it.
-        await self.alert(
-            case,
-            f"Case #{case.id}: Vigie could not remove message {case.message_id} in channel {case.channel} "
-            f"(clause {case.clause}): {err}. Please remove it by hand or fix Vigie's permissions.",
-        )
-        await self.card(case, "degraded")
-        await self.notice(case, removed=False)
-        return case
-
-    async def _warn(self, case: Case) -> Case:
-        err = await self.notice(case, removed=False)
-        # `if_action`: an edit may have escalated the warning to a removal while the notice was posted.
-        if err is None:
-            return await self.store.update_case(
-                case.id, self.entry(case, "warned"), if_action=Action.WARN, action_state=ActionState.DONE
-            )
-        case = await self.store.update_case(
-            case.id,
-            self.entry(case, "action_failed", detail=str(err)),
-            if_action=Action.WARN,
-            action_state=ActionState.FAILED,
-            action_error=str(err),
-        )
-        if case.action is Action.WARN and case.status in ENFORCED:
-            await self.alert(
-                case, f"Case #{case.id}: the warning under clause {case.clause} could not be posted: {err}."
-            )
-        return case
-
-    async def escalate(self, case: Case) -> None:
-        """Time the author out when the rule's escalation threshold is reached."""
-        if case.status not in ENFORCED or case.action not in (Action.REMOVE, Action.WARN):
-            return
-        rule = self.policy.charter.rule(case.rule_id)
-        escalation = rule.escalation if rule else None
-        if rule is None or escalation is None:
-            return
-        now = self.clock.now()
-        since = now - timedelta(hours=escalation.window_hours)
-        count = await self.store.count_enforced(case.platform, case.community, case.author_id, since)
-        if count < escalation.count:
-            return
-        until = now + timedelta(minutes=escalation.timeout_minutes)
-        reason = (
-            f"Charter clause {rule.number}: {count} enforced cases within {escalation.window_hours} h (case #{case.id})"
-        )
-        err = await self._call(case, "timeout", lambda p: p.timeout_member(case, until, reason))
-        if err is None:
-            await self._audit(case, self.entry(case, "timeout", reason=reason, detail=f"until {until.isoformat()}"))
-        else:
-            await self._audit(case, self.entry(case, "timeout_failed", reason=reason, detail=str(err)))
-
-    async def restore(self, case: Case) -> Case:
-        """Post an overturned removal back in its channel; a failure is kept on the case and alerted."""
-        return await self._claimed(case, self.restore_claimed)
-
-    async def restore_claimed(self, case: Case) -> Case:
-        """`restore` for a caller that holds the case's claim."""
-        case = await self.store.get_case(case.id) or case
-        if case.restore_state is not ActionState.PENDING:
-            return case
-        if case.content is None:
-            err: PlatformError | None = PlatformError(
-                PlatformFailure.NOT_FOUND, "the content snapshot was already deleted (retention period)"
-            )
-        else:
-            err = await self._call(case, "restore", lambda p: p.restore_message(case))
-        if err is None:
-            case = await self.store.update_case(case.id, self.entry(case, "restored"), restore_state=ActionState.DONE)
-            if case.status is not CaseStatus.OVERTURNED:
-                # Re-imposed while the copy was being posted; taking it down is left to a person.
-                await self.alert(
-                    case,
-                    f"Case #{case.id} was re-imposed while its message was being restored; "
-                    "please delete the restored copy by hand.",
-                )
-            return case
-        case = await self.store.update_case(
-            case.id,
-            self.entry(case, "restore_failed", detail=str(err)),
-            restore_state=ActionState.FAILED,
-            action_error=str(err),
-        )
-        if case.status is CaseStatus.OVERTURNED:
-            await self.alert(case, f"Case #{case.id} was overturned but the message could not be restored: {err}.")
-        return case
-
-    async def remove_by_moderator(
-        self,
-        case: Case,
-        moderator: Actor,
-        reason: str,
-        *,
-        expected: tuple[CaseStatus, ...],
-        event: str,
-        rule: Rule | None = None,
-    ) -> Case:
-        """A moderator's removal of an already recorded message: record it as theirs, then act."""
-        changes: dict[str, object] = {
-            "status": CaseStatus.ACTIONED,
-            "action": Action.REMOVE,
-            "action_state": ActionState.PENDING,
-            "action_error": None,
-            "actor_id": moderator.id,
-            "automated": False,
-            "decided_by": moderator.id,
-            "decision_reason": reason,
-        }
-        if rule is not None and rule.id != case.rule_id:
-            charter = self.policy.charter
-            changes |= {
-                "rule_id": rule.id,
-                "clause": rule.number,
-                "charter_version": charter.version,
-                "charter_hash": charter.content_hash,
-            }
-        entry = self.entry(
-            case, event, actor_id=moderator.id, reason=reason, detail=f"clause {changes.get('clause', case.clause)}"
-        )
-        case = await self.store.transition(case.id, expected=expected, entry=entry, **changes)
-        return await self.enforce(case)
-
-
-def _automation_may_escalate(case: Case) -> bool:
-    """Whether an edit may still move this case: recorded by Vigie itself, decided by nobody, and
-    either held for review or standing as a warning."""
-    held = case.status is CaseStatus.REVIEW
-    warned = case.status is CaseStatus.ACTIONED and case.action is Action.WARN
-    return case.source is CaseSource.AUTOMATED and case.automated and case.decided_by is None and (held or warned)
-
-
 class ModerationService:
     """Turns screened messages, moderator removals, member reports and platform filters into cases."""
 
-    def __init__(self, store: Store, policy: PolicySource, clock: Clock, platforms: Mapping[str, Platform]) -> None:
-        """Wire the service; `platforms` may gain entries later (adapters register on connect)."""
+    def __init__(self, store: Store, policy: PolicySource, clock: Clock, actions: CaseActions) -> None:
+        """Wire the service; `actions` is the one CaseActions the composition root built."""
         self._store = store
         self._policy = policy
         self._clock = clock
-        self._effects = Effects(store, policy, clock, platforms)
+        self._effects = actions
 
     def _draft(
         self,
@@ -493,9 +139,10 @@ class ModerationService:
     async def _escalate_edit(self, case: Case, message: Message, verdict: Verdict, rule: Rule) -> Case | None:
         """Act on an edit that makes a held or merely warned message worse (post mild, then edit in
         an insult); None when the case stays as it is. A human decision is never undone."""
-        if not _automation_may_escalate(case) or verdict.action.severity <= case.action.severity:
-            return None
         review = verdict.action is Action.REVIEW
+        event = Event.EDIT_HOLDS if review else Event.EDIT_ENFORCES
+        if verdict.action.severity <= case.action.severity or not allows(case, event, Role.AUTOMATION):
+            return None
         draft = self._draft(
             message,
             rule,
@@ -517,7 +164,7 @@ class ModerationService:
                 draft,
                 expected=(case.status,),
                 expected_action=case.action,
-                status=CaseStatus.REVIEW if review else CaseStatus.ACTIONED,
+                status=step(case, event, Role.AUTOMATION),
                 action_state=ActionState.NONE if review else ActionState.PENDING,
                 entry=self._effects.entry(case, "edited", detail=detail),
             )
@@ -575,16 +222,9 @@ class ModerationService:
         return await self._current(await self._remove_existing(case, rule, moderator, text))
 
     async def _remove_existing(self, case: Case, rule: Rule, moderator: Actor, reason: str) -> Case:
-        if case.status in (CaseStatus.REVIEW, CaseStatus.DISMISSED):
+        if allows(case, Event.REMOVE_BY_MODERATOR, Role.MODERATOR):
             return await self._effects.remove_by_moderator(
-                case, moderator, reason, expected=(case.status,), event="removed_by_moderator", rule=rule
-            )
-        if case.status is CaseStatus.ACTIONED and (
-            case.action is Action.WARN or case.action_state is ActionState.FAILED
-        ):
-            # A warning upgraded to a removal, or a failed removal retried by a person.
-            return await self._effects.remove_by_moderator(
-                case, moderator, reason, expected=(CaseStatus.ACTIONED,), event="removed_by_moderator", rule=rule
+                case, moderator, reason, event=Event.REMOVE_BY_MODERATOR, rule=rule
             )
         if case.status is CaseStatus.APPEALED:
             raise TransitionError(

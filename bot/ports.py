@@ -6,8 +6,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from bot.charter.model import Rule
-from bot.models import Action, ActionState, AuditEntry, Case, CaseDraft, CaseStatus, Nudge, NudgeStep, Statement
+from bot.charter.model import Charter, Rule
+from bot.models import (
+    Action,
+    ActionState,
+    AuditEntry,
+    Case,
+    CaseDraft,
+    CaseStatus,
+    Message,
+    Nudge,
+    NudgeStep,
+    Statement,
+    Verdict,
+)
 
 CardKind = Literal["review", "report", "appeal", "degraded"]
 """Why a card lands in the review channel: a `review` verdict, a member report, an appeal,
@@ -204,4 +216,26 @@ class Platform(Protocol):
 
     async def post_to_channel(self, community: str, channel: str, text: str) -> None:
         """Post a staff note (disclosure escalation) in a channel, notifying nobody it names."""
+        ...
+
+
+class Screener(Protocol):
+    """Anything that screens a message against the charter in force."""
+
+    def screen(self, message: Message) -> Verdict:
+        """The verdict for one message."""
+        ...
+
+
+class PolicySource(Protocol):
+    """The charter in force and its engine, read at call time so that a reload takes effect."""
+
+    @property
+    def charter(self) -> Charter:
+        """The charter in force."""
+        ...
+
+    @property
+    def engine(self) -> Screener:
+        """The engine compiled from that charter."""
         ...

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.cases.actions import CaseActions
 from bot.cases.service import CaseService
 from bot.community import CommunityService
 from bot.disclosure.nudges import NudgeService
@@ -65,8 +66,9 @@ async def build_services(
     community = CommunityService(store)
     store.on_setting_change(community.invalidate)
     platforms: dict[str, Platform] = {}
-    moderation = ModerationService(store=store, policy=active, clock=used_clock, platforms=platforms)
-    cases = CaseService(store=store, policy=active, clock=used_clock, platforms=platforms)
+    actions = CaseActions(store=store, policy=active, clock=used_clock, platforms=platforms)
+    moderation = ModerationService(store=store, policy=active, clock=used_clock, actions=actions)
+    cases = CaseService(store=store, policy=active, clock=used_clock, actions=actions)
     nudges = NudgeService(NudgeStore(store.connection, store.write_lock), active, used_clock, settings=community)
     log.info(
         "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path

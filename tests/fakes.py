@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cases.actions import CaseActions
 from bot.cases.service import CaseService
 from bot.charter.model import Charter, Escalation, Rule
 from bot.errors import PlatformError, PlatformFailure
@@ -300,12 +301,13 @@ async def build_env(path: Path, charter: Charter | None = None) -> Env:
     platform = FakePlatform()
     policy = FakePolicy(charter or make_charter())
     platforms: dict[str, Any] = {"discord": platform}
+    actions = CaseActions(store, policy, clock, platforms)
     return Env(
         path=path,
         store=store,
         clock=clock,
         platform=platform,
         policy=policy,
-        moderation=ModerationService(store, policy, clock, platforms),
-        cases=CaseService(store, policy, clock, platforms),
+        moderation=ModerationService(store, policy, clock, actions),
+        cases=CaseService(store, policy, clock, actions),
     )

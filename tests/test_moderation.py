@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.cases.actions import AUTOMOD_ACTOR, CaseActions
 from bot.errors import NotFoundError, PlatformFailure, TransitionError
 from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, Case, CaseSource, CaseStatus
-from bot.moderation import AUTOMOD_ACTOR, ModerationService
+from bot.moderation import ModerationService
 from bot.store.sqlite import SqliteStore
 from tests.fakes import (
     AUTHOR,
@@ -219,7 +220,7 @@ async def test_a_review_card_that_cannot_be_posted_raises_an_alert(env: Env) -> 
 
 async def test_a_missing_platform_connection_is_a_failed_action(tmp_path: Path) -> None:
     env = await build_env(tmp_path / "db.sqlite3")
-    lonely = ModerationService(env.store, env.policy, env.clock, {})
+    lonely = ModerationService(env.store, env.policy, env.clock, CaseActions(env.store, env.policy, env.clock, {}))
     outcome = await lonely.handle_message(make_message(INSULT))
     assert outcome.case is not None
     assert outcome.case.action_state is ActionState.FAILED
@@ -230,7 +231,8 @@ async def test_a_missing_platform_connection_is_a_failed_action(tmp_path: Path) 
 async def test_platforms_registered_after_wiring_are_used(tmp_path: Path) -> None:
     env = await build_env(tmp_path / "db.sqlite3")
     platforms: dict[str, object] = {}
-    service = ModerationService(env.store, env.policy, env.clock, platforms)  # type: ignore[arg-type]
+    actions = CaseActions(env.store, env.policy, env.clock, platforms)  # type: ignore[arg-type]
+    service = ModerationService(env.store, env.policy, env.clock, actions)
     platforms["discord"] = env.platform
     outcome = await service.handle_message(make_message(INSULT))
     assert outcome.case is not None

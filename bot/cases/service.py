@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal, get_args
 
+from bot.cases.actions import CaseActions
+from bot.cases.permissions import is_author, moderates, require_moderator, require_reason
+from bot.cases.transitions import Event, Role, allows
 from bot.errors import NotFoundError, TransitionError
 from bot.explain import outcome_text
 from bot.models import Action, ActionState, Actor, AuditEntry, Case, CaseStatus
-from bot.moderation import Effects, PolicySource, moderates, require_moderator, require_reason
-from bot.ports import Clock, Platform, Store
+from bot.ports import Clock, PolicySource, Store
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,6 @@ def _check_decision(decision: str) -> Decision:
     if decision == "overturn":
         return "overturn"
     raise TransitionError(f"Unknown decision '{decision}': expected one of {', '.join(_DECISIONS)}.")
-
-
-def _is_author(actor: Actor, case: Case) -> bool:
-    return actor.platform == case.platform and actor.id == case.author_id
 
 
 def _acted_on_it(moderator: Actor, case: Case) -> bool:
@@ -47,12 +44,12 @@ class CaseService:
     and `Actor.community`); any other case is reported as missing, so case numbers reveal nothing.
     """
 
-    def __init__(self, store: Store, policy: PolicySource, clock: Clock, platforms: Mapping[str, Platform]) -> None:
-        """Wire the service; `platforms` may gain entries later (adapters register on connect)."""
+    def __init__(self, store: Store, policy: PolicySource, clock: Clock, actions: CaseActions) -> None:
+        """Wire the service; `actions` is the one CaseActions the composition root built."""
         self._store = store
         self._policy = policy
         self._clock = clock
-        self._effects = Effects(store, policy, clock, platforms)
+        self._effects = actions
 
     async def get(self, case_id: int) -> Case:
         """One case, or NotFoundError; unscoped, for the core. Showing a case to someone: `get_for`."""
@@ -64,7 +61,7 @@ class CaseService:
     async def get_for(self, case_id: int, viewer: Actor) -> Case:
         """The case as `viewer` may see it: its author, or a moderator of its community; else NotFoundError."""
         case = await self._store.get_case(case_id)
-        if case is None or not (_is_author(viewer, case) or moderates(viewer, case.platform, case.community)):
+        if case is None or not (is_author(viewer, case) or moderates(viewer, case.platform, case.community)):
             raise _missing(case_id)
         return case
 
@@ -100,11 +97,11 @@ class CaseService:
     async def appeal(self, case_id: int, author: Actor, reason: str) -> Case:
         """The author contests a removal or warning, once, within the charter's appeal window."""
         case = await self.get(case_id)
-        if not _is_author(author, case):
+        if not is_author(author, case):
             raise TransitionError(f"Only the author of case #{case.id} can appeal it.")
         if case.appeal_reason is not None:
             raise TransitionError(f"Case #{case.id} has already been appealed; each case can be appealed once.")
-        if case.status is not CaseStatus.ACTIONED:
+        if not allows(case, Event.APPEAL, Role.AUTHOR):
             raise TransitionError(self._not_appealable(case))
         window = self._policy.charter.appeal_window_days
         deadline = case.created_at + timedelta(days=window)
@@ -114,12 +111,8 @@ class CaseService:
                 f"(appeals are open for {window} days)."
             )
         text = require_reason(reason, "A reason for the appeal")
-        case = await self._store.transition(
-            case.id,
-            expected=(CaseStatus.ACTIONED,),
-            entry=self._entry(case, author, "appealed", text),
-            status=CaseStatus.APPEALED,
-            appeal_reason=text,
+        case = await self._effects.move(
+            case, Event.APPEAL, Role.AUTHOR, self._entry(case, author, "appealed", text), appeal_reason=text
         )
         log.info("case %d on %s: appealed by its author", case.id, case.platform)
         await self._effects.card(case, "appeal")
@@ -139,7 +132,7 @@ class CaseService:
         choice = _check_decision(decision)
         text = require_reason(reason)
         case = await self._moderated(case_id, moderator)
-        if case.status is not CaseStatus.APPEALED:
+        if not allows(case, Event.UPHOLD_APPEAL, Role.MODERATOR):
             if case.appeal_reason is not None:
                 raise TransitionError(f"The appeal on case #{case.id} was already decided ({case.status.value}).")
             raise TransitionError(f"Case #{case.id} has no pending appeal (it is {case.status.value}).")
@@ -148,16 +141,16 @@ class CaseService:
                 f"You made the decision in case #{case.id}; another moderator must decide its appeal."
             )
         if choice == "uphold":
-            case = await self._store.transition(
-                case.id,
-                expected=(CaseStatus.APPEALED,),
-                entry=self._entry(case, moderator, "appeal_upheld", text),
-                status=CaseStatus.UPHELD,
+            case = await self._effects.move(
+                case,
+                Event.UPHOLD_APPEAL,
+                Role.MODERATOR,
+                self._entry(case, moderator, "appeal_upheld", text),
                 decided_by=moderator.id,
                 decision_reason=text,
             )
         else:
-            case = await self._overturn(case, moderator, text, "appeal_overturned")
+            case = await self._overturn(case, moderator, text, Event.OVERTURN_APPEAL, "appeal_overturned")
         return await self._tell_author(case)
 
     async def override(self, case_id: int, moderator: Actor, decision: str, reason: str) -> Case:
@@ -174,7 +167,7 @@ class CaseService:
         if choice == "overturn":
             if case.status is CaseStatus.OVERTURNED:
                 raise TransitionError(f"Case #{case.id} is already overturned.")
-            case = await self._overturn(case, moderator, text, "overridden", detail)
+            case = await self._overturn(case, moderator, text, Event.OVERRIDE_OVERTURN, "overridden", detail)
         else:
             case = await self._override_uphold(case, moderator, text, detail)
         return await self._tell_author(case)
@@ -189,21 +182,18 @@ class CaseService:
             raise TransitionError(
                 f"You made the decision in case #{case.id} and its author appealed it; another moderator must rule."
             )
-        changes: dict[str, Any] = {
-            "status": CaseStatus.UPHELD,
-            "decided_by": moderator.id,
-            "decision_reason": reason,
-        }
+        changes: dict[str, Any] = {"decided_by": moderator.id, "decision_reason": reason}
         restored = case.restore_state is ActionState.DONE
         if case.restore_state in (ActionState.PENDING, ActionState.FAILED):
             changes["restore_state"] = ActionState.NONE
         if restored:
             # The restored copy is Vigie's own post; taking it down again is left to a person.
             detail += "; the restored copy stays up until a moderator deletes it"
-        case = await self._store.transition(
-            case.id,
-            expected=(case.status,),
-            entry=self._entry(case, moderator, "overridden", reason, detail),
+        case = await self._effects.move(
+            case,
+            Event.OVERRIDE_UPHOLD,
+            Role.MODERATOR,
+            self._entry(case, moderator, "overridden", reason, detail),
             **changes,
         )
         if restored:
@@ -214,25 +204,19 @@ class CaseService:
             )
         return case
 
-    async def _overturn(self, case: Case, moderator: Actor, reason: str, event: str, detail: str | None = None) -> Case:
+    async def _overturn(
+        self, case: Case, moderator: Actor, reason: str, event: Event, audit: str, detail: str | None = None
+    ) -> Case:
         restore = (
             case.action is Action.REMOVE
             and case.action_state is ActionState.DONE
             and case.restore_state is not ActionState.DONE
         )
-        changes: dict[str, Any] = {
-            "status": CaseStatus.OVERTURNED,
-            "decided_by": moderator.id,
-            "decision_reason": reason,
-        }
+        changes: dict[str, Any] = {"decided_by": moderator.id, "decision_reason": reason}
         if restore:
             changes["restore_state"] = ActionState.PENDING
-        case = await self._store.transition(
-            case.id,
-            expected=(case.status,),
-            entry=self._entry(case, moderator, event, reason, detail),
-            **changes,
-        )
+        entry = self._entry(case, moderator, audit, reason, detail)
+        case = await self._effects.move(case, event, Role.MODERATOR, entry, **changes)
         return await self._effects.restore(case)
 
     async def _tell_author(self, case: Case) -> Case:
@@ -245,11 +229,9 @@ class CaseService:
         require_moderator(moderator, "remove a message")
         text = require_reason(reason)
         case = await self._moderated(case_id, moderator)
-        if case.status is not CaseStatus.REVIEW:
+        if not allows(case, Event.REMOVE_AFTER_REVIEW, Role.MODERATOR):
             raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
-        case = await self._effects.remove_by_moderator(
-            case, moderator, text, expected=(CaseStatus.REVIEW,), event="removed_after_review"
-        )
+        case = await self._effects.remove_by_moderator(case, moderator, text, event=Event.REMOVE_AFTER_REVIEW)
         return await self.get(case.id)
 
     async def dismiss(self, case_id: int, moderator: Actor, reason: str) -> Case:
@@ -257,13 +239,13 @@ class CaseService:
         require_moderator(moderator, "dismiss a case")
         text = require_reason(reason)
         case = await self._moderated(case_id, moderator)
-        if case.status is not CaseStatus.REVIEW:
+        if not allows(case, Event.DISMISS, Role.MODERATOR):
             raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
-        return await self._store.transition(
-            case.id,
-            expected=(CaseStatus.REVIEW,),
-            entry=self._entry(case, moderator, "dismissed", text),
-            status=CaseStatus.DISMISSED,
+        return await self._effects.move(
+            case,
+            Event.DISMISS,
+            Role.MODERATOR,
+            self._entry(case, moderator, "dismissed", text),
             decided_by=moderator.id,
             decision_reason=text,
         )
@@ -271,7 +253,7 @@ class CaseService:
     async def content_for(self, case_id: int, requester: Actor) -> str:
         """The author's own removed text ("See my message"); every access is audited."""
         case = await self.get(case_id)
-        if not _is_author(requester, case):
+        if not is_author(requester, case):
             raise TransitionError(f"Only the author of case #{case.id} can see its removed text.")
         if case.content is None:
             days = self._policy.charter.retention_days

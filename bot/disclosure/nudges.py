@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.charter.disclosure_model import DisclosurePolicy
-from bot.charter.model import Charter
 from bot.community import JURISDICTION, LANGUAGE
 from bot.disclosure.checker import DisclosureFinding, checker_for
 from bot.disclosure.messages import (
@@ -39,7 +38,7 @@ from bot.disclosure.messages import (
 )
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor, Delivery, Message, Nudge, NudgeDraft, NudgeReport, NudgeState, NudgeStep
-from bot.ports import Clock
+from bot.ports import Clock, PolicySource
 from bot.store.nudges import NudgeStore
 
 __all__ = [
@@ -81,15 +80,6 @@ class Observed:
     created: bool = False
 
 
-class PolicyHolder(Protocol):
-    """Anything that holds the charter in force (bot.policy.ActivePolicy)."""
-
-    @property
-    def charter(self) -> Charter:
-        """The charter in force."""
-        ...
-
-
 class SettingsReader(Protocol):
     """Per-community settings (the main Store)."""
 
@@ -104,7 +94,7 @@ class NudgeService:
     def __init__(
         self,
         store: NudgeStore,
-        policy: PolicyHolder,
+        policy: PolicySource,
         clock: Clock,
         *,
         settings: SettingsReader | None = None,

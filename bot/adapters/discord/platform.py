@@ -21,8 +21,7 @@ from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
 from bot.i18n import tr
 from bot.models import Action, Case, Nudge, NudgeStep, Statement
-from bot.moderation import PolicySource
-from bot.ports import CardKind
+from bot.ports import CardKind, PolicySource
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import datetime
-from typing import Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -23,25 +22,16 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.convert import PLATFORM, defuse_mentions, escape, mentioned_users, readable
 from bot.adapters.slack.directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
-from bot.charter.model import Charter, Rule
+from bot.charter.model import Rule
 from bot.errors import PlatformError, PlatformFailure
 from bot.i18n import tr
 from bot.models import Case, Nudge, NudgeStep, Statement
-from bot.ports import CardKind
+from bot.ports import CardKind, PolicySource
 
 log = logging.getLogger(__name__)
 
 THREAD_MEMORY = 10_000
 MENTION_LOOKUPS = 20  # names looked up for a restore; further mentions show as "@user"
-
-
-class CharterSource(Protocol):
-    """Anything holding the charter in force (read at call time, so reloads take effect)."""
-
-    @property
-    def charter(self) -> Charter:
-        """The charter in force."""
-        ...
 
 
 class SlackPlatform:
@@ -60,7 +50,7 @@ class SlackPlatform:
         client: AsyncWebClient,
         *,
         directory: SlackDirectory,
-        policy: CharterSource,
+        policy: PolicySource,
         admin_client: AsyncWebClient | None = None,
     ) -> None:
         """`client` carries the bot token, `admin_client` (optional) an admin's user token."""
