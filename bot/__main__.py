@@ -15,11 +15,13 @@ from typing import TextIO
 
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
+from bot.cli_data import add_data_commands
 from bot.errors import VigieError
 from bot.housekeeping import run_forever
 from bot.offline import OfflinePlatform
 from bot.policy import ActivePolicy
 from bot.ports import SystemClock
+from bot.privacy.notice import render_privacy
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
 from bot.transcript import read_lines, render_result
@@ -63,6 +65,8 @@ def cmd_charter_show(args: argparse.Namespace) -> int:
         sys.stderr.write(f"language {lang!r} is not in this charter; choose one of {', '.join(charter.languages)}\n")
         return EXIT_USAGE
     sys.stdout.write(render_markdown(charter, lang))
+    if charter.privacy is not None:
+        sys.stdout.write("\n" + render_privacy(charter, lang))
     return EXIT_OK
 
 
@@ -252,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--community", default="cli", help="guild id (Discord) or team id (Slack)")
     report.add_argument("--days", type=int, default=90)
     report.set_defaults(func=cmd_report)
+
+    add_data_commands(sub)
     return parser
 
 

@@ -14,8 +14,10 @@ from bot.intake import MessageIntake
 from bot.moderation import ModerationService
 from bot.policy import ActivePolicy
 from bot.ports import Clock, Platform, SystemClock
+from bot.privacy.service import PrivacyService
 from bot.settings import Settings
 from bot.store.nudges import NudgeStore
+from bot.store.privacy import PrivacyStore
 from bot.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ class Services:
     nudges: NudgeService
     intake: MessageIntake
     community: CommunityService
+    privacy: PrivacyService
     platforms: dict[str, Platform] = field(default_factory=dict)
 
     def register(self, platform: Platform) -> None:
@@ -83,5 +86,6 @@ async def build_services(
         nudges=nudges,
         intake=MessageIntake(moderation, nudges, platforms),
         community=community,
+        privacy=PrivacyService(PrivacyStore(store.connection, store.write_lock), active, used_clock),
         platforms=platforms,
     )

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.charter import checks
+from bot.charter.accountability_sections import parse_privacy_section, parse_transparency_section
 from bot.charter.disclosure_section import parse_disclosure_section
 from bot.charter.fields import ParseContext, TableReader, expected, unknown_key_message
 from bot.charter.issues import CharterInvalid, CharterIssue, sorted_issues
@@ -43,7 +44,11 @@ log = logging.getLogger(__name__)
 SectionParser = Callable[[Mapping[str, object], ParseContext], object]
 """Validates one extra top-level table; reports problems through the context and returns its value."""
 
-SECTION_PARSERS: dict[str, SectionParser] = {"disclosure": parse_disclosure_section}
+SECTION_PARSERS: dict[str, SectionParser] = {
+    "disclosure": parse_disclosure_section,
+    "privacy": parse_privacy_section,
+    "transparency": parse_transparency_section,
+}
 """Extra top-level tables (such as `[disclosure]`) and their parsers; any other table is an error."""
 
 CHARTER_KEYS = frozenset(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.charter.accountability_model import Guard, PrivacyNotice, TransparencyPolicy
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.models import Action
 
@@ -60,6 +61,8 @@ class Rule:
     exempt_roles: tuple[str, ...] = ()
     exempt_channels: tuple[str, ...] = ()
     escalation: Escalation | None = None
+    category: str | None = None  # a DSA STATEMENT_CATEGORY_* value for statements of reasons
+    guard: Guard | None = None
 
     def text(self, part: Mapping[str, str], lang: str, default_lang: str) -> str:
         """The text of `part` in `lang`, else the default language, else any language."""
@@ -82,6 +85,8 @@ class Charter:
     published: date | None = None
     description: Mapping[str, str] = field(default_factory=dict)
     disclosure: DisclosurePolicy | None = None
+    privacy: PrivacyNotice | None = None
+    transparency: TransparencyPolicy | None = None
 
     @property
     def short_hash(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.charter import checks
+from bot.charter.accountability_rules import parse_category, parse_guard
 from bot.charter.fields import ParseContext, TableReader, expected, show
 from bot.charter.model import Escalation, FloodPolicy, LinkPolicy, Rule
 from bot.models import Action
@@ -29,6 +30,8 @@ RULE_KEYS = frozenset(
         "exempt_roles",
         "exempt_channels",
         "escalation",
+        "category",
+        "guard",
     }
 )
 LINK_KEYS = frozenset({"deny_domains", "allow_domains", "block_invites", "allowed_invites"})
@@ -89,6 +92,8 @@ def parse_rule(ctx: ParseContext, data: Mapping[str, object], index: int) -> Rul
             "expected escalation only on rules whose action is remove or warn (a review is not an offence); "
             "got a rule whose action is review",
         )
+    category = parse_category(r)
+    guard = parse_guard(r, action)
 
     if len(ctx.issues) > before or rule_id is None or number is None or action is None:
         return None
@@ -113,6 +118,8 @@ def parse_rule(ctx: ParseContext, data: Mapping[str, object], index: int) -> Rul
         exempt_roles=exempt_roles or (),
         exempt_channels=exempt_channels or (),
         escalation=escalation,
+        category=category,
+        guard=guard,
     )
 
 

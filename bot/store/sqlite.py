@@ -241,6 +241,8 @@ class SqliteStore:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted content (purged snapshots, erased members) is zeroed, not left in free space.
+            await conn.execute("PRAGMA secure_delete = ON")
             await _wal(conn)
             store = cls(conn)
             await store._migrate(load_migrations() if migrations is None else migrations)

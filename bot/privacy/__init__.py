@@ -1,0 +1,1 @@
+"""Members' data rights: the privacy notice, access (/mydata), erasure (/forgetme) and retention."""
