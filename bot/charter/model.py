@@ -52,6 +52,7 @@ class Rule:
     fix: Mapping[str, str] = field(default_factory=dict)  # how to put it right, per language
     explanation: Mapping[str, str] = field(default_factory=dict)  # optional $-template per language
     terms: tuple[str, ...] = ()
+    forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # term -> forms matched exactly as written
     patterns: tuple[str, ...] = ()
     fuzzy: int | None = None
     links: LinkPolicy | None = None

@@ -21,6 +21,7 @@ RULE_KEYS = frozenset(
         "fix",
         "explanation",
         "terms",
+        "forms",
         "patterns",
         "fuzzy",
         "links",
@@ -71,6 +72,7 @@ def parse_rule(ctx: ParseContext, data: Mapping[str, object], index: int) -> Rul
             r.issue(f"explanation.{lang}", problem)
 
     terms = _terms(r)
+    forms = _forms(r, terms or ())
     patterns = _patterns(r)
     fuzzy = r.integer("fuzzy", minimum=0, maximum=100)
     if fuzzy is not None and not any(checks.letters(t) >= checks.FUZZY_MIN_LETTERS for t in terms or ()):
@@ -109,6 +111,7 @@ def parse_rule(ctx: ParseContext, data: Mapping[str, object], index: int) -> Rul
         fix=fix or {},
         explanation=explanation or {},
         terms=terms or (),
+        forms=forms,
         patterns=patterns or (),
         fuzzy=fuzzy,
         links=links,
@@ -139,6 +142,28 @@ def _terms(r: TableReader) -> tuple[str, ...] | None:
             r.issue("terms", same, needle=term)
         seen.setdefault(folded, term)
     return terms
+
+
+def _forms(r: TableReader, terms: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`forms = { ass = ["asses"] }`: explicit forms of the rule's own terms, matched exactly as written."""
+    t = r.table("forms")
+    if t is None:
+        return {}
+    known = {checks.fold(term): term for term in terms}
+    forms: dict[str, tuple[str, ...]] = {}
+    for key in t.data:
+        term = known.get(checks.fold(key))
+        if term is None:
+            t.issue(key, expected("a term listed in this rule's terms", key), needle=key)
+            continue
+        values = t.strings(key, max_items=checks.MAX_TERMS)
+        for value in values or ():
+            problem = checks.term_problem(value)
+            if problem is not None:
+                t.issue(key, problem, needle=value)
+        if values:
+            forms[term] = values
+    return forms
 
 
 def _patterns(r: TableReader) -> tuple[str, ...] | None:

@@ -14,8 +14,10 @@ from bot.charter.model import Charter, Rule
 from bot.models import Action, Evidence, Message, Verdict
 from bot.roles import role_key
 from bot.screening.floods import FloodTracker
+from bot.screening.languages import distinct_letters, suffixes
+from bot.screening.lexicon import lexicon_for
 from bot.screening.links import LinkMatcher
-from bot.screening.normalize import CharFold, FoldMap, fold_parts, fold_with_map
+from bot.screening.normalize import CharFold, Folding, FoldMap
 from bot.screening.personal import PersonalDataMatcher
 from bot.screening.terms import FuzzyMatcher, TermHit, TermMatcher
 
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 _MAX_EVIDENCE = 20
 _MAX_PATTERN_HITS = 10
 _FUZZY_CONFIDENCE_CAP = 0.99  # a near miss is never as sure as an exact term
+_UNSURE_CONFIDENCE = 0.9  # a term match that could be an innocent word
 # Discord <@id>, <@!id>, <@&role>, Slack <@U..>, <!here>, <!subteam^..>, and the plain @everyone/@here.
 _MENTION = re.compile(
     r"<@[!&]?\w+(?:\|[^>]{0,80})?>|<!(?:here|channel|everyone|subteam\^\w+)(?:\|[^>]{0,80})?>|@everyone|@here"
@@ -115,17 +118,19 @@ class _Finding:
 
     @property
     def exact(self) -> bool:
-        return bool(self.matched or self.evidence or self.terms)
+        return bool(self.matched or self.evidence or any(hit.sure for hit in self.terms))
 
     @property
     def action(self) -> Action:
-        # Near misses alone are a guess: a person decides, the message stays up meanwhile.
+        # Near misses and unsure readings alone are a guess: a person decides, the message stays up meanwhile.
         return self.rule.action if self.exact else Action.REVIEW
 
     @property
     def confidence(self) -> float:
         if self.exact:
             return 1.0
+        if self.terms:
+            return _UNSURE_CONFIDENCE
         best = max((hit.score for hit in self.fuzzy), default=0.0)
         return min(best / 100, _FUZZY_CONFIDENCE_CAP)
 
@@ -134,16 +139,28 @@ class ScreeningEngine:
     """Screens messages against one charter. Build a new engine when the charter changes.
 
     Pass the previous engine's `floods` to keep duplicate-flood history across a charter reload.
-    `plurals=False` makes terms match only as written (see `TermMatcher`).
+    `plurals=False` makes terms match only as written, with their explicit forms (see `TermMatcher`).
+    Letters that the charter's languages keep distinct (`ñ` in Spanish) are never folded into others.
     """
 
     def __init__(self, charter: Charter, *, floods: FloodTracker | None = None, plurals: bool = True) -> None:
         self.charter = charter
         self.floods = floods if floods is not None else FloodTracker()
         self._allow = Verdict(Action.ALLOW, charter_version=charter.version)
-        self._rules = [self._compile(index, rule) for index, rule in enumerate(charter.rules)]
+        distinct = distinct_letters(charter.languages)
+        self.folding = Folding(distinct)
+        active = [rule if rule.action is not Action.ALLOW else None for rule in charter.rules]
+        has_terms = any(rule is not None and rule.terms for rule in active)
+        self.lexicon = lexicon_for(tuple(charter.languages), distinct) if has_terms else None
+        self._rules = [self._compile(index, rule, self.folding) for index, rule in enumerate(charter.rules)]
         self._terms = TermMatcher(
-            [rule.terms if rule.action is not Action.ALLOW else () for rule in charter.rules], plurals=plurals
+            [rule.terms if rule is not None else () for rule in active],
+            inflections=plurals,
+            folding=self.folding,
+            forms_by_rule=[rule.forms if rule is not None else {} for rule in active],
+            suffixes=suffixes(charter.languages),
+            common=self.lexicon.words if self.lexicon is not None else None,
+            common_spread=self.lexicon.spread if self.lexicon is not None else None,
         )
         self._scanning = [
             compiled for compiled in self._rules if compiled.scans and compiled.rule.action is not Action.ALLOW
@@ -161,7 +178,7 @@ class ScreeningEngine:
         return self._terms.size
 
     @staticmethod
-    def _compile(index: int, rule: Rule) -> _Compiled:
+    def _compile(index: int, rule: Rule, folding: Folding) -> _Compiled:
         compiled = _Compiled(
             rule=rule,
             index=index,
@@ -169,7 +186,7 @@ class ScreeningEngine:
             channels=frozenset(_channel_key(channel) for channel in rule.exempt_channels),
         )
         if rule.fuzzy is not None and rule.terms:
-            fuzzy = FuzzyMatcher(index, rule.terms, rule.fuzzy)
+            fuzzy = FuzzyMatcher(index, rule.terms, rule.fuzzy, folding)
             compiled.fuzzy = fuzzy if fuzzy else None
         for pattern in rule.patterns:
             try:
@@ -199,8 +216,9 @@ class ScreeningEngine:
         spread = folded = ""
         term_hits: list[TermHit] = []
         if self._needs_fold:
-            spread, folded = fold_parts(text)
-            term_hits = self._terms.find(spread, folded)
+            parts = self.folding.parts(text)
+            spread, folded = parts.spread, parts.folded
+            term_hits = self._terms.find(parts)
         if not term_hits and not self._scanning:
             return self._allow
         findings: dict[int, _Finding] = {}
@@ -220,7 +238,7 @@ class ScreeningEngine:
             rule_id=best.rule.id,
             clause=best.rule.number,
             charter_version=self.charter.version,
-            evidence=self._evidence(text, folded, best),
+            evidence=self._evidence(text, folded, best, self.folding),
             confidence=best.confidence,
             automated=True,
         )
@@ -291,11 +309,11 @@ class ScreeningEngine:
                 finding.evidence.append(Evidence("duplicate", 0, len(message.text), detail))
 
     @staticmethod
-    def _evidence(text: str, folded: str, finding: _Finding) -> tuple[Evidence, ...]:
+    def _evidence(text: str, folded: str, finding: _Finding, folding: Folding) -> tuple[Evidence, ...]:
         evidence = list(finding.evidence)
-        hits = (finding.terms or finding.fuzzy)[:_MAX_EVIDENCE]  # in text order already
+        hits = sorted(finding.terms or finding.fuzzy, key=lambda hit: (hit.start, hit.end))[:_MAX_EVIDENCE]
         if hits:
-            spans = _FoldSpans(text, folded)
+            spans = _FoldSpans(text, folded, folding)
             for hit in hits:
                 start, end = spans.span(hit.start, hit.end)
                 if hit.fuzzy:
@@ -310,14 +328,15 @@ class ScreeningEngine:
 class _FoldSpans:
     """Maps folded spans back to the original text, building the map only when first asked."""
 
-    def __init__(self, text: str, folded: str) -> None:
+    def __init__(self, text: str, folded: str, folding: Folding) -> None:
         self._text = text
         self._folded = folded
+        self._folding = folding
         self._map: FoldMap | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if self._map is None:
-            self._map = fold_with_map(self._text)
+            self._map = self._folding.with_map(self._text)
             if self._map.text != self._folded:
                 log.error("folded text and its map disagree; evidence spans fall back to the whole message")
         if self._map.text != self._folded:

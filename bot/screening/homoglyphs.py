@@ -1,4 +1,4 @@
-"""Look-alike letters (Cyrillic, Greek, small capitals...) folded to Latin, built from the confusables data."""
+"""Look-alike letters (Cyrillic, Greek, Armenian, hooked Latin...) folded to Latin, from Unicode's own data."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ def latin_lookalikes() -> dict[str, str]:
                 table.setdefault(key, other.lower())
     for char, letter in _small_capitals().items():
         table.setdefault(char, letter)
+    for char, letter in _decorated_letters(table).items():
+        table.setdefault(char, letter)
+    for char, letter in _case_partners(table).items():
+        table.setdefault(char, letter)
     log.debug("built %s look-alike letters", len(table))
     return table
 
@@ -64,3 +68,52 @@ def _is_ascii_letter(char: str) -> bool:
 
 def _is_foreign_letter(char: str) -> bool:
     return not char.isascii() and unicodedata.category(char).startswith("L")
+
+
+# "LATIN SMALL LETTER C WITH HOOK", "CYRILLIC CAPITAL LETTER KA WITH DESCENDER": the base letter is named.
+_DECORATED_NAME = re.compile(r"^(LATIN|GREEK|CYRILLIC|ARMENIAN) (SMALL|CAPITAL) LETTER (.+?) WITH .+$")
+_SCRIPT_BLOCKS = (
+    (0x00C0, 0x0530),
+    (0x1D00, 0x1F00),
+    (0x2C60, 0x2C80),
+    (0xA640, 0xA800),
+    (0xAB30, 0xAB70),
+    (0x1DF00, 0x1E000),
+)
+
+
+def _decorated_letters(known: dict[str, str]) -> dict[str, str]:
+    """Letters with a hook, stroke, bar, tail or descender that Unicode does not decompose (`ƈ ɦ đ ł ҝ`).
+
+    Their Unicode names name the plain letter they decorate; when that letter is ASCII or already a known
+    look-alike, the decorated one folds the same way. Letters that do decompose (`é`) are left to NFKD.
+    """
+    found: dict[str, str] = {}
+    for first, stop in _SCRIPT_BLOCKS:
+        for code in range(first, stop):
+            char = chr(code)
+            match = _DECORATED_NAME.match(unicodedata.name(char, ""))
+            if match is None or unicodedata.normalize("NFKD", char) != char:
+                continue
+            try:
+                base = unicodedata.lookup(f"{match.group(1)} {match.group(2)} LETTER {match.group(3)}")
+            except KeyError:
+                continue
+            letter = base.lower() if _is_ascii_letter(base) else known.get(base) or known.get(base.lower())
+            if letter:
+                found[char] = letter
+    return found
+
+
+def _case_partners(known: dict[str, str]) -> dict[str, str]:
+    """Greek and Cyrillic letters whose other case is a look-alike (`κ` of `Κ`, `т` of `Т`): small capitals."""
+    found: dict[str, str] = {}
+    for code in range(0x0370, 0x0530):
+        char = chr(code)
+        if char in known or not char.isalpha():
+            continue
+        for other in (char.upper(), char.lower()):
+            if len(other) == 1 and other != char and other in known:
+                found[char] = known[other]
+                break
+    return found

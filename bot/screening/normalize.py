@@ -6,13 +6,21 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.screening.homoglyphs import latin_lookalikes
+from bot.screening.markup import may_hold_markup, read_through_map
 
 AMBIGUOUS = "I"
 """Stands for `1`, `|`, `!` inside a word and for a capital `I`: each could be an i or an l.
 
 No other upper-case ASCII letter survives folding, so the placeholder cannot clash with text."""
+
+AT = "A"
+"""Stands for `@` inside a word: an a (`@ss`) or an o (`C@ck`). Terms spell it out, see `PLACEHOLDERS`."""
+
+PLACEHOLDERS = {AMBIGUOUS: "il", AT: "ao"}
+"""Each placeholder and the letters it can stand for; nothing else in a folded text is upper-case."""
 
 _CACHE_LIMIT = 65_536  # distinct non-ASCII code points remembered; hostile text cannot grow it further
 _DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cs"})  # marks, zero-width/bidi, controls, surrogates
@@ -54,7 +62,19 @@ def _fold_other(char: str) -> str:
 
 
 class _FoldTable(dict[int, str]):
-    """`str.translate` table that folds non-ASCII characters on first sight and remembers them (bounded)."""
+    """`str.translate` table that folds non-ASCII characters on first sight and remembers them (bounded).
+
+    Letters in `distinct` are kept as they are (lower-cased): `ñ` stays `ñ` for a Spanish community.
+    """
+
+    def __init__(self, distinct: frozenset[str] = frozenset()) -> None:
+        super().__init__({code: _fold_ascii(chr(code)) for code in range(128)})
+        for letter in distinct:
+            for variant in {letter, letter.upper(), letter.lower()}:
+                if len(variant) == 1:
+                    self[ord(variant)] = letter
+        if "ß" in distinct:
+            self[ord("ẞ")] = "ß"
 
     def __missing__(self, code: int) -> str:
         folded = _fold_other(chr(code))
@@ -63,7 +83,7 @@ class _FoldTable(dict[int, str]):
         return folded
 
 
-_TABLE = _FoldTable({code: _fold_ascii(chr(code)) for code in range(128)})
+_TABLE = _FoldTable()
 
 # `!` and `|` end sentences and draw tables too often to count as letters when joining spaced-out words.
 _WORDISH = r"(?:[^\W_]|[$@€])"
@@ -73,26 +93,26 @@ _CHAIN = re.compile(rf"(?<!{_WORDISH}){_WORDISH}({_SEP}{{1,3}}){_WORDISH}(?:\1{_
 # character class, which the regex engine scans much faster than a pattern opening with a lookbehind.
 _CHAIN_HINT = re.compile(rf"{_SEP}{_WORDISH}{_SEP}{{1,3}}{_WORDISH}(?!{_WORDISH})")
 
-_LEET = str.maketrans(
-    {
-        "4": "a",
-        "@": "a",
-        "3": "e",
-        "€": "e",
-        "0": "o",
-        "1": AMBIGUOUS,
-        "|": AMBIGUOUS,
-        "!": AMBIGUOUS,
-        "5": "s",
-        "$": "s",
-        "7": "t",
-        "8": "b",
-        "9": "g",
-    }
-)
-_LEET_ANY = re.compile(r"[01345789@€|!$]")
+_LEET_READINGS = {
+    "4": "a",
+    "@": AT,
+    "3": "e",
+    "€": "e",
+    "0": "o",
+    "1": AMBIGUOUS,
+    "|": AMBIGUOUS,
+    "!": AMBIGUOUS,
+    "5": "s",
+    "$": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+}
+_LEET = str.maketrans(_LEET_READINGS | {"(": "c"})
+_LEET_IN_PARENS = str.maketrans(_LEET_READINGS)  # "moron(s)": a bracket that closes is a bracket, not a c
+_LEET_ANY = re.compile(r"[01345789@€|!$(]")
 _LETTER = re.compile(r"[^\W\d_]")
-_EDGE_PUNCT = "!|"  # "idiot!" ends a sentence; only inside a word is `!` a letter
+_EDGE_PUNCT = "!|("  # "idiot!" ends a sentence, "(hi" opens one; only inside a word are they letters
 _RUN = re.compile(r"(.)\1+", re.DOTALL)
 # Deleting every character that equals the next one is the same collapse as `_RUN`, about twice as fast.
 _REPEAT = re.compile(r"(.)(?=\1)", re.DOTALL)
@@ -103,14 +123,14 @@ def fold_chars(text: str) -> str:
     return text.translate(_TABLE)
 
 
-def fold_chars_map(text: str) -> tuple[str, list[int]]:
+def fold_chars_map(text: str, table: dict[int, str] = _TABLE) -> tuple[str, list[int]]:
     """`fold_chars(text)` and, for each of its characters, the index of the original character it came from."""
-    folded = text.translate(_TABLE)
+    folded = text.translate(table)
     if len(folded) == len(text) and text.isascii():
         return folded, list(range(len(text)))
     source: list[int] = []
     for index, char in enumerate(text):
-        source.extend([index] * len(_TABLE[ord(char)]))
+        source.extend([index] * len(table[ord(char)]))
     return folded, source
 
 
@@ -148,10 +168,24 @@ def _join_chain(match: re.Match[str]) -> str:
     return match.group().replace(match.group(1), "")
 
 
-def _join(text: str) -> str:
+def _join(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Spaced-out letters joined, and where each joined run sits in the result."""
     if _CHAIN_HINT.search(text) is None:
-        return text
-    return _CHAIN.sub(_join_chain, text)
+        return text, ()
+    parts: list[str] = []
+    runs: list[tuple[int, int]] = []
+    done = 0
+    size = 0
+    for match in _CHAIN.finditer(text):
+        parts.append(text[done : match.start()])
+        size += match.start() - done
+        joined = _join_chain(match)
+        parts.append(joined)
+        runs.append((size, size + len(joined)))
+        size += len(joined)
+        done = match.end()
+    parts.append(text[done:])
+    return "".join(parts), tuple(runs)
 
 
 def _leet_token(token: str) -> str:
@@ -159,7 +193,8 @@ def _leet_token(token: str) -> str:
         return token
     lead = len(token) - len(token.lstrip(_EDGE_PUNCT))
     trail = len(token) - len(token.rstrip(_EDGE_PUNCT))
-    return token[:lead] + token[lead : len(token) - trail].translate(_LEET) + token[len(token) - trail :]
+    table = _LEET_IN_PARENS if ")" in token else _LEET
+    return token[:lead] + token[lead : len(token) - trail].translate(table) + token[len(token) - trail :]
 
 
 def _leet(text: str) -> str:
@@ -183,32 +218,20 @@ def _leet(text: str) -> str:
 
 
 def collapse_runs(text: str) -> str:
-    """Step 4: every run of one character becomes a single character."""
+    """Step 5: every run of one character becomes a single character."""
     return _REPEAT.sub("", text)
 
 
-def fold_parts(text: str) -> tuple[str, str]:
-    """The text after steps 1-3 (runs kept) and the full matching form (runs collapsed)."""
-    spread = _leet(_join(text.translate(_TABLE)))
-    return spread, _REPEAT.sub("", spread)
+class Folded(NamedTuple):
+    """A text folded for matching.
 
-
-def fold(text: str) -> str:
-    """The matching form of `text`; charter terms go through the same folding, so both sides meet.
-
-    1. per character (one `str.translate`): case, compatibility forms (fullwidth, mathematical, circled),
-       diacritics, Cyrillic/Greek look-alikes and small capitals, zero-width and bidi controls, spaces;
-    2. spaced-out letters are joined: three or more single characters with the same separator between
-       them (`s.p.a.m`, `c o n`, `s-p-a-m`), never longer words, so sentences stay apart;
-    3. leetspeak inside words that hold a letter (`c0n`, `$hit`); bare numbers such as `2024` stay digits.
-       `1`, `|`, `!` and a capital `I` could be an i or an l: they become `AMBIGUOUS`, which matches both;
-    4. runs of one character collapse (`spaaaam` -> `spam`); `run_lengths` keeps what was collapsed, so
-       a matcher can still tell `as` from `ass`.
-
-    `fold_with_map` rebuilds the same string with the original span of every character; it is slower and
-    only needed once something matched.
+    `spread` has runs of one character kept, `folded` collapses them (`run_lengths` relates the two), and
+    `joined` holds the `[start, end)` in `spread` of every run of spaced-out letters that was joined.
     """
-    return fold_parts(text)[1]
+
+    spread: str
+    folded: str
+    joined: tuple[tuple[int, int], ...] = ()
 
 
 def run_lengths(spread: str) -> dict[int, int]:
@@ -230,7 +253,7 @@ def run_profile(spread: str) -> tuple[str, tuple[int, ...]]:
 
 
 def is_word_char(char: str) -> bool:
-    """Letters and digits of any script, and the `AMBIGUOUS` placeholder: what a whole word is made of."""
+    """Letters and digits of any script, and the placeholders: what a whole word is made of."""
     return char.isalnum()
 
 
@@ -263,21 +286,139 @@ def _join_map(text: str, source: list[int]) -> tuple[str, list[int]]:
     return _CHAIN.sub(_join_chain, text), keep
 
 
+def _compositions(distinct: frozenset[str]) -> dict[str, str]:
+    """Decomposed spellings of the distinct letters (`n` + combining tilde), so they cannot slip through."""
+    found: dict[str, str] = {}
+    for letter in distinct:
+        for variant in {letter, letter.upper()}:
+            decomposed = unicodedata.normalize("NFD", variant)
+            if decomposed != variant and len(variant) == 1:
+                found[decomposed] = letter
+    return found
+
+
+class Folding:
+    """How one community's messages and terms are folded; `distinct` letters are never merged with others.
+
+    1. markup is read through as the reader sees it (`markup.read_through_map`): entities, tags, markdown;
+    2. per character (one `str.translate`): case, compatibility forms (fullwidth, mathematical, circled),
+       diacritics, look-alikes from other scripts and decorated Latin letters, small capitals, zero-width and
+       bidi controls, spaces. A letter in `distinct` (`ñ` in Spanish) is only lower-cased;
+    3. spaced-out letters are joined: three or more single characters with the same separator between
+       them (`s.p.a.m`, `c o n`, `s-p-a-m`), never longer words, so sentences stay apart;
+    4. leetspeak inside words that hold a letter (`c0n`, `$hit`); bare numbers such as `2024` stay digits.
+       `1`, `|`, `!` and a capital `I` could be an i or an l: they become `AMBIGUOUS`; `@` could be an a or
+       an o: it becomes `AT`. Terms expand both, see `PLACEHOLDERS`;
+    5. runs of one character collapse (`spaaaam` -> `spam`); `run_lengths` keeps what was collapsed, so
+       a matcher can still tell `as` from `ass`.
+
+    `with_map` rebuilds the same string with the original span of every character; it is slower and only
+    needed once something matched.
+    """
+
+    def __init__(self, distinct: str = "") -> None:
+        self.distinct = frozenset(distinct)
+        self._table = _FoldTable(self.distinct) if self.distinct else _TABLE
+        compositions = _compositions(self.distinct)
+        self._compose_to = compositions
+        self._compose = (
+            re.compile("|".join(re.escape(key) for key in sorted(compositions, key=len, reverse=True)))
+            if compositions
+            else None
+        )
+
+    def chars(self, text: str) -> str:
+        """Step 2 only."""
+        return text.translate(self._table)
+
+    def _compose_map(self, text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+        if self._compose is None or text.isascii() or self._compose.search(text) is None:
+            return text, starts, ends
+        out: list[str] = []
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        done = 0
+        for match in self._compose.finditer(text):
+            out.append(text[done : match.start()])
+            new_starts.extend(starts[done : match.start()])
+            new_ends.extend(ends[done : match.start()])
+            out.append(self._compose_to[match.group()])
+            new_starts.append(starts[match.start()])
+            new_ends.append(ends[match.end() - 1])
+            done = match.end()
+        out.append(text[done:])
+        new_starts.extend(starts[done:])
+        new_ends.extend(ends[done:])
+        return "".join(out), new_starts, new_ends
+
+    def view(self, text: str) -> str:
+        """Step 1: the text as its reader sees it."""
+        if may_hold_markup(text):
+            text = read_through_map(text)[0]
+        if self._compose is not None and not text.isascii():
+            text = self._compose.sub(lambda match: self._compose_to[match.group()], text)
+        return text
+
+    def view_map(self, text: str) -> tuple[str, list[int], list[int]] | None:
+        """Step 1 with the original `[start, end)` of each character, or None when the text reads as written."""
+        changed = False
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+        if may_hold_markup(text):
+            read, starts, ends = read_through_map(text)
+            changed = read != text
+            text = read
+        composed, starts, ends = self._compose_map(text, starts, ends)
+        if composed == text and not changed:
+            return None
+        return composed, starts, ends
+
+    def parts(self, text: str) -> Folded:
+        """Steps 1-5: see the class."""
+        joined, runs = _join(self.view(text).translate(self._table))
+        spread = _leet(joined)
+        return Folded(spread, _REPEAT.sub("", spread), runs)
+
+    def with_map(self, text: str) -> FoldMap:
+        """Same matching form as `parts(text).folded`, with the original span of each character."""
+        viewed = self.view_map(text)
+        view = text if viewed is None else viewed[0]
+        chars, source = fold_chars_map(view, self._table)
+        joined, source = _join_map(chars, source)
+        spread = _leet(joined)
+        starts: list[int] = []
+        ends: list[int] = []
+        done = 0
+        for match in _RUN.finditer(spread):
+            start, end = match.span()
+            starts.extend(source[done:start])
+            ends.extend(index + 1 for index in source[done:start])
+            starts.append(source[start])
+            ends.append(source[end - 1] + 1)
+            done = end
+        starts.extend(source[done:])
+        ends.extend(index + 1 for index in source[done:])
+        if viewed is not None:
+            view_starts, view_ends = viewed[1], viewed[2]
+            starts = [view_starts[index] for index in starts]
+            ends = [view_ends[index - 1] for index in ends]
+        return FoldMap(collapse_runs(spread), tuple(starts), tuple(ends))
+
+
+DEFAULT = Folding()
+
+
+def fold_parts(text: str) -> tuple[str, str]:
+    """The text after steps 1-4 (runs kept) and the full matching form (runs collapsed), default folding."""
+    folded = DEFAULT.parts(text)
+    return folded.spread, folded.folded
+
+
+def fold(text: str) -> str:
+    """The matching form of `text` under the default folding (see `Folding`); terms fold the same way."""
+    return DEFAULT.parts(text).folded
+
+
 def fold_with_map(text: str) -> FoldMap:
-    """Same matching form as `fold(text)`, with the original span of each character (slower; on matches only)."""
-    chars, source = fold_chars_map(text)
-    joined, source = _join_map(chars, source)
-    spread = _leet(joined)
-    starts: list[int] = []
-    ends: list[int] = []
-    done = 0
-    for match in _RUN.finditer(spread):
-        start, end = match.span()
-        starts.extend(source[done:start])
-        ends.extend(index + 1 for index in source[done:start])
-        starts.append(source[start])
-        ends.append(source[end - 1] + 1)
-        done = end
-    starts.extend(source[done:])
-    ends.extend(index + 1 for index in source[done:])
-    return FoldMap(collapse_runs(spread), tuple(starts), tuple(ends))
+    """`DEFAULT.with_map(text)`: the matching form with the original span of each character."""
+    return DEFAULT.with_map(text)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.screening.normalize import AMBIGUOUS, fold, fold_chars, fold_parts, fold_with_map, run_lengths
+from bot.screening.normalize import AMBIGUOUS, AT, fold, fold_chars, fold_parts, fold_with_map, run_lengths
 
 FOLDS = [
     # case and compatibility forms
@@ -31,7 +31,7 @@ FOLDS = [
     # leetspeak inside words
     ("c0n", "con"),
     ("$hit", "shit"),
-    ("@ss", "as"),
+    ("@ss", f"{AT}s"),  # an a or an o
     ("1d10t", f"{AMBIGUOUS}d{AMBIGUOUS}ot"),
     ("sh!t", f"sh{AMBIGUOUS}t"),
     ("ILL", f"{AMBIGUOUS}l"),  # a capital i could be a lower-case L
