@@ -96,6 +96,7 @@ class Message:
     mention_count: int = 0  # distinct user and role mentions; @everyone/@here count as one each
     edited: bool = False
     channel_name: str = ""
+    has_image: bool = False  # an image attachment or embed (the French "image retouchée" rule)
 
     @property
     def key(self) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.charter.loader import CharterInvalid, CharterIssue, load_charter
 from bot.charter.model import Charter
+from bot.disclosure.checker import DisclosureChecker
 from bot.models import Message, Verdict
 from bot.screening.engine import ScreeningEngine
 
@@ -20,6 +21,7 @@ class ActivePolicy:
         """Compile the engine for `charter`; `path` is where `reload` reads from."""
         self._charter = charter
         self._engine = ScreeningEngine(charter)
+        self._disclosure = _checker(charter)
         self._path = path
 
     @classmethod
@@ -37,6 +39,11 @@ class ActivePolicy:
         """The engine compiled from the charter in force."""
         return self._engine
 
+    @property
+    def disclosure_checker(self) -> DisclosureChecker | None:
+        """The disclosure checker compiled from the charter in force; None without a `[disclosure]` section."""
+        return self._disclosure
+
     def screen(self, message: Message) -> Verdict:
         """Screen one message with the charter in force."""
         return self._engine.screen(message)
@@ -53,6 +60,10 @@ class ActivePolicy:
             )
             return list(exc.issues)
         engine = ScreeningEngine(charter, floods=self._engine.floods)
-        self._charter, self._engine = charter, engine
+        self._charter, self._engine, self._disclosure = charter, engine, _checker(charter)
         log.info("charter reloaded: version %s (%s)", charter.version, charter.short_hash)
         return []
+
+
+def _checker(charter: Charter) -> DisclosureChecker | None:
+    return DisclosureChecker(charter.disclosure) if charter.disclosure is not None else None

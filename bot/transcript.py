@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bot.disclosure.checker import check_disclosure
+from bot.disclosure.checker import DisclosureFinding
 from bot.explain import verdict_reason
 from bot.models import Actor, Message, Verdict
 from bot.policy import ActivePolicy
@@ -112,7 +112,7 @@ def render_result(message: Message, verdict: Verdict, policy: ActivePolicy) -> d
         "clause": verdict.clause,
         "reason": reason,
         "evidence": [{"matcher": e.matcher, "start": e.start, "end": e.end} for e in verdict.evidence],
-        "disclosure": finding.as_json() if (finding := check_disclosure(message, policy.charter)) else None,
+        "disclosure": finding.as_json() if (finding := _disclosure(message, policy)) else None,
     }
 
 
@@ -126,3 +126,9 @@ async def read_lines(lines: Iterable[str], clock: Clock, errors: TextIO) -> Asyn
         except LineError as exc:
             errors.write(f"line {number}: {exc}\n")
             yield None
+
+
+def _disclosure(message: Message, policy: ActivePolicy) -> DisclosureFinding | None:
+    """The offline disclosure check: `screen` never resolves a link."""
+    checker = policy.disclosure_checker
+    return checker.check(message) if checker is not None else None

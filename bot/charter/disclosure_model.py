@@ -33,6 +33,24 @@ class Placement:
 
 
 @dataclass(frozen=True, slots=True)
+class RestrictedCategory:
+    """A kind of promotion an audience's law restricts or bans (cosmetic surgery, crypto-assets...).
+
+    `terms` are matched like labels (case and accents ignored, whole words); `rule` is the text of
+    the rule per charter language, quoted in the private note.
+    """
+
+    key: str
+    name: Mapping[str, str]
+    terms: tuple[str, ...]
+    rule: Mapping[str, str]
+
+    def text(self, texts: Mapping[str, str], lang: str) -> str:
+        """One of this category's texts in `lang`, else any language given."""
+        return texts.get(lang) or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
 class Jurisdiction:
     """The disclosure rules of one audience (a country or region), as the charter states them.
 
@@ -51,6 +69,12 @@ class Jurisdiction:
     insufficient: tuple[str, ...] = ()  # looks like a disclosure, does not count
     placement: Placement = field(default_factory=Placement)
     prefix_brand: Mapping[str, str] = field(default_factory=dict)
+    # How this audience rates a commission statement ("I earn a small commission", "As an Amazon
+    # Associate I earn from qualifying purchases", "affiliate links"): accepted, weak, insufficient,
+    # or None when it is no disclosure at all here.
+    commission_statement: str | None = None
+    # Restricted promotions (loi n° 2023-451 art. 4 and 5 in France, the FCA crypto rules in the UK).
+    restricted: tuple[RestrictedCategory, ...] = ()
 
     def prefix_for(self, lang: str, brand: str | None) -> str:
         """The text to put before the post, in `lang` when the charter has it, naming `brand` when known."""
@@ -116,6 +140,8 @@ class DisclosurePolicy:
     compliance_channel_setting: str = "disclosure_compliance_channel"
     brand_fuzzy: int = 85
     retention_days: int = 90
+    # The running bot may resolve shortened links in team members' posts (HEAD requests only).
+    resolve_short_links: bool = True
 
     def rules_for(self, code: str | None) -> Jurisdiction:
         """The rules of `code` (case-insensitive), else of the community's default jurisdiction."""

@@ -6,7 +6,15 @@ import re
 from collections.abc import Mapping
 
 from bot.charter import checks
-from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy, Jurisdiction, PhraseSet, Placement, Sponsor
+from bot.charter.disclosure_model import (
+    PHRASE_KINDS,
+    DisclosurePolicy,
+    Jurisdiction,
+    PhraseSet,
+    Placement,
+    RestrictedCategory,
+    Sponsor,
+)
 from bot.charter.fields import ParseContext, TableReader, expected, show
 from bot.disclosure.fold import alnum_key, fold, template_problem
 from bot.disclosure.labels import ACCEPTED, LabelMatcher, best
@@ -27,11 +35,15 @@ DISCLOSURE_KEYS = frozenset(
         "compliance_channel_setting",
         "brand_fuzzy",
         "retention_days",
+        "resolve_short_links",
     }
 )
 JURISDICTION_KEYS = frozenset(
     {"name", "language", "accepted", "weak", "insufficient", "placement", "prefix", "prefix_brand", "rule"}
+    | {"commission_statement", "restricted"}
 )
+RESTRICTED_KEYS = frozenset({"name", "terms", "rule"})
+STATEMENT_KINDS = ("accepted", "weak", "insufficient")
 PLACEMENT_KEYS = frozenset(
     {"first_line", "first_chars", "first_hashtags", "before_other_tags", "not_buried", "bury_group"}
 )
@@ -77,6 +89,7 @@ def parse_disclosure_section(data: Mapping[str, object], ctx: ParseContext) -> D
         )
     brand_fuzzy = r.integer("brand_fuzzy", minimum=50, maximum=100)
     retention = r.integer("retention_days", minimum=1, maximum=3650)
+    resolve = r.boolean("resolve_short_links")
 
     if len(ctx.issues) > before or team_roles is None or jurisdictions is None or default is None:
         return None
@@ -94,6 +107,7 @@ def parse_disclosure_section(data: Mapping[str, object], ctx: ParseContext) -> D
         compliance_channel_setting=setting or defaults.compliance_channel_setting,
         brand_fuzzy=defaults.brand_fuzzy if brand_fuzzy is None else brand_fuzzy,
         retention_days=retention or defaults.retention_days,
+        resolve_short_links=defaults.resolve_short_links if resolve is None else resolve,
     )
 
 
@@ -143,6 +157,10 @@ def _jurisdiction(t: TableReader, code: str) -> Jurisdiction | None:
     if prefix is not None and language is not None and language not in prefix:
         t.issue("prefix", f"expected a prefix in the jurisdiction's language '{language}'; got none")
     rule = t.texts("rule", required=True)
+    commission = t.string("commission_statement")
+    if commission is not None and commission not in STATEMENT_KINDS:
+        t.issue("commission_statement", expected("one of " + ", ".join(STATEMENT_KINDS), commission))
+    restricted = _restricted(t)
     if len(t.ctx.issues) > before or language is None or accepted is None or prefix is None or rule is None:
         return None
     jurisdiction = Jurisdiction(
@@ -156,9 +174,37 @@ def _jurisdiction(t: TableReader, code: str) -> Jurisdiction | None:
         insufficient=insufficient,
         placement=placement or Placement(),
         prefix_brand=prefix_brand,
+        commission_statement=commission,
+        restricted=restricted,
     )
     _check_prefixes_disclose(t, jurisdiction)
     return None if len(t.ctx.issues) > before else jurisdiction
+
+
+def _restricted(t: TableReader) -> tuple[RestrictedCategory, ...]:
+    """`[disclosure.jurisdictions.fr.restricted.crypto]` tables: a name, terms and the rule's text."""
+    if not t.has("restricted"):
+        return ()
+    table = t.table("restricted")
+    if table is None:
+        return ()
+    found: list[RestrictedCategory] = []
+    for key in table.data:
+        reader = table.table(key)
+        if reader is None:
+            continue
+        reader.check_keys(RESTRICTED_KEYS)
+        terms = reader.strings("terms", max_items=500)
+        if terms is None and not reader.has("terms"):
+            reader.missing("terms", 'a list of words such as ["bitcoin", "crypto"]')
+        for term in terms or ():
+            if sum(c.isalnum() for c in term) < 2:
+                reader.issue("terms", expected("terms of at least 2 letters or digits", term), needle=term)
+        name = reader.texts("name", required=True)
+        rule = reader.texts("rule", required=True)
+        if terms and name is not None and rule is not None:
+            found.append(RestrictedCategory(key, name, terms, rule))
+    return tuple(found)
 
 
 def _labels(t: TableReader, key: str) -> tuple[str, ...] | None:

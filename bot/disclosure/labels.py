@@ -13,6 +13,8 @@ ACCEPTED, WEAK, INSUFFICIENT = "accepted", "weak", "insufficient"
 _KIND_RANK = {ACCEPTED: 0, WEAK: 1, INSUFFICIENT: 2}
 _TAG = re.compile(r"(?<![\w#@])[#@][\w-]+")
 _WORD_GAP = r"[\s_-]*"
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_CLAUSE_START = re.compile(r"[:;,|—–](?=\s)|\s-\s|\s{2,}")
 _BRAND_CACHE_SIZE = 16
 _SHORT_LABEL = 2
 _LABEL_PUNCTUATION = set(":|–—-)]")
@@ -72,9 +74,15 @@ class LabelMatcher:
         *,
         brands: Sequence[str] = (),
         masked: Sequence[tuple[int, int]] = (),
+        extra: Sequence[tuple[int, int, str, str]] = (),
     ) -> list[LabelHit]:
-        """Every label in `text` outside the `masked` spans (links), with its placement judged."""
-        found: list[tuple[int, int, str, str]] = []
+        """Every label in `text` outside the `masked` spans (links), with its placement judged.
+
+        `extra` adds labels found elsewhere (commission statements) as (start, end, label, kind).
+        An insufficient label written as a hashtag ("#thanks", "#partner") counts only as a
+        hashtag: "Thanks so much for your support" is no would-be label.
+        """
+        found: list[tuple[int, int, str, str]] = list(extra)
         patterns = [(self._regex, self._names)]
         if self._branded and brands:
             patterns.append(self._branded_regex(tuple(sorted(set(brands)))))
@@ -86,6 +94,8 @@ class LabelMatcher:
                 if any(start < m_end and end > m_start for m_start, m_end in masked):
                     continue
                 label, kind = names[str(match.lastgroup)]
+                if kind == INSUFFICIENT and label.startswith("#") and not text.startswith("#", start):
+                    continue
                 if _stands_as_label(text, start, end) and not _negated(text, start):
                     found.append((start, end, label, kind))
         if not found:
@@ -142,6 +152,33 @@ def suggest(text: str, hits: Sequence[LabelHit], prefix: str) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return prefix.rstrip() + " " + "\n".join(lines).lstrip()
+
+
+def move_to_front(text: str, hit: LabelHit, *, sentence: bool = False) -> str:
+    """`text` with a proper but misplaced label moved to the start, as the author wrote it.
+
+    A label moves by itself (with a separator after it, "Werbung:"); with `sentence`, a statement
+    ("Some links are affiliate links.") moves with its whole sentence.
+    """
+    if sentence:
+        starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, hit.start)]
+        start = starts[-1] if starts else 0
+        if start == 0:  # one long sentence: take the clause the statement opens ("Disclosure: I earn...")
+            clauses = [m.end() for m in _CLAUSE_START.finditer(text, 0, hit.start)]
+            start = clauses[-1] if clauses else hit.start
+        after = _SENTENCE_END.search(text, hit.end)
+        end = after.end() if after else len(text)
+        piece = text[start:end].strip()
+        if piece[-1:].isalnum():
+            piece += "."
+    else:
+        start = hit.start
+        separator = re.match(r"[ \t]*[:|–—-]+", text[hit.end :])
+        end = hit.end + (separator.end() if separator else 0)
+        piece = text[hit.start : hit.end] + ("" if hit.hashtag else ":")
+    rest = (text[:start].rstrip(" \t") + " " + text[end:].lstrip(" \t")).strip()
+    lines = [re.sub(r"[ \t]{2,}", " ", line).rstrip() for line in rest.splitlines()]
+    return piece + " " + "\n".join(lines).strip()
 
 
 def _compile(

@@ -35,21 +35,26 @@ def find_links(text: str) -> Iterator[Link]:
     """Every link in `text`, with trailing punctuation left out."""
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
-        if not url:
-            continue
-        target = url if "://" in url else "http://" + url
-        try:
-            parts = urlsplit(target)
-            host = (parts.hostname or "").lower()
-        except ValueError:
-            continue
-        if not host:
-            continue
-        host = host.removeprefix("www.")
-        # Slack writes "&" as "&amp;" inside <url|text>; unescaped, "?th=1&amp;tag=x" has its `tag` again.
-        query = html.unescape(parts.query)
-        params = frozenset(key.lower() for key, value in parse_qsl(query, keep_blank_values=True) if value)
-        yield Link(match.start(), match.start() + len(url), url, host, parts.path or "/", params)
+        link = parse_link(url, match.start()) if url else None
+        if link is not None:
+            yield link
+
+
+def parse_link(url: str, start: int = 0) -> Link | None:
+    """The parts of one URL (with or without a scheme) as a Link at `start`; None when it has no host."""
+    target = url if "://" in url else "http://" + url
+    try:
+        parts = urlsplit(target)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.removeprefix("www.")
+    # Slack writes "&" as "&amp;" inside <url|text>; unescaped, "?th=1&amp;tag=x" has its `tag` again.
+    query = html.unescape(parts.query)
+    params = frozenset(key.lower() for key, value in parse_qsl(query, keep_blank_values=True) if value)
+    return Link(start, start + len(url), url, host, parts.path or "/", params)
 
 
 @dataclass(frozen=True, slots=True)

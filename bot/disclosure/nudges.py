@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.community import JURISDICTION, LANGUAGE
-from bot.disclosure.checker import DisclosureFinding, checker_for
+from bot.disclosure.checker import DisclosureChecker, DisclosureFinding
 from bot.disclosure.messages import (
     escalation_text,
     not_sponsored_text,
@@ -109,11 +109,18 @@ class NudgeService:
         self._lease = lease
         self._max_attempts = max_attempts
         self._reminder_reached: dict[int, bool] = {}
+        self._compiled: tuple[DisclosurePolicy, DisclosureChecker] | None = None
 
     @property
     def disclosure(self) -> DisclosurePolicy | None:
         """The `[disclosure]` section in force, or None when the charter has none."""
         return self._policy.charter.disclosure
+
+    def _checker(self, policy: DisclosurePolicy) -> DisclosureChecker:
+        """The checker compiled from the section in force, recompiled when a reload swapped it."""
+        if self._compiled is None or self._compiled[0] is not policy:
+            self._compiled = (policy, DisclosureChecker(policy))
+        return self._compiled[1]
 
     async def jurisdiction_for(self, platform: str, community: str) -> str | None:
         """The community's jurisdiction setting when the charter knows it; None means the charter's default."""
@@ -148,7 +155,7 @@ class NudgeService:
         if policy is None:
             return None
         jurisdiction = await self.jurisdiction_for(platform, community)
-        return checker_for(policy).inspect(text, jurisdiction=jurisdiction, lang=lang)
+        return self._checker(policy).inspect(text, jurisdiction=jurisdiction, lang=lang)
 
     async def on_post(self, message: Message) -> Nudge | None:
         """Check a new post; record a nudge first when one is needed and return it.
@@ -168,7 +175,7 @@ class NudgeService:
         if policy is None:
             return Observed(None)
         jurisdiction = await self.jurisdiction_for(message.platform, message.community)
-        finding = checker_for(policy).check(message, jurisdiction=jurisdiction)
+        finding = self._checker(policy).check(message, jurisdiction=jurisdiction)
         if finding is None or not finding.needs_nudge:
             # Checked before any lookup: a post that needs no nudge costs no database read.
             return Observed(None)
@@ -371,7 +378,7 @@ class NudgeService:
         policy = self.disclosure
         if policy is None:
             return nudge
-        finding = checker_for(policy).inspect(text, jurisdiction=nudge.jurisdiction, lang=lang)
+        finding = self._checker(policy).inspect(text, jurisdiction=nudge.jurisdiction, lang=lang)
         if not finding.needs_nudge:
             return await self._close(nudge, NudgeState.FIXED, by=by)
         updated = await self._store.update_finding(

@@ -9,7 +9,7 @@ import pytest
 
 from bot.charter.disclosure_model import DisclosurePolicy, Sponsor
 from bot.charter.model import Charter
-from bot.disclosure.checker import DisclosureChecker, Severity, check_disclosure, checker_for
+from bot.disclosure.checker import DisclosureChecker, Severity, check_disclosure
 from bot.models import Actor
 from tests.disclosure.conftest import MEMBER, MessageFactory
 
@@ -141,12 +141,13 @@ CASES: dict[str, Case] = {
     "gift-nl": Case("nl", "Ik heb dit cadeau gekregen van het merk", Severity.MISSING, None, ("gift",)),
     "gift-ca-accepted": Case("ca", "#gifted by Nordlicht Audio, love them", Severity.OK, "#gifted", ("gift",)),
     # --- sponsor calls to action ----------------------------------------------------------------
-    "cta-en": Case("us", "Big thanks to Acme Games for sponsoring tonight's stream!", Severity.INSUFFICIENT, "thanks"),
+    # "thanks" counts as the insufficient label #thanks only as a hashtag (issue 8).
+    "cta-en": Case("us", "Big thanks to Acme Games for sponsoring tonight's stream!", Severity.MISSING, None),
     "cta-en-no-label": Case(
         "us", "Acme Games is sponsoring tonight's stream!", Severity.MISSING, None, ("sponsor_cta",)
     ),
     "cta-fr-partner-brand": Case(
-        "fr", "En partenariat avec Café Lumière, on vous prépare une surprise", Severity.INSUFFICIENT, "partenariat"
+        "fr", "En partenariat avec Café Lumière, on vous prépare une surprise", Severity.MISSING, None
     ),
     "cta-de": Case("de", "Gesponsert von einer Kaffeerösterei", Severity.MISSING, None, ("sponsor_cta",)),
     "cta-nl-partner-brand": Case(
@@ -171,7 +172,7 @@ CASES: dict[str, Case] = {
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_detection_table(case: Case, policy: DisclosurePolicy) -> None:
-    finding = checker_for(policy).inspect(case.text, jurisdiction=case.jurisdiction)
+    finding = DisclosureChecker(policy).inspect(case.text, jurisdiction=case.jurisdiction)
     found = {signal.kind for signal in finding.signals}
     assert set(case.kinds) <= found, finding.signals
     if case.severity is None:
@@ -192,7 +193,7 @@ def test_detection_table(case: Case, policy: DisclosurePolicy) -> None:
     "case", [c for c in CASES.values() if c.severity not in {None, Severity.OK}], ids=lambda c: c.text[:40]
 )
 def test_the_suggestion_passes_the_check(case: Case, policy: DisclosurePolicy) -> None:
-    checker = checker_for(policy)
+    checker = DisclosureChecker(policy)
     finding = checker.inspect(case.text, jurisdiction=case.jurisdiction)
     assert finding.suggestion is not None
     again = checker.inspect(finding.suggestion, jurisdiction=case.jurisdiction)
@@ -251,12 +252,12 @@ SUGGESTIONS = {
 def test_suggestion_puts_the_label_up_front_in_the_post_language(
     jurisdiction: str, text: str, lang: str | None, expected: str, policy: DisclosurePolicy
 ) -> None:
-    finding = checker_for(policy).inspect(text, jurisdiction=jurisdiction, lang=lang)
+    finding = DisclosureChecker(policy).inspect(text, jurisdiction=jurisdiction, lang=lang)
     assert finding.suggestion == expected
 
 
 def test_post_language_comes_from_the_phrases_when_unknown(policy: DisclosurePolicy) -> None:
-    checker = checker_for(policy)
+    checker = DisclosureChecker(policy)
     assert checker.inspect("Il mio codice sconto è ESTATE20", jurisdiction="it").lang == "it"
     assert checker.inspect("Mijn kortingscode is ZOMER20", jurisdiction="nl").lang == "nl"
     assert checker.inspect("Use code SAVE20 for 20% off", jurisdiction="fr").lang == "en"
@@ -280,7 +281,7 @@ def test_post_language_comes_from_the_phrases_when_unknown(policy: DisclosurePol
     ],
 )
 def test_sponsor_names_match_despite_case_accents_spacing_and_typos(written: str, policy: DisclosurePolicy) -> None:
-    finding = checker_for(policy).inspect(f"En partenariat avec {written}, bientôt du nouveau", jurisdiction="fr")
+    finding = DisclosureChecker(policy).inspect(f"En partenariat avec {written}, bientôt du nouveau", jurisdiction="fr")
     assert finding.sponsored
     assert finding.brand == "Café Lumière"
     assert [s.kind for s in finding.signals].count("brand") == 1
@@ -288,14 +289,14 @@ def test_sponsor_names_match_despite_case_accents_spacing_and_typos(written: str
 
 @pytest.mark.parametrize("word", ["lumineux", "cafés", "Nordic", "acne", "audio"])
 def test_ordinary_words_are_not_sponsors(word: str, policy: DisclosurePolicy) -> None:
-    finding = checker_for(policy).inspect(f"En partenariat avec {word}", jurisdiction="fr")
+    finding = DisclosureChecker(policy).inspect(f"En partenariat avec {word}", jurisdiction="fr")
     assert finding.brand is None
     assert not finding.sponsored
 
 
 def test_signal_spans_point_into_the_original_text(policy: DisclosurePolicy) -> None:
     text = "Émilie t’offre -20 % avec le code LUMIERE20 chez Café Lumière !"
-    finding = checker_for(policy).inspect(text, jurisdiction="fr")
+    finding = DisclosureChecker(policy).inspect(text, jurisdiction="fr")
     spans = {s.kind: text[s.start : s.end] for s in finding.signals}
     assert spans == {"promo_code": "-20 % avec le code LUMIERE20", "brand": "Café Lumière"}
 
@@ -350,16 +351,8 @@ def test_finding_json_has_the_screen_output_fields(charter: Charter, post: Messa
     assert found is not None
     data = found.as_json()
     assert set(data) >= {"sponsored", "disclosed", "label", "placement_ok", "jurisdiction", "signals", "suggestion"}
-    assert data["signals"] == [
-        {"kind": "promo_code", "detail": "Code promo", "start": 0, "end": 10},
-        {"kind": "promo_code", "detail": "LUMIERE20 (Café Lumière)", "start": 11, "end": 20},
-    ]
-
-
-def test_the_compiled_checker_is_reused_per_policy(policy: DisclosurePolicy) -> None:
-    assert checker_for(policy) is checker_for(policy)
-    other = dataclasses.replace(policy, brand_fuzzy=90)
-    assert checker_for(other) is not checker_for(policy)
+    assert data["signals"] == [{"kind": "promo_code", "detail": "Code promo LUMIERE20", "start": 0, "end": 20}]
+    assert found.brand == "Café Lumière"  # the registered code still names its sponsor
 
 
 def test_a_large_sponsor_registry_still_finds_the_right_brand(policy: DisclosurePolicy) -> None:
@@ -384,7 +377,7 @@ def test_a_large_sponsor_registry_still_finds_the_right_brand(policy: Disclosure
 def test_a_bare_two_letter_label_counts_only_where_a_label_stands(
     jurisdiction: str, text: str, severity: Severity, policy: DisclosurePolicy
 ) -> None:
-    assert checker_for(policy).inspect(text, jurisdiction=jurisdiction).severity is severity
+    assert DisclosureChecker(policy).inspect(text, jurisdiction=jurisdiction).severity is severity
 
 
 @pytest.mark.parametrize(
@@ -399,14 +392,14 @@ def test_a_bare_two_letter_label_counts_only_where_a_label_stands(
     ],
 )
 def test_a_denied_label_is_no_disclosure(jurisdiction: str, text: str, policy: DisclosurePolicy) -> None:
-    finding = checker_for(policy).inspect(text, jurisdiction=jurisdiction)
+    finding = DisclosureChecker(policy).inspect(text, jurisdiction=jurisdiction)
     assert finding.sponsored
     assert finding.severity is Severity.MISSING, finding.label
     assert finding.label is None
 
 
 def test_a_label_that_is_not_denied_still_counts(policy: DisclosurePolicy) -> None:
-    checker = checker_for(policy)
+    checker = DisclosureChecker(policy)
     assert (
         checker.inspect("This video is sponsored by Acme, use code ACME10", jurisdiction="us").severity is Severity.OK
     )
@@ -414,7 +407,7 @@ def test_a_label_that_is_not_denied_still_counts(policy: DisclosurePolicy) -> No
 
 
 def test_italy_wants_a_hashtag_label_among_the_first_three_hashtags(policy: DisclosurePolicy) -> None:
-    checker = checker_for(policy)
+    checker = DisclosureChecker(policy)
     late = checker.inspect(
         "Le mie nuove cuffie, usa il codice NORDLICHT15 #cuffie #musica #estate #adv", jurisdiction="it"
     )
@@ -433,7 +426,7 @@ def test_italy_wants_a_hashtag_label_among_the_first_three_hashtags(policy: Disc
     ],
 )
 def test_an_amazon_tag_is_seen_even_when_slack_escaped_the_ampersand(text: str, policy: DisclosurePolicy) -> None:
-    finding = checker_for(policy).inspect(text, jurisdiction="us")
+    finding = DisclosureChecker(policy).inspect(text, jurisdiction="us")
     assert "affiliate" in {signal.kind for signal in finding.signals}
     assert finding.severity is Severity.MISSING
 
@@ -462,20 +455,20 @@ def test_an_amazon_tag_is_seen_even_when_slack_escaped_the_ampersand(text: str, 
 def test_the_suggestion_keeps_the_posts_own_words(
     jurisdiction: str, text: str, expected: str, policy: DisclosurePolicy
 ) -> None:
-    checker = checker_for(policy)
+    checker = DisclosureChecker(policy)
     finding = checker.inspect(text, jurisdiction=jurisdiction)
     assert finding.suggestion == expected
     assert checker.inspect(expected, jurisdiction=jurisdiction).severity is Severity.OK
 
 
 def test_a_hashtag_right_before_a_phrase_still_makes_the_phrase(policy: DisclosurePolicy) -> None:
-    finding = checker_for(policy).inspect("#sponsorisé par Acme Games, rendez-vous ce soir", jurisdiction="fr")
+    finding = DisclosureChecker(policy).inspect("#sponsorisé par Acme Games, rendez-vous ce soir", jurisdiction="fr")
     assert "sponsor_cta" in {signal.kind for signal in finding.signals}
     assert finding.sponsored
 
 
 def test_brand_partner_tags_match_every_name_and_alias_of_the_sponsor(policy: DisclosurePolicy) -> None:
-    checker = checker_for(policy)
+    checker = DisclosureChecker(policy)
     for text in ("Use my code ACME10! #AcmePartner", "Use my code ACME10! #AcmeGamesPartner"):
         finding = checker.inspect(text, jurisdiction="us")
         assert finding.severity is not Severity.MISSING, text

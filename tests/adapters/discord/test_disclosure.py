@@ -10,7 +10,7 @@ import pytest
 from bot.adapters.discord.disclosure import MAX_ANSWERS, finding_reply, report_reply
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.charter.loader import load_charter
-from bot.disclosure.checker import checker_for
+from bot.disclosure.checker import DisclosureChecker
 from bot.models import Delivery, Nudge, NudgeReport, NudgeState
 from tests.fakes import START
 
@@ -73,7 +73,7 @@ def policy() -> DisclosurePolicy:
 def test_a_finding_that_needs_a_label_is_explained_with_the_rule_and_the_suggestion(
     policy: DisclosurePolicy, text: str, jurisdiction: str, lang: str, title: str, label: str, signal: str
 ) -> None:
-    finding = checker_for(policy).inspect(text, jurisdiction=jurisdiction)
+    finding = DisclosureChecker(policy).inspect(text, jurisdiction=jurisdiction)
     content, embed = finding_reply(finding, policy, lang)
     assert content is None
     assert embed is not None
@@ -108,7 +108,7 @@ def test_a_finding_that_needs_a_label_is_explained_with_the_rule_and_the_suggest
 def test_a_text_that_needs_nothing_gets_one_sentence(
     policy: DisclosurePolicy, text: str, lang: str, expected: str
 ) -> None:
-    assert finding_reply(checker_for(policy).inspect(text, jurisdiction="fr"), policy, lang) == (expected, None)
+    assert finding_reply(DisclosureChecker(policy).inspect(text, jurisdiction="fr"), policy, lang) == (expected, None)
 
 
 def test_a_charter_without_disclosure_says_so() -> None:

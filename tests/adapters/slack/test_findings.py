@@ -9,7 +9,7 @@ import pytest
 from bot.adapters.slack.findings import answers_text, finding_text
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.charter.loader import load_charter
-from bot.disclosure.checker import checker_for
+from bot.disclosure.checker import DisclosureChecker
 
 _POLICY = load_charter(Path(__file__).resolve().parents[3] / "policies" / "charter.toml").disclosure
 assert _POLICY is not None
@@ -64,14 +64,14 @@ POLICY: DisclosurePolicy = _POLICY
     ],
 )
 def test_finding_text(text: str, jurisdiction: str, lang: str, expected: list[str]) -> None:
-    shown = finding_text(checker_for(POLICY).inspect(text, jurisdiction=jurisdiction), POLICY, lang)
+    shown = finding_text(DisclosureChecker(POLICY).inspect(text, jurisdiction=jurisdiction), POLICY, lang)
     for part in expected:
         assert part in shown
     assert shown.endswith(("nothing was recorded.", "rien n'a été enregistré."))
 
 
 def test_a_finding_shows_the_post_inert() -> None:
-    finding = checker_for(POLICY).inspect("<!channel> use code MAYA20 for 20% off <@U1>", jurisdiction="us")
+    finding = DisclosureChecker(POLICY).inspect("<!channel> use code MAYA20 for 20% off <@U1>", jurisdiction="us")
     shown = finding_text(finding, POLICY, "en")
     assert "<!channel>" not in shown
     assert "<@U1>" not in shown
