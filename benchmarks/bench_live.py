@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
 
 from benchmarks.corpus import make_line, make_vocabulary
 from bot.models import Actor, Message
@@ -202,7 +201,7 @@ class BotProcess:
     def start(self) -> None:
         """Start the bot."""
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run", self.platform],
                 cwd=ROOT,
                 env=self.env,
@@ -242,7 +241,7 @@ def profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
     if not target:
         return None
     command = ["py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "250"]
-    return subprocess.Popen([*command, "--format", "raw", "--output", target, "--nonblocking"])  # noqa: S603
+    return subprocess.Popen([*command, "--format", "raw", "--output", target, "--nonblocking"])
 
 
 async def seed_settings(db: Path, platform: str, community: str, review: str, log: str) -> None:
@@ -261,10 +260,8 @@ async def sample_rss(pid_of: Any, samples: list[tuple[float, float]], started: f
         pid = pid_of()
         if pid:
             samples.append((round(time.monotonic() - started, 1), round(rss_mb(pid), 1)))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
-        except TimeoutError:
-            pass
 
 
 async def offer(rate: int, seconds: float, send: Any, *, rng: random.Random) -> tuple[dict[str, float], set[str]]:
@@ -290,7 +287,7 @@ async def offer(rate: int, seconds: float, send: Any, *, rng: random.Random) -> 
 async def wait_removed(removed: Any, bad: set[str], grace: float) -> None:
     """Until every violating message was deleted, or `grace` seconds."""
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and not bad <= removed():
+    while time.monotonic() < deadline and not bad <= removed():  # noqa: ASYNC110 - polls another process's effects
         await asyncio.sleep(0.05)
 
 

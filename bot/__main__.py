@@ -8,7 +8,8 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
@@ -24,7 +25,9 @@ from bot.ports import SystemClock
 from bot.privacy.notice import render_privacy
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
-from bot.transcript import read_lines, render_result
+from bot.store.paths import database_problem
+from bot.store.sqlite import StoreError
+from bot.transcript import BadLine, read_lines, render_result
 
 log = logging.getLogger("bot")
 
@@ -70,7 +73,7 @@ def cmd_charter_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _screen(args: argparse.Namespace, source: TextIO) -> int:
+async def _screen(args: argparse.Namespace, source: Iterable[bytes]) -> int:
     policy = ActivePolicy.from_path(args.charter)
     clock = SystemClock()
     failures = 0
@@ -80,15 +83,21 @@ async def _screen(args: argparse.Namespace, source: TextIO) -> int:
         services.register(OfflinePlatform())
     try:
         async for line in read_lines(source, clock, sys.stderr):
-            if line is None:
+            if isinstance(line, BadLine):
                 failures += 1
+                _emit(line.as_json())
                 continue
             if services is not None:
-                verdict = (await services.intake.on_message(line.message)).outcome.verdict
+                await services.intake.on_message(line.message)
+                # What is stored for this id: a repeated id keeps the case of its first line.
+                message = line.message
+                case = await services.store.case_for_message(
+                    message.platform, message.community, message.channel, message.id
+                )
+                result = render_result(message, policy.screen(message), policy, case)
             else:
-                verdict = policy.screen(line.message)
-            result = render_result(line.message, verdict, policy)
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+                result = render_result(line.message, policy.screen(line.message), policy)
+            _emit(result)
     finally:
         if services is not None:
             await services.close()
@@ -97,16 +106,27 @@ async def _screen(args: argparse.Namespace, source: TextIO) -> int:
     return EXIT_ERRORS if failures else EXIT_OK
 
 
+def _emit(result: dict[str, object]) -> None:
+    """One output line; ASCII escapes keep it valid UTF-8 whatever the input held."""
+    sys.stdout.write(json.dumps(result, ensure_ascii=True) + "\n")
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
-    """Screen a JSON Lines transcript; one JSON verdict per input line, in order."""
+    """Screen a JSON Lines transcript; one JSON line per non-blank input line, in order."""
+    if args.db and (problem := database_problem(args.db, must_exist=False)):
+        sys.stderr.write(f"vigie: {problem}\n")
+        return EXIT_USAGE
     try:
         if args.file == "-":
-            return asyncio.run(_screen(args, sys.stdin))
-        with Path(args.file).open(encoding="utf-8", errors="replace") as source:
+            return asyncio.run(_screen(args, sys.stdin.buffer))
+        with Path(args.file).open("rb") as source:
             return asyncio.run(_screen(args, source))
     except CharterInvalid as exc:
         _print_issues(exc, sys.stderr)
         return EXIT_ERRORS
+    except StoreError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_USAGE
     except OSError as exc:
         sys.stderr.write(f"cannot read {args.file}: {exc.strerror}\n")
         return EXIT_USAGE
@@ -152,6 +172,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = Settings.from_env()
     except ValueError as exc:
         sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_ERRORS
+    problem = database_problem(settings.db_path, must_exist=False)
+    if problem:
+        sys.stderr.write(f"vigie: {problem}\n")
         return EXIT_USAGE
     logging.getLogger().setLevel(settings.log_level)
     try:
@@ -160,6 +184,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except CharterInvalid as exc:
         _print_issues(exc, sys.stderr)
         return EXIT_ERRORS
+    except StoreError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_USAGE
     except VigieError as exc:
         sys.stderr.write(f"vigie: {exc}\n")
         return EXIT_ERRORS
@@ -180,14 +207,34 @@ async def _purge(settings: Settings) -> int:
     return EXIT_OK
 
 
+def _existing_database(args: argparse.Namespace) -> Settings | int:
+    """Settings whose database (--db, else VIGIE_DB) already exists; else one line and the exit status."""
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_ERRORS
+    settings = replace(settings, db_path=args.db or settings.db_path)
+    problem = database_problem(settings.db_path, must_exist=True)
+    if problem:
+        sys.stderr.write(f"vigie: {problem}\n")
+        return EXIT_USAGE
+    return settings
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     """Blank removed-content snapshots older than the charter's retention."""
-    settings = Settings.from_env()
+    settings = _existing_database(args)
+    if isinstance(settings, int):
+        return settings
     try:
         return asyncio.run(_purge(settings))
     except CharterInvalid as exc:
         _print_issues(exc, sys.stderr)
         return EXIT_ERRORS
+    except StoreError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_USAGE
 
 
 async def _report(settings: Settings, platform: str, community: str, days: int) -> dict[str, object]:
@@ -213,12 +260,17 @@ async def _report(settings: Settings, platform: str, community: str, days: int) 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Print an anonymous transparency report (JSON): counts by clause, action, source, appeals."""
-    settings = Settings.from_env()
+    settings = _existing_database(args)
+    if isinstance(settings, int):
+        return settings
     try:
         report = asyncio.run(_report(settings, args.platform, args.community, args.days))
     except CharterInvalid as exc:
         _print_issues(exc, sys.stderr)
         return EXIT_ERRORS
+    except StoreError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_USAGE
     sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
 
@@ -249,12 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_charter_show)
 
     purge = sub.add_parser("purge", help="delete content snapshots past the charter's retention")
+    purge.add_argument("--db", help="the SQLite file (default: VIGIE_DB); it must exist")
     purge.set_defaults(func=cmd_purge)
 
     report = sub.add_parser("report", help="anonymous transparency report for one community (JSON)")
     report.add_argument("--platform", default="cli", choices=["cli", "discord", "slack"])
     report.add_argument("--community", default="cli", help="guild id (Discord) or team id (Slack)")
     report.add_argument("--days", type=int, default=90)
+    report.add_argument("--db", help="the SQLite file (default: VIGIE_DB); it must exist")
     report.set_defaults(func=cmd_report)
 
     add_data_commands(sub)

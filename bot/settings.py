@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_DB = "vigie.sqlite3"
 DEFAULT_CHARTER = "policies/charter.toml"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _secret_repr(value: str | None) -> str:
@@ -47,6 +48,9 @@ class Settings:
         port = get("VIGIE_HTTP_PORT")
         if port is not None and not port.isdigit():
             raise ValueError(f"VIGIE_HTTP_PORT must be a port number, got {port!r}")
+        level = (get("VIGIE_LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"VIGIE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
         return cls(
             db_path=get("VIGIE_DB") or DEFAULT_DB,
             charter_path=get("VIGIE_CHARTER") or DEFAULT_CHARTER,
@@ -59,7 +63,7 @@ class Settings:
             slack_admin_user_token=get("SLACK_ADMIN_USER_TOKEN"),
             slack_api_url=get("SLACK_API_URL"),
             http_port=int(port) if port else 3000,
-            log_level=(get("VIGIE_LOG_LEVEL") or "INFO").upper(),
+            log_level=level,
         )
 
     @property

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from bot.disclosure.checker import DisclosureFinding
 from bot.explain import verdict_reason
-from bot.models import Actor, Message, Verdict
+from bot.models import Actor, Case, Message, Verdict
 from bot.policy import ActivePolicy
 from bot.ports import Clock
 
@@ -45,24 +45,71 @@ def _timestamp(value: Any, default: datetime) -> datetime:
     if value is None:
         return default
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, ValueError, OSError):
+            raise LineError('"ts" is out of range: epoch seconds between years 1 and 9999 are accepted') from None
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise LineError(f'"ts" must be an ISO 8601 date or epoch seconds, got {value!r}') from None
+            raise LineError(f'"ts" must be an ISO 8601 date or epoch seconds, got {value[:40]!r}') from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise LineError('"ts" must be an ISO 8601 date or epoch seconds')
 
 
-def parse_line(raw: str, number: int, now: datetime) -> TranscriptLine:
-    """Parse one JSON line into a Message; raise LineError with a precise reason."""
+def _decode(raw: str) -> Any:
     try:
-        data = json.loads(raw)
+        return json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise LineError("not valid JSON: nested too deeply") from None
+    except LineError:
+        raise
+    except ValueError as exc:  # an integer past Python's digit limit
+        raise LineError(f"not valid JSON: {str(exc).split(';')[0]}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise LineError(f"not valid JSON: {name} is not a JSON number")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """True when a string anywhere in the decoded line holds a lone surrogate (it cannot be written as UTF-8)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def line_id(raw: str) -> str | int | None:
+    """The `id` of a line that could not be screened, when it can still be read (else None)."""
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError, LineError):
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, str | int) or _has_lone_surrogate(value):
+        return None
+    return value
+
+
+def parse_line(raw: str, number: int, now: datetime) -> TranscriptLine:
+    """Parse one JSON line into a Message; raise LineError with a precise reason."""
+    data = _decode(raw)
     if not isinstance(data, dict):
         raise LineError("expected a JSON object")
+    if _has_lone_surrogate(data):
+        raise LineError("a string holds a lone surrogate (\\ud800-\\udfff alone is not Unicode text)")
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
         raise LineError(f"unknown key(s) {', '.join(unknown)}; expected some of {', '.join(sorted(_KNOWN_KEYS))}")
@@ -99,33 +146,66 @@ def parse_line(raw: str, number: int, now: datetime) -> TranscriptLine:
     return TranscriptLine(number=number, message=message)
 
 
-def render_result(message: Message, verdict: Verdict, policy: ActivePolicy) -> dict[str, Any]:
-    """The output object for one screened message."""
-    rule = policy.charter.rule(verdict.rule_id) if verdict.rule_id else None
+def render_result(message: Message, verdict: Verdict, policy: ActivePolicy, case: Case | None = None) -> dict[str, Any]:
+    """The output object for one screened message; with `case`, what is recorded for its id (which may be
+    an earlier line's verdict: a message is recorded once)."""
+    action, rule_id, clause, evidence = verdict.action, verdict.rule_id, verdict.clause, verdict.evidence
+    if case is not None:
+        action, rule_id, clause, evidence = case.action, case.rule_id, case.clause, case.evidence
+    rule = policy.charter.rule(rule_id) if rule_id else None
     reason = None
     if rule is not None:
-        reason = verdict_reason((e.matcher for e in verdict.evidence), rule, policy.charter, message.lang)
-    return {
+        reason = verdict_reason((e.matcher for e in evidence), rule, policy.charter, message.lang)
+    result: dict[str, Any] = {
         "id": message.id,
-        "action": verdict.action.value,
-        "rule": verdict.rule_id,
-        "clause": verdict.clause,
+        "action": action.value,
+        "rule": rule_id,
+        "clause": clause,
         "reason": reason,
-        "evidence": [{"matcher": e.matcher, "start": e.start, "end": e.end} for e in verdict.evidence],
+        "evidence": [{"matcher": e.matcher, "start": e.start, "end": e.end} for e in evidence],
         "disclosure": finding.as_json() if (finding := _disclosure(message, policy)) else None,
     }
+    if case is not None:
+        result["case"] = case.id
+    return result
 
 
-async def read_lines(lines: Iterable[str], clock: Clock, errors: TextIO) -> AsyncIterator[TranscriptLine | None]:
-    """Yield parsed lines in order; a bad line is reported on `errors` and yields None."""
-    for number, raw in enumerate(lines, start=1):
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    """An input line that could not be screened: its number, its id if readable, and why."""
+
+    number: int
+    id: str | int | None
+    error: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The output object standing in for the line."""
+        return {"line": self.number, "id": self.id, "error": self.error}
+
+
+async def read_lines(
+    lines: Iterable[bytes | str], clock: Clock, errors: TextIO
+) -> AsyncIterator[TranscriptLine | BadLine]:
+    """Yield parsed lines in order, blank ones skipped; a bad line is reported on `errors` and yields a BadLine.
+
+    Bytes are decoded here, one line at a time, so that invalid UTF-8 spoils only its own line.
+    """
+    for number, item in enumerate(lines, start=1):
+        try:
+            raw = item.decode("utf-8") if isinstance(item, bytes) else item
+        except UnicodeDecodeError as exc:
+            bad = BadLine(number, None, f"not valid UTF-8 (byte {exc.start + 1})")
+            errors.write(f"line {number}: {bad.error}\n")
+            yield bad
+            continue
         if not raw.strip():
             continue
         try:
             yield parse_line(raw, number, clock.now())
         except LineError as exc:
-            errors.write(f"line {number}: {exc}\n")
-            yield None
+            bad = BadLine(number, line_id(raw), str(exc))
+            errors.write(f"line {number}: {bad.error}\n")
+            yield bad
 
 
 def _disclosure(message: Message, policy: ActivePolicy) -> DisclosureFinding | None:

@@ -48,7 +48,11 @@ def test_screen_reports_bad_lines_and_continues(tmp_path: Path, capsys: pytest.C
     )
     code, lines, err = run(capsys, "screen", "--charter", str(CHARTER), str(transcript))
     assert code == 1
-    assert [line["id"] for line in lines] == ["a", "c"]
+    # One output line per non-blank input line, in order; the bad ones say which line and why.
+    assert [line["id"] for line in lines] == ["a", None, "b", "c"]
+    assert lines[1]["line"] == 2
+    assert lines[2]["line"] == 4
+    assert "text" in str(lines[2]["error"])
     assert "line 2:" in err
     assert "line 4:" in err
     assert '"text"' in err

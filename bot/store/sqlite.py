@@ -236,7 +236,10 @@ class SqliteStore:
     @classmethod
     async def open(cls, path: str | Path, *, migrations: Sequence[Migration] | None = None) -> SqliteStore:
         """Open (or create) the database at `path` (":memory:" allowed) and bring its schema up to date."""
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from None
         conn.row_factory = sqlite3.Row
         try:
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
@@ -246,6 +249,9 @@ class SqliteStore:
             await _wal(conn)
             store = cls(conn)
             await store._migrate(load_migrations() if migrations is None else migrations)
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StoreError(f"cannot use the database {path}: {exc}") from None
         except BaseException:
             await conn.close()
             raise
