@@ -128,7 +128,15 @@ class CaseActions:
             log.debug("case %d: its side effects are already being carried out", case.id)
             return case
         try:
-            return await work(case)
+            case = await work(case)
+            # A decision taken while the claim was held (an overturn during the notice) found the case
+            # claimed and left its side effects to this holder: carry them out before letting go.
+            current = await self.store.get_case(case.id) or case
+            if current.restore_state is ActionState.PENDING and current.status is CaseStatus.OVERTURNED:
+                return await self.restore_claimed(current)
+            if current.action_state is ActionState.PENDING and current.status in ENFORCED:
+                return await self.enforce_claimed(current)
+            return case
         finally:
             self.store.release_action(case.id)
 
