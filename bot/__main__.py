@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
 from bot.cli_data import add_data_commands
+from bot.cli_transparency import add_export_commands
 from bot.errors import VigieError
 from bot.housekeeping import run_forever
 from bot.offline import OfflinePlatform
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=cmd_report)
 
     add_data_commands(sub)
+    add_export_commands(sub)
     return parser
 
 

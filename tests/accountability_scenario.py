@@ -41,6 +41,8 @@ class History:
     spam_case: int
     others_case: int
     report_case: int
+    reviewed_case: int
+    manual_case: int
 
 
 def transcript(path: Path) -> Path:
@@ -50,7 +52,8 @@ def transcript(path: Path) -> Path:
         {"id": "m3", "author": OTHER_ID, "channel": "general", "lang": "fr", "text": OTHERS},
         {"id": "m4", "author": MEMBER_ID, "channel": "general", "lang": "fr", "roles": ["team"], "text": SPONSORED},
         {"id": "m5", "author": OTHER_ID, "channel": "general", "lang": "fr", "text": REPORTED},
-        {"id": "m6", "author": "camille", "channel": "general", "lang": "fr", "text": "Bonjour à toutes et à tous"},
+        {"id": "m6", "author": "camille", "channel": "general", "lang": "fr", "text": "Achetez mes stickers ici"},
+        {"id": "m7", "author": OTHER_ID, "channel": "general", "lang": "fr", "text": "Quel con celui-là"},
     ]
     path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
     return path
@@ -64,6 +67,7 @@ async def open_services(db: Path) -> Services:
 
 def build_history(tmp: Path) -> History:
     """Screen the transcript with `screen --db`, then appeal, decide and report through the services."""
+    tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "vigie.sqlite3"
     assert main(["screen", "--charter", str(CHARTER), "--db", str(db), str(transcript(tmp / "t.jsonl"))]) == 0
     return asyncio.run(_moderate(db))
@@ -85,7 +89,13 @@ async def _moderate(db: Path) -> History:
         await services.cases.decide(spam.id, MODERATOR, "overturn", "Le lien était légitime")
         reported = await services.moderation.report(_message("m5", OTHER_ID, REPORTED), member, REPORT_NOTE)
         await services.cases.remove_from_review(reported.id, OTHER_MODERATOR, "Fausse information dangereuse")
-        return History(db, insult.id, spam.id, others.id, reported.id)
+        held = await store.case_for_message("cli", "cli", "general", "m7")
+        assert held is not None
+        await services.cases.remove_from_review(held.id, MODERATOR, "Insulte")
+        manual = await services.moderation.remove_manually(
+            _message("m6", "camille", "Achetez mes stickers ici"), "spam", MODERATOR, "Publicité hors sujet"
+        )
+        return History(db, insult.id, spam.id, others.id, reported.id, held.id, manual.id)
     finally:
         await services.close()
 

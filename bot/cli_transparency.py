@@ -1,0 +1,80 @@
+"""Command line for transparency: `export statements` (DSA statements of reasons) and `report --html`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from contextlib import nullcontext
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TextIO
+
+from bot.charter.loader import CharterInvalid
+from bot.runtime import build_services
+from bot.settings import DEFAULT_CHARTER, Settings
+from bot.store.privacy import PrivacyStore
+from bot.store.transparency import TransparencyStore
+from bot.transparency.statements import statements
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def day(text: str) -> datetime:
+    """`YYYY-MM-DD` as the start of that day, UTC (argparse type)."""
+    try:
+        return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2026-01-31; got {text!r}") from None
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    env = Settings.from_env()
+    return Settings(db_path=args.db or env.db_path, charter_path=args.charter or env.charter_path)
+
+
+async def _statements(settings: Settings, since: datetime | None, out: TextIO) -> int:
+    services = await build_services(settings)
+    try:
+        conn, lock = services.store.connection, services.store.write_lock
+        secret = await PrivacyStore(conn, lock).secret()
+        decided = await TransparencyStore(conn, lock).decided_cases(since=since)
+    finally:
+        await services.close()
+    count = 0
+    for line in statements(decided, services.policy.charter, secret):
+        out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
+
+
+def cmd_export_statements(args: argparse.Namespace) -> int:
+    """One DSA statement of reasons per decision, as JSON Lines."""
+    if args.db and not Path(args.db).exists():
+        sys.stderr.write(f"no database at {args.db}\n")
+        return EXIT_USAGE
+    target = nullcontext(sys.stdout) if args.out in (None, "-") else Path(args.out).open("w", encoding="utf-8")
+    try:
+        with target as out:
+            count = asyncio.run(_statements(_settings(args), args.since, out))
+    except CharterInvalid as exc:
+        sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+        return EXIT_ERRORS
+    except OSError as exc:
+        sys.stderr.write(f"cannot write {args.out or 'to standard output'}: {exc.strerror}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"{count} statement(s) of reasons\n")
+    return EXIT_OK
+
+
+def add_export_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`export statements`."""
+    export = sub.add_parser("export", help="machine-readable exports")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    command = export_sub.add_parser("statements", help="DSA statements of reasons, one JSON object per decision")
+    command.add_argument("--db", help="the SQLite file (default: VIGIE_DB or vigie.sqlite3)")
+    command.add_argument("--charter", help=f"the charter (default: VIGIE_CHARTER or {DEFAULT_CHARTER})")
+    command.add_argument("--since", type=day, help="only decisions on cases from this day on (YYYY-MM-DD)")
+    command.add_argument("--out", help="write to this file instead of standard output (- for standard output)")
+    command.set_defaults(func=cmd_export_statements)
