@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import sys
-from contextlib import nullcontext
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TextIO
@@ -54,10 +54,13 @@ def cmd_export_statements(args: argparse.Namespace) -> int:
     if args.db and not Path(args.db).exists():
         sys.stderr.write(f"no database at {args.db}\n")
         return EXIT_USAGE
-    target = nullcontext(sys.stdout) if args.out in (None, "-") else Path(args.out).open("w", encoding="utf-8")
+    buffer = io.StringIO()
     try:
-        with target as out:
-            count = asyncio.run(_statements(_settings(args), args.since, out))
+        count = asyncio.run(_statements(_settings(args), args.since, buffer))
+        if args.out in (None, "-"):
+            sys.stdout.write(buffer.getvalue())
+        else:
+            Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
     except CharterInvalid as exc:
         sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
         return EXIT_ERRORS
