@@ -19,6 +19,8 @@ from bot.settings import Settings
 from bot.store.nudges import NudgeStore
 from bot.store.privacy import PrivacyStore
 from bot.store.sqlite import SqliteStore
+from bot.store.transparency import TransparencyStore
+from bot.transparency.guard import GuardedPolicy, GuardService
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ class Services:
     intake: MessageIntake
     community: CommunityService
     privacy: PrivacyService
+    transparency: TransparencyStore
+    guards: GuardService
     platforms: dict[str, Platform] = field(default_factory=dict)
 
     def register(self, platform: Platform) -> None:
@@ -70,8 +74,13 @@ async def build_services(
     store.on_setting_change(community.invalidate)
     platforms: dict[str, Platform] = {}
     actions = CaseActions(store=store, policy=active, clock=used_clock, platforms=platforms)
-    moderation = ModerationService(store=store, policy=active, clock=used_clock, actions=actions)
+    transparency = TransparencyStore(store.connection, store.write_lock)
+    guards = GuardService(transparency, active, used_clock, platforms)
+    await guards.load()
+    guarded = GuardedPolicy(active, guards)
+    moderation = ModerationService(store=store, policy=guarded, clock=used_clock, actions=actions)
     cases = CaseService(store=store, policy=active, clock=used_clock, actions=actions)
+    cases.on_appeal_decided(guards.after_appeal)
     nudges = NudgeService(NudgeStore(store.connection, store.write_lock), active, used_clock, settings=community)
     log.info(
         "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path
@@ -87,5 +96,7 @@ async def build_services(
         intake=MessageIntake(moderation, nudges, platforms),
         community=community,
         privacy=PrivacyService(PrivacyStore(store.connection, store.write_lock), active, used_clock),
+        transparency=transparency,
+        guards=guards,
         platforms=platforms,
     )

@@ -87,20 +87,20 @@ async def _moderate(db: Path) -> History:
         await services.cases.appeal(insult.id, member, APPEAL_OPEN)
         await services.cases.appeal(spam.id, member, APPEAL_DECIDED)
         await services.cases.decide(spam.id, MODERATOR, "overturn", "Le lien était légitime")
-        reported = await services.moderation.report(_message("m5", OTHER_ID, REPORTED), member, REPORT_NOTE)
+        reported = await services.moderation.report(message("m5", OTHER_ID, REPORTED), member, REPORT_NOTE)
         await services.cases.remove_from_review(reported.id, OTHER_MODERATOR, "Fausse information dangereuse")
         held = await store.case_for_message("cli", "cli", "general", "m7")
         assert held is not None
         await services.cases.remove_from_review(held.id, MODERATOR, "Insulte")
         manual = await services.moderation.remove_manually(
-            _message("m6", "camille", "Achetez mes stickers ici"), "spam", MODERATOR, "Publicité hors sujet"
+            message("m6", "camille", "Achetez mes stickers ici"), "spam", MODERATOR, "Publicité hors sujet"
         )
         return History(db, insult.id, spam.id, others.id, reported.id, held.id, manual.id)
     finally:
         await services.close()
 
 
-def _message(message_id: str, author: str, text: str) -> Message:
+def message(message_id: str, author: str, text: str) -> Message:
     return Message(
         platform="cli",
         community="cli",

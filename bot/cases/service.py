@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Literal, get_args
 
@@ -50,6 +51,18 @@ class CaseService:
         self._policy = policy
         self._clock = clock
         self._effects = actions
+        self._appeal_listeners: list[Callable[[Case], Awaitable[object]]] = []
+
+    def on_appeal_decided(self, listener: Callable[[Case], Awaitable[object]]) -> None:
+        """Call `listener` with each case whose appeal a moderator has just decided (the noisy-rule guard)."""
+        self._appeal_listeners.append(listener)
+
+    async def _appeal_decided(self, case: Case) -> None:
+        for listener in self._appeal_listeners:
+            try:
+                await listener(case)
+            except Exception:
+                log.exception("case %d: an appeal listener failed; the decision stands", case.id)
 
     async def get(self, case_id: int) -> Case:
         """One case, or NotFoundError; unscoped, for the core. Showing a case to someone: `get_for`."""
@@ -151,7 +164,9 @@ class CaseService:
             )
         else:
             case = await self._overturn(case, moderator, text, Event.OVERTURN_APPEAL, "appeal_overturned")
-        return await self._tell_author(case)
+        case = await self._tell_author(case)
+        await self._appeal_decided(case)
+        return case
 
     async def override(self, case_id: int, moderator: Actor, decision: str, reason: str) -> Case:
         """A moderator reverses or re-imposes an enforced or decided case at any point."""
