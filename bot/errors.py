@@ -13,6 +13,21 @@ class TransitionError(VigieError):
     """A case transition that the state machine does not allow (wrong state, wrong person, too late)."""
 
 
+class Refused(TransitionError):
+    """Someone may not do this (not the author, already appealed, not a moderator, their own decision).
+
+    `key` names the sentence the platform glue shows, privately and in the person's language, with
+    `values`; the English message stays for logs and for callers that do not localise. Refusals on a
+    case are audited with their actor (rate-limited per person).
+    """
+
+    def __init__(self, message: str, key: str, **values: object) -> None:
+        """Keep the English sentence, the key of its translations and the values they need."""
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+
 class NotFoundError(VigieError):
     """A case, rule or record that does not exist."""
 

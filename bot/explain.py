@@ -94,6 +94,18 @@ def outcome_text(case: Case, charter: Charter, lang: str | None) -> str:
     return "\n".join(lines)
 
 
+def reversed_text(case: Case, charter: Charter, lang: str | None) -> str:
+    """What a notice becomes once its case is overturned: the decision was reversed (no buttons left)."""
+    language = _lang(charter, lang)
+    rule = charter.rule(case.rule_id)
+    title = rule.text(rule.title, language, charter.default_language) if rule else case.rule_id
+    key = "statement.reversed_warn" if case.action is Action.WARN else "statement.reversed_removed"
+    text = tr(key, language, case=case.id, clause=case.clause, title=title)
+    if case.restore_state is ActionState.DONE:
+        text += " " + tr("statement.reversed_back", language)
+    return text
+
+
 def verdict_reason(matchers: Iterable[str], rule: Rule, charter: Charter, lang: str | None) -> str:
     """The one-line reason used by the offline `screen` job: clause, title and why."""
     language = _lang(charter, lang)

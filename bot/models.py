@@ -203,11 +203,41 @@ class Case:
     decision_reason: str | None
     created_at: datetime
     updated_at: datetime
+    notice_message_id: str | None = None  # the public notice, in `channel`
+    private_channel: str | None = None  # the author's durable private notice (a direct message)
+    private_message_id: str | None = None
+    restored_message_id: str | None = None  # the copy posted back in `channel` after an overturn
+    decided_at: datetime | None = None  # when `decided_by` decided
 
     @property
     def author_key(self) -> str:
         """Globally unique key of the author."""
         return f"{self.platform}:{self.author_id}"
+
+    @property
+    def human_decision(self) -> bool:
+        """Whether a person (not automation) took the decision that stands."""
+        return self.decided_by is not None and self.decided_by != SYSTEM_ACTOR
+
+    @property
+    def private_notice(self) -> PostedRef | None:
+        """Where the author's private notice is, if one was delivered durably."""
+        if self.private_channel and self.private_message_id:
+            return PostedRef(self.private_channel, self.private_message_id)
+        return None
+
+    @property
+    def public_notice(self) -> PostedRef | None:
+        """Where the public notice is, if it was posted."""
+        return PostedRef(self.channel, self.notice_message_id) if self.notice_message_id else None
+
+
+@dataclass(frozen=True, slots=True)
+class PostedRef:
+    """A message Vigie posted: its channel (or direct-message channel) and its id (a Slack ts)."""
+
+    channel: str
+    message_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -353,6 +353,7 @@ class ModerationService:
         if case.restore_state is ActionState.PENDING:
             if case.status is CaseStatus.OVERTURNED:
                 case = await self._effects.restore_claimed(case)
+                case = await self._effects.retract_notices(case)
                 await self._effects.notify(case, outcome_text(case, self._policy.charter, case.lang))
             else:
                 await self._store.update_case(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.charter.model import Rule
-from bot.models import Case, Nudge, NudgeStep, Statement
+from bot.models import Case, Nudge, NudgeStep, PostedRef, Statement
 from bot.ports import CardKind
 
 
@@ -25,17 +25,27 @@ class OfflinePlatform:
         """Drop the message from the transcript."""
         self.removed.add(case.message_id)
 
-    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+    async def send_private_notice(self, case: Case, statement: Statement) -> PostedRef | None:
+        """A transcript has no private channel: the statement is kept once, with the public notice."""
+        return None
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool, told_privately: bool) -> str | None:
         """Keep the statement of reasons the author would see."""
         self.notices.append((case.id, statement))
+        return None
+
+    async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
+        """Keep the line that replaces an overturned case's notice."""
+        self.notices.append((case.id, Statement(lang=case.lang or "", title="", body=text)))
 
     async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
         """Queue the case for a moderator."""
         self.cards.append((case.id, kind))
 
-    async def restore_message(self, case: Case) -> None:
-        """Put the message back in the transcript."""
+    async def restore_message(self, case: Case) -> str | None:
+        """Put the message back in the transcript (under its own id)."""
         self.removed.discard(case.message_id)
+        return case.message_id
 
     async def notify_author(self, case: Case, text: str) -> None:
         """Keep the private message the author would get."""

@@ -17,6 +17,7 @@ from bot.models import (
     Message,
     Nudge,
     NudgeStep,
+    PostedRef,
     Statement,
     Verdict,
 )
@@ -145,6 +146,16 @@ class Store(Protocol):
         """Cases whose delete or restore was recorded but not yet carried out or failed."""
         ...
 
+    async def count_refusals(self, platform: str, actor_id: str, since: datetime) -> int:
+        """How many refused attempts by this person were audited since `since`."""
+        ...
+
+    async def appealable_cases(
+        self, platform: str, author_id: str, since: datetime, community: str | None
+    ) -> list[Case]:
+        """The author's standing, never-appealed removals and warnings since `since` (one community unless None)."""
+        ...
+
     async def purge_content(self, before: datetime, now: datetime) -> int:
         """Blank the content snapshot of closed cases created before `before`; return how many.
 
@@ -178,16 +189,31 @@ class Platform(Protocol):
         """Delete the case's message. Already gone counts as success."""
         ...
 
-    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
-        """Tell the author, publicly but mentioning only them, why (with Appeal / See my message)."""
+    async def send_private_notice(self, case: Case, statement: Statement) -> PostedRef | None:
+        """Give the author the statement privately, with Appeal (and See my message for a removal)
+        buttons that work for the whole appeal window, restarts included.
+
+        A direct message where the platform allows one: its place is returned, so it can be edited
+        once the case is overturned. None when it was delivered but cannot be kept (a Slack
+        ephemeral fallback); PlatformError when the author could not be told privately.
+        """
+        ...
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool, told_privately: bool) -> str | None:
+        """Tell the author, publicly but mentioning only them, why (with Appeal / See my message); return
+        the notice's message id. `told_privately` is False when the private notice could not be sent."""
+        ...
+
+    async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
+        """Replace a notice of an overturned case by `text`, its buttons removed; already gone is fine."""
         ...
 
     async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
         """Post a review card (clause, evidence, jump link, buttons) in the review channel."""
         ...
 
-    async def restore_message(self, case: Case) -> None:
-        """Post the case's content back in its channel, marked as restored after review."""
+    async def restore_message(self, case: Case) -> str | None:
+        """Post the case's content back in its channel, marked as restored after review; return the copy's id."""
         ...
 
     async def notify_author(self, case: Case, text: str) -> None:

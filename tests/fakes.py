@@ -24,6 +24,7 @@ from bot.models import (
     CaseStatus,
     Evidence,
     Message,
+    PostedRef,
     Statement,
 )
 from bot.moderation import ModerationService
@@ -109,17 +110,28 @@ class FakePlatform:
         await self._enter("delete_message", case)
         self.calls.append(Call("delete_message", case.id))
 
-    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+    async def send_private_notice(self, case: Case, statement: Statement) -> PostedRef | None:
+        await self._enter("send_private_notice", case)
+        self.calls.append(Call("send_private_notice", case.id, statement=statement))
+        return PostedRef(f"dm-{case.author_id}", f"private-{case.id}-{len(self.calls)}")
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool, told_privately: bool) -> str | None:
         await self._enter("post_notice", case)
         self.calls.append(Call("post_notice", case.id, removed=removed, statement=statement))
+        return f"notice-{case.id}-{len(self.calls)}"
+
+    async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
+        await self._enter("retract_notice", case)
+        self.calls.append(Call("retract_notice", case.id, text=text, kind=f"{notice.channel}/{notice.message_id}"))
 
     async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
         await self._enter("send_card", case)
         self.calls.append(Call("send_card", case.id, kind=kind, text=rule.id))
 
-    async def restore_message(self, case: Case) -> None:
+    async def restore_message(self, case: Case) -> str | None:
         await self._enter("restore_message", case)
         self.calls.append(Call("restore_message", case.id, text=case.content))
+        return f"copy-{case.id}"
 
     async def notify_author(self, case: Case, text: str) -> None:
         await self._enter("notify_author", case)

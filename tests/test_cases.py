@@ -152,10 +152,24 @@ async def test_overturning_a_removal_restores_the_message(env: Env) -> None:
     result = await env.cases.decide(case.id, MODERATOR, "overturn", "c'était bien une citation")
     assert result.status is CaseStatus.OVERTURNED
     assert result.restore_state is ActionState.DONE
-    assert [c.method for c in env.platform.calls] == ["restore_message", "notify_author"]
+    assert [c.method for c in env.platform.calls] == [
+        "restore_message",
+        "retract_notice",
+        "retract_notice",
+        "notify_author",
+    ]
     assert env.platform.named("restore_message")[0].text == INSULT
+    assert result.restored_message_id == f"copy-{case.id}"
+    # Both notices (public, then the private DM) now say the removal was reversed, and nothing else.
+    public, private = env.platform.named("retract_notice")
+    assert (public.kind, private.kind) == (
+        f"c1/{case.notice_message_id}",
+        f"{case.private_channel}/{case.private_message_id}",
+    )
+    assert "annulé par un modérateur" in (public.text or "")
+    assert "de nouveau visible" in (public.text or "")
     events = await env.trail_events(case.id)
-    assert events[-3:] == ["appeal_overturned", "restored", "author_notified"]
+    assert events[-5:] == ["appeal_overturned", "restored", "notice_retracted", "notice_retracted", "author_notified"]
 
 
 async def test_overturning_a_warning_restores_nothing(env: Env) -> None:
@@ -163,7 +177,8 @@ async def test_overturning_a_warning_restores_nothing(env: Env) -> None:
     result = await env.cases.decide(case.id, MODERATOR, "overturn", "ok")
     assert result.status is CaseStatus.OVERTURNED
     assert result.restore_state is ActionState.NONE
-    assert [c.method for c in env.platform.calls] == ["notify_author"]
+    assert [c.method for c in env.platform.calls] == ["retract_notice", "retract_notice", "notify_author"]
+    assert "Retiré après examen" in (env.platform.named("retract_notice")[0].text or "")
 
 
 async def test_overturning_a_removal_that_never_happened_restores_nothing(env: Env) -> None:
@@ -183,7 +198,7 @@ async def test_a_failed_restore_is_kept_on_the_case_and_alerted(env: Env) -> Non
     assert result.status is CaseStatus.OVERTURNED
     assert result.restore_state is ActionState.FAILED
     assert result.action_error == "forbidden: Manage Webhooks"
-    assert [c.method for c in env.platform.calls] == ["alert", "notify_author"]
+    assert [c.method for c in env.platform.calls] == ["alert", "retract_notice", "retract_notice", "notify_author"]
     assert "restore_failed" in await env.trail_events(case.id)
 
 
@@ -238,7 +253,12 @@ async def test_override_overturns_a_standing_removal_and_restores_it(env: Env) -
     assert (result.status, result.restore_state) == (CaseStatus.OVERTURNED, ActionState.DONE)
     entry = next(e for e in await env.store.audit_trail(case.id) if e.event == "overridden")
     assert (entry.actor_id, entry.reason, entry.detail) == (MODERATOR.id, "faux positif", "overturn (was actioned)")
-    assert [c.method for c in env.platform.calls] == ["restore_message", "notify_author"]
+    assert [c.method for c in env.platform.calls] == [
+        "restore_message",
+        "retract_notice",
+        "retract_notice",
+        "notify_author",
+    ]
 
 
 async def test_override_reverses_an_upheld_decision(env: Env) -> None:
@@ -319,7 +339,11 @@ async def test_a_moderator_removes_a_message_held_for_review(env: Env) -> None:
     result = await env.cases.remove_from_review(case.id, MODERATOR, "arnaque avérée")
     assert (result.status, result.action, result.action_state) == (CaseStatus.ACTIONED, Action.REMOVE, ActionState.DONE)
     assert (result.actor_id, result.automated, result.decided_by) == (MODERATOR.id, False, MODERATOR.id)
-    assert [(c.method, c.removed) for c in env.platform.calls] == [("delete_message", None), ("post_notice", True)]
+    assert [(c.method, c.removed) for c in env.platform.calls] == [
+        ("delete_message", None),
+        ("send_private_notice", None),
+        ("post_notice", True),
+    ]
     assert "removed_after_review" in await env.trail_events(case.id)
     appeal = await env.cases.appeal(case.id, AUTHOR, "ce n'est pas une arnaque")
     with pytest.raises(TransitionError, match="another moderator"):

@@ -65,12 +65,12 @@ async def test_a_removal_is_recorded_then_carried_out_then_explained(env: Env) -
     assert case.charter_hash == env.policy.charter.content_hash
     assert case.evidence
     assert case.created_at == env.clock.now()
-    assert [c.method for c in env.platform.calls] == ["delete_message", "post_notice"]
+    assert [c.method for c in env.platform.calls] == ["delete_message", "send_private_notice", "post_notice"]
     notice = env.platform.named("post_notice")[0]
     assert notice.removed is True
     assert notice.statement is not None
     assert "crétin" not in notice.statement.text
-    assert await env.trail_events(case.id) == ["created", "deleted", "notice_posted"]
+    assert await env.trail_events(case.id) == ["created", "deleted", "private_notice_sent", "notice_posted"]
 
 
 async def test_the_case_is_committed_before_the_platform_is_asked_to_delete(env: Env) -> None:
@@ -111,7 +111,7 @@ async def test_a_refused_delete_keeps_the_case_and_degrades_honestly(env: Env, f
     assert case.action_state is ActionState.FAILED
     assert case.action_error == f"{failure.value}: Missing Permissions"
     assert case.content == INSULT
-    assert [c.method for c in env.platform.calls] == ["alert", "send_card", "post_notice"]
+    assert [c.method for c in env.platform.calls] == ["alert", "send_card", "send_private_notice", "post_notice"]
     alert = env.platform.named("alert")[0]
     assert alert.community == "g1"
     assert alert.text is not None
@@ -163,7 +163,7 @@ async def test_a_notice_that_cannot_be_posted_is_audited(env: Env) -> None:
     outcome = await env.moderation.handle_message(make_message(INSULT))
     assert outcome.case is not None
     assert outcome.case.action_state is ActionState.DONE
-    assert await env.trail_events(outcome.case.id) == ["created", "deleted", "notice_failed"]
+    assert await env.trail_events(outcome.case.id) == ["created", "deleted", "private_notice_sent", "notice_failed"]
 
 
 async def test_a_message_is_acted_on_at_most_once(env: Env) -> None:
@@ -187,13 +187,14 @@ async def test_a_warning_is_a_notice_without_removal(env: Env) -> None:
     case = outcome.case
     assert case is not None
     assert (case.status, case.action, case.action_state) == (CaseStatus.ACTIONED, Action.WARN, ActionState.DONE)
-    assert [c.method for c in env.platform.calls] == ["post_notice"]
+    assert [c.method for c in env.platform.calls] == ["send_private_notice", "post_notice"]
     assert env.platform.named("post_notice")[0].removed is False
-    assert await env.trail_events(case.id) == ["created", "notice_posted", "warned"]
+    assert await env.trail_events(case.id) == ["created", "private_notice_sent", "notice_posted", "warned"]
 
 
 async def test_a_warning_that_cannot_be_posted_is_marked_failed(env: Env) -> None:
     env.platform.fail("post_notice", PlatformFailure.NOT_IN_CHANNEL)
+    env.platform.fail("send_private_notice", PlatformFailure.FORBIDDEN)
     outcome = await env.moderation.handle_message(make_message("zut alors"))
     assert outcome.case is not None
     assert outcome.case.action_state is ActionState.FAILED
@@ -319,7 +320,7 @@ async def test_a_moderator_removes_a_message_by_hand(env: Env) -> None:
     assert (case.rule_id, case.clause) == ("spam", 4)
     assert case.decision_reason == "pub déguisée"
     assert case.evidence[0].matcher == "moderator"
-    assert [c.method for c in env.platform.calls] == ["delete_message", "post_notice"]
+    assert [c.method for c in env.platform.calls] == ["delete_message", "send_private_notice", "post_notice"]
     trail = await env.store.audit_trail(case.id)
     assert [(e.event, e.actor_id) for e in trail][:2] == [("created", MODERATOR.id), ("removal_decided", MODERATOR.id)]
 
@@ -413,10 +414,10 @@ async def test_a_platform_filter_removal_is_recorded_and_explained(env: Env, rul
     assert case.rule_id == expected
     assert (case.status, case.action, case.action_state) == (CaseStatus.ACTIONED, Action.REMOVE, ActionState.DONE)
     assert (case.source, case.actor_id) == (CaseSource.PLATFORM_AUTOMOD, AUTOMOD_ACTOR)
-    assert [(c.method, c.removed) for c in env.platform.calls] == [("post_notice", True)]
+    assert [(c.method, c.removed) for c in env.platform.calls] == [("send_private_notice", None), ("post_notice", True)]
     again = await env.moderation.record_platform_automod(make_message("gagnez au casino"), rule_name)
     assert again.id == case.id
-    assert len(env.platform.calls) == 1
+    assert len(env.platform.calls) == 2
 
 
 # --- crash recovery and retention -------------------------------------------------------------
@@ -431,7 +432,7 @@ async def test_resume_carries_out_a_removal_recorded_before_a_crash(env: Env) ->
     case = await env.store.get_case(crashed.id)
     assert case is not None
     assert case.action_state is ActionState.DONE
-    assert [c.method for c in env.platform.calls] == ["delete_message", "post_notice"]
+    assert [c.method for c in env.platform.calls] == ["delete_message", "send_private_notice", "post_notice"]
     assert await env.moderation.resume_pending() == 0
 
 
@@ -704,7 +705,11 @@ async def test_an_edit_that_adds_an_insult_is_removed(env: Env, first: str) -> N
     assert case.evidence
     assert all(e.matcher != "report" for e in case.evidence)
     assert case.created_at == original.case.created_at
-    assert [(c.method, c.removed) for c in env.platform.calls][:2] == [("delete_message", None), ("post_notice", True)]
+    assert [(c.method, c.removed) for c in env.platform.calls][:3] == [
+        ("delete_message", None),
+        ("send_private_notice", None),
+        ("post_notice", True),
+    ]
     edited = next(e for e in await env.store.audit_trail(case.id) if e.event == "edited")
     assert (edited.actor_id, edited.at) == (SYSTEM_ACTOR, env.clock.now())
     assert f"{original.case.action.value} → remove" in (edited.detail or "")

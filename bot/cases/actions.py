@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.cases.transitions import ENFORCED, Event, Role, step
 from bot.charter.model import Rule
 from bot.errors import PlatformError, PlatformFailure
-from bot.explain import statement_for
-from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, AuditEntry, Case, CaseStatus
+from bot.explain import reversed_text, statement_for
+from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, AuditEntry, Case, CaseStatus, PostedRef
 from bot.ports import CardKind, Clock, Platform, PolicySource, Store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 AUTOMOD_ACTOR = "automod"
 """The actor id recorded for removals the platform's own filter carried out."""
@@ -67,33 +69,76 @@ class CaseActions:
             description={},
         )
 
-    async def _call(self, case: Case, step: str, call: Callable[[Platform], Awaitable[None]]) -> PlatformError | None:
+    async def _ask(
+        self, case: Case, step: str, call: Callable[[Platform], Awaitable[T]]
+    ) -> tuple[T | None, PlatformError | None]:
+        """Run one platform call: its result, or the PlatformError it ended with (never raises)."""
         platform = self.platforms.get(case.platform)
         if platform is None:
-            return PlatformError(PlatformFailure.UNSUPPORTED, f"no {case.platform} connection is registered")
+            return None, PlatformError(PlatformFailure.UNSUPPORTED, f"no {case.platform} connection is registered")
         try:
-            await call(platform)
+            return await call(platform), None
         except PlatformError as exc:
             log.warning("case %d: %s failed on %s: %s", case.id, step, case.platform, exc)
-            return exc
+            return None, exc
         except Exception as exc:
             # An adapter bug must not stop the remaining steps; the traceback goes to the log.
             log.exception("case %d: %s raised on %s", case.id, step, case.platform)
-            return PlatformError(PlatformFailure.UNAVAILABLE, f"unexpected {type(exc).__name__}")
-        return None
+            return None, PlatformError(PlatformFailure.UNAVAILABLE, f"unexpected {type(exc).__name__}")
+
+    async def _call(self, case: Case, step: str, call: Callable[[Platform], Awaitable[None]]) -> PlatformError | None:
+        _, err = await self._ask(case, step, call)
+        return err
 
     async def _audit(self, case: Case, entry: AuditEntry) -> Case:
         return await self.store.update_case(case.id, entry)
 
     async def notice(self, case: Case, *, removed: bool) -> PlatformError | None:
-        """Post the statement of reasons to the author; audited either way."""
+        """Tell the author: a durable private notice (clause, case, Appeal and See my message) first,
+        then the short public notice; both audited, and where they landed kept on the case.
+
+        Returns an error only when neither reached the author.
+        """
         statement = statement_for(case, self.rule_for(case), self.policy.charter, lang=case.lang, removed=removed)
-        err = await self._call(case, "notice", lambda p: p.post_notice(case, statement, removed=removed))
+        ref, private_err = await self._ask(case, "private notice", lambda p: p.send_private_notice(case, statement))
+        changes: dict[str, Any] = {}
+        if private_err is None:
+            detail = f"{ref.channel}/{ref.message_id}" if ref else "not durable (ephemeral)"
+            await self._audit(case, self.entry(case, "private_notice_sent", detail=detail))
+            if ref is not None:
+                changes |= {"private_channel": ref.channel, "private_message_id": ref.message_id}
+        else:
+            await self._audit(case, self.entry(case, "private_notice_failed", detail=str(private_err)))
+        told = private_err is None
+        posted, err = await self._ask(
+            case, "notice", lambda p: p.post_notice(case, statement, removed=removed, told_privately=told)
+        )
         if err is None:
             await self._audit(case, self.entry(case, "notice_posted", detail=f"removed={removed}"))
+            if posted:
+                changes["notice_message_id"] = posted
         else:
             await self._audit(case, self.entry(case, "notice_failed", detail=str(err)))
-        return err
+        if changes:
+            case = await self.store.update_case(case.id, **changes)
+            if case.status is CaseStatus.OVERTURNED:
+                # Overturned while the notices were on their way: they must not stand with live buttons.
+                await self.retract_notices(case)
+        return err if private_err is not None else None
+
+    async def retract_notices(self, case: Case) -> Case:
+        """Once a case is overturned, turn its notices into "the removal was reversed", buttons gone."""
+        case = await self.store.get_case(case.id) or case
+        if case.status is not CaseStatus.OVERTURNED:
+            return case
+        text = reversed_text(case, self.policy.charter, case.lang)
+        for where, ref in (("public", case.public_notice), ("private", case.private_notice)):
+            if ref is None:
+                continue
+            err = await self._call(case, f"{where} notice retraction", _retraction(case, ref, text))
+            event = "notice_retracted" if err is None else "notice_retract_failed"
+            await self._audit(case, self.entry(case, event, detail=where if err is None else f"{where}: {err}"))
+        return await self.store.get_case(case.id) or case
 
     async def card(self, case: Case, kind: CardKind) -> PlatformError | None:
         """Put the case in front of moderators; if the card cannot be posted, alert instead."""
@@ -133,7 +178,8 @@ class CaseActions:
             # claimed and left its side effects to this holder: carry them out before letting go.
             current = await self.store.get_case(case.id) or case
             if current.restore_state is ActionState.PENDING and current.status is CaseStatus.OVERTURNED:
-                return await self.restore_claimed(current)
+                restored = await self.restore_claimed(current)
+                return await self.retract_notices(restored)
             if current.action_state is ActionState.PENDING and current.status in ENFORCED:
                 return await self.enforce_claimed(current)
             return case
@@ -264,9 +310,14 @@ class CaseActions:
                 PlatformFailure.NOT_FOUND, "the content snapshot was already deleted (retention period)"
             )
         else:
-            err = await self._call(case, "restore", lambda p: p.restore_message(case))
+            copy, err = await self._ask(case, "restore", lambda p: p.restore_message(case))
         if err is None:
-            case = await self.store.update_case(case.id, self.entry(case, "restored"), restore_state=ActionState.DONE)
+            case = await self.store.update_case(
+                case.id,
+                self.entry(case, "restored", detail=f"copy {copy}" if copy else None),
+                restore_state=ActionState.DONE,
+                restored_message_id=copy or None,
+            )
             if case.status is not CaseStatus.OVERTURNED:
                 # Re-imposed while the copy was being posted; taking it down is left to a person.
                 await self.alert(
@@ -318,3 +369,7 @@ class CaseActions:
         )
         case = await self.move(case, event, Role.MODERATOR, entry, **changes)
         return await self.enforce(case)
+
+
+def _retraction(case: Case, ref: PostedRef, text: str) -> Callable[[Platform], Awaitable[None]]:
+    return lambda platform: platform.retract_notice(case, ref, text)

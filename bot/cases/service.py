@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 from bot.cases.actions import CaseActions
 from bot.cases.permissions import is_author, moderates, require_moderator, require_reason
 from bot.cases.transitions import Event, Role, allows
-from bot.errors import NotFoundError, TransitionError
+from bot.errors import NotFoundError, Refused, TransitionError
 from bot.explain import outcome_text
 from bot.models import Action, ActionState, Actor, AuditEntry, Case, CaseStatus
 from bot.ports import Clock, PolicySource, Store
@@ -36,6 +36,15 @@ def _acted_on_it(moderator: Actor, case: Case) -> bool:
 
 def _missing(case_id: int) -> NotFoundError:
     return NotFoundError(f"There is no case #{case_id}.")
+
+
+REFUSALS_AUDITED = 5
+"""At most this many refused attempts per person are audited within `REFUSAL_WINDOW`; the rest are only logged."""
+REFUSAL_WINDOW = timedelta(minutes=10)
+
+
+def _same_community(actor: Actor, case: Case) -> bool:
+    return actor.platform == case.platform and bool(actor.community) and actor.community == case.community
 
 
 class CaseService:
@@ -107,22 +116,69 @@ class CaseService:
     def _entry(self, case: Case, actor: Actor, event: str, reason: str, detail: str | None = None) -> AuditEntry:
         return AuditEntry(case.id, self._clock.now(), actor.id, event, reason, detail)
 
-    async def appeal(self, case_id: int, author: Actor, reason: str) -> Case:
-        """The author contests a removal or warning, once, within the charter's appeal window."""
+    async def _refuse(self, case: Case, actor: Actor, what: str, refusal: Refused) -> Refused:
+        """Audit a refused attempt on `case` with its actor (within the per-person limit); return the refusal."""
+        if actor.platform != case.platform:
+            return refusal
+        now = self._clock.now()
+        recent = await self._store.count_refusals(case.platform, actor.id, now - REFUSAL_WINDOW)
+        if recent >= REFUSALS_AUDITED:
+            log.info("case %d: refusal (%s, %s) not audited: over the per-person limit", case.id, what, refusal.key)
+            return refusal
+        detail = f"{what}: {refusal.key}"
+        await self._store.update_case(case.id, AuditEntry(case.id, now, actor.id, "refused", None, detail))
+        return refusal
+
+    async def _require_moderator_of(self, case_id: int, actor: Actor, what: str, doing: str) -> Case:
+        """The case if `actor` moderates its community. A member of that community is refused (audited);
+        anyone else is told the case does not exist, so case numbers reveal nothing."""
+        if actor.is_moderator and not actor.community:
+            require_moderator(actor, doing)  # says the community is unknown
+        case = await self._store.get_case(case_id)
+        if case is None:
+            raise _missing(case_id)
+        if moderates(actor, case.platform, case.community):
+            return case
+        if _same_community(actor, case) or is_author(actor, case):
+            refusal = Refused(f"Only a moderator can {doing}.", "refused.not_moderator", case=case.id)
+            raise await self._refuse(case, actor, what, refusal)
+        raise _missing(case_id)
+
+    async def check_appeal(self, case_id: int, author: Actor) -> Case:
+        """The case if `author` may appeal it now; checked before any form opens. Refusals are audited."""
         case = await self.get(case_id)
+        refusal = self._appeal_refusal(case, author)
+        if refusal is not None:
+            raise await self._refuse(case, author, "appeal", refusal)
+        return case
+
+    def _appeal_refusal(self, case: Case, author: Actor) -> Refused | None:
         if not is_author(author, case):
-            raise TransitionError(f"Only the author of case #{case.id} can appeal it.")
+            return Refused(f"Only the author of case #{case.id} can appeal it.", "refused.not_author", case=case.id)
         if case.appeal_reason is not None:
-            raise TransitionError(f"Case #{case.id} has already been appealed; each case can be appealed once.")
+            return Refused(
+                f"Case #{case.id} has already been appealed; each case can be appealed once.",
+                "refused.already_appealed",
+                case=case.id,
+            )
         if not allows(case, Event.APPEAL, Role.AUTHOR):
-            raise TransitionError(self._not_appealable(case))
+            return Refused(self._not_appealable(case), f"refused.not_appealable_{case.status.value}", case=case.id)
         window = self._policy.charter.appeal_window_days
         deadline = case.created_at + timedelta(days=window)
         if self._clock.now() > deadline:
-            raise TransitionError(
+            return Refused(
                 f"The appeal window for case #{case.id} closed on {deadline:%Y-%m-%d} "
-                f"(appeals are open for {window} days)."
+                f"(appeals are open for {window} days).",
+                "refused.window_closed",
+                case=case.id,
+                date=f"{deadline:%Y-%m-%d}",
+                days=window,
             )
+        return None
+
+    async def appeal(self, case_id: int, author: Actor, reason: str) -> Case:
+        """The author contests a removal or warning, once, within the charter's appeal window."""
+        case = await self.check_appeal(case_id, author)
         text = require_reason(reason, "A reason for the appeal")
         case = await self._effects.move(
             case, Event.APPEAL, Role.AUTHOR, self._entry(case, author, "appealed", text), appeal_reason=text
@@ -130,6 +186,13 @@ class CaseService:
         log.info("case %d on %s: appealed by its author", case.id, case.platform)
         await self._effects.card(case, "appeal")
         return await self.get(case.id)
+
+    async def appealable_for(self, author: Actor) -> list[Case]:
+        """The author's cases they can still appeal (standing, never appealed, inside the window), newest
+        first; only those of the community they ask from, or all of the platform's from a direct message."""
+        since = self._clock.now() - timedelta(days=self._policy.charter.appeal_window_days)
+        community = author.community or None
+        return await self._store.appealable_cases(author.platform, author.id, since, community)
 
     @staticmethod
     def _not_appealable(case: Case) -> str:
@@ -141,18 +204,10 @@ class CaseService:
 
     async def decide(self, case_id: int, moderator: Actor, decision: str, reason: str) -> Case:
         """A moderator other than the one who acted upholds or overturns an appealed case."""
-        require_moderator(moderator, "decide an appeal")
         choice = _check_decision(decision)
+        case = await self.check_decision(case_id, moderator)
+        require_moderator(moderator, "decide an appeal")
         text = require_reason(reason)
-        case = await self._moderated(case_id, moderator)
-        if not allows(case, Event.UPHOLD_APPEAL, Role.MODERATOR):
-            if case.appeal_reason is not None:
-                raise TransitionError(f"The appeal on case #{case.id} was already decided ({case.status.value}).")
-            raise TransitionError(f"Case #{case.id} has no pending appeal (it is {case.status.value}).")
-        if _acted_on_it(moderator, case):
-            raise TransitionError(
-                f"You made the decision in case #{case.id}; another moderator must decide its appeal."
-            )
         if choice == "uphold":
             case = await self._effects.move(
                 case,
@@ -168,12 +223,45 @@ class CaseService:
         await self._appeal_decided(case)
         return case
 
+    async def check_decision(self, case_id: int, moderator: Actor) -> Case:
+        """The appealed case if `moderator` may decide its appeal; checked before the reason form opens."""
+        case = await self._require_moderator_of(case_id, moderator, "decide", "decide an appeal")
+        if not allows(case, Event.UPHOLD_APPEAL, Role.MODERATOR):
+            if case.appeal_reason is not None:
+                raise Refused(
+                    f"The appeal on case #{case.id} was already decided ({case.status.value}).",
+                    "refused.already_decided",
+                    case=case.id,
+                )
+            raise Refused(
+                f"Case #{case.id} has no pending appeal (it is {case.status.value}).", "refused.no_appeal", case=case.id
+            )
+        if _acted_on_it(moderator, case):
+            refusal = Refused(
+                f"You made the decision in case #{case.id}; another moderator must decide its appeal.",
+                "refused.own_decision",
+                case=case.id,
+            )
+            raise await self._refuse(case, moderator, "decide", refusal)
+        return case
+
+    async def check_review(self, case_id: int, moderator: Actor) -> Case:
+        """The held case if `moderator` may remove or dismiss it; checked before the reason form opens."""
+        case = await self._require_moderator_of(case_id, moderator, "review", "remove a message or dismiss a case")
+        if not allows(case, Event.DISMISS, Role.MODERATOR):
+            raise Refused(
+                f"Case #{case.id} is {case.status.value}, not waiting for review.",
+                "refused.not_in_review",
+                case=case.id,
+            )
+        return case
+
     async def override(self, case_id: int, moderator: Actor, decision: str, reason: str) -> Case:
         """A moderator reverses or re-imposes an enforced or decided case at any point."""
-        require_moderator(moderator, "override a decision")
         choice = _check_decision(decision)
+        case = await self._require_moderator_of(case_id, moderator, "override", "override a decision")
+        require_moderator(moderator, "override a decision")
         text = require_reason(reason)
-        case = await self._moderated(case_id, moderator)
         if case.status in (CaseStatus.REVIEW, CaseStatus.DISMISSED):
             raise TransitionError(
                 f"Case #{case.id} is {case.status.value}: nothing was enforced; remove the message or dismiss instead."
@@ -232,7 +320,9 @@ class CaseService:
             changes["restore_state"] = ActionState.PENDING
         entry = self._entry(case, moderator, audit, reason, detail)
         case = await self._effects.move(case, event, Role.MODERATOR, entry, **changes)
-        return await self._effects.restore(case)
+        case = await self._effects.restore(case)
+        # No "removed" notice with live buttons may outlive the decision that reversed it.
+        return await self._effects.retract_notices(case)
 
     async def _tell_author(self, case: Case) -> Case:
         await self._effects.notify(case, outcome_text(case, self._policy.charter, case.lang))
@@ -241,21 +331,17 @@ class CaseService:
 
     async def remove_from_review(self, case_id: int, moderator: Actor, reason: str) -> Case:
         """A moderator removes a message held for review; the removal is theirs and appealable."""
+        case = await self.check_review(case_id, moderator)
         require_moderator(moderator, "remove a message")
         text = require_reason(reason)
-        case = await self._moderated(case_id, moderator)
-        if not allows(case, Event.REMOVE_AFTER_REVIEW, Role.MODERATOR):
-            raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
         case = await self._effects.remove_by_moderator(case, moderator, text, event=Event.REMOVE_AFTER_REVIEW)
         return await self.get(case.id)
 
     async def dismiss(self, case_id: int, moderator: Actor, reason: str) -> Case:
         """A moderator closes a review with no action; automation never reopens it."""
+        case = await self.check_review(case_id, moderator)
         require_moderator(moderator, "dismiss a case")
         text = require_reason(reason)
-        case = await self._moderated(case_id, moderator)
-        if not allows(case, Event.DISMISS, Role.MODERATOR):
-            raise TransitionError(f"Case #{case.id} is {case.status.value}, not waiting for review.")
         return await self._effects.move(
             case,
             Event.DISMISS,
@@ -269,7 +355,10 @@ class CaseService:
         """The author's own removed text ("See my message"); every access is audited."""
         case = await self.get(case_id)
         if not is_author(requester, case):
-            raise TransitionError(f"Only the author of case #{case.id} can see its removed text.")
+            refusal = Refused(
+                f"Only the author of case #{case.id} can see its removed text.", "refused.not_author_see", case=case.id
+            )
+            raise await self._refuse(case, requester, "see", refusal)
         if case.content is None:
             days = self._policy.charter.retention_days
             raise NotFoundError(

@@ -53,6 +53,11 @@ _MUTABLE: frozenset[str] = frozenset(
         "clause",
         "charter_version",
         "charter_hash",
+        "notice_message_id",
+        "private_channel",
+        "private_message_id",
+        "restored_message_id",
+        "decided_at",
     }
 )
 
@@ -193,6 +198,11 @@ def _case_from(row: sqlite3.Row) -> Case:
         decision_reason=row["decision_reason"],
         created_at=from_text(row["created_at"]),
         updated_at=from_text(row["updated_at"]),
+        notice_message_id=row["notice_message_id"],
+        private_channel=row["private_channel"],
+        private_message_id=row["private_message_id"],
+        restored_message_id=row["restored_message_id"],
+        decided_at=from_text(row["decided_at"]) if row["decided_at"] else None,
     )
 
 
@@ -362,6 +372,9 @@ class SqliteStore:
         return clause, [_column_value(name, changes[name]) for name in names]
 
     async def _apply(self, conn: aiosqlite.Connection, case_id: int, at: datetime, changes: Mapping[str, Any]) -> None:
+        if changes.get("decided_by") and "decided_at" not in changes:
+            # A decision is dated by the audit entry that records it.
+            changes = {**changes, "decided_at": at}
         clause, values = self._assignments(changes)
         sql = "UPDATE cases SET " + clause + (", " if clause else "") + "updated_at = ? WHERE id = ?"  # noqa: S608
         await conn.execute(sql, [*values, to_text(at), case_id])
@@ -612,6 +625,33 @@ class SqliteStore:
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def count_refusals(self, platform: str, actor_id: str, since: datetime) -> int:
+        """How many refused attempts by this person were audited since `since` (the refusal rate limit)."""
+        async with (
+            self._lock,
+            self._conn.execute(
+                "SELECT COUNT(*) FROM audit JOIN cases ON cases.id = audit.case_id"
+                " WHERE audit.actor_id = ? AND audit.event = 'refused' AND audit.at >= ? AND cases.platform = ?",
+                (actor_id, to_text(since), platform),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def appealable_cases(
+        self, platform: str, author_id: str, since: datetime, community: str | None
+    ) -> list[Case]:
+        """The author's standing removals and warnings created since `since` and never appealed, newest first."""
+        sql = (
+            "SELECT * FROM cases WHERE platform = ? AND author_id = ? AND created_at >= ?"
+            " AND status = 'actioned' AND action IN ('remove', 'warn') AND appeal_reason IS NULL"
+        )
+        params: list[Any] = [platform, author_id, to_text(since)]
+        if community is not None:
+            sql += " AND community = ?"
+            params.append(community)
+        return await self._fetch_cases(sql + " ORDER BY created_at DESC, id DESC LIMIT 25", params)
 
     async def pending_actions(self) -> list[Case]:
         """Cases whose delete/notice (action_state) or restore (restore_state) was recorded but not carried out."""

@@ -262,6 +262,11 @@ def in_channel(channel: str) -> Callable[[ApiCall], bool]:
     return lambda call: call.args.get("channel") == channel
 
 
+def in_dm(user: str) -> Callable[[ApiCall], bool]:
+    """Match recorded calls addressed to the direct-message channel the fake opens with `user`."""
+    return lambda call: call.args.get("channel") == f"D{user}"
+
+
 def button(call: ApiCall, action_id: str) -> Json:
     """The button with `action_id` in the blocks of a recorded `chat.post*` call."""
     for block in call.args.get("blocks") or []:

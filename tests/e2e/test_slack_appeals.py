@@ -27,30 +27,31 @@ from tests.e2e.slack_fixtures import (
     blocks_text,
     button,
     in_channel,
+    in_dm,
 )
 
 
 async def _removed(slack: SlackHarness, user: str, text: str) -> tuple[FakeMessage, ApiCall, Case]:
     message = await slack.say(user, text)
-    ephemeral = (await slack.fake.wait_for("chat.postEphemeral"))[0]
+    private = (await slack.fake.wait_for("chat.postMessage", in_dm(user)))[0]
     await slack.fake.wait_for("chat.postMessage", in_channel(GENERAL))
     await slack.settle()
     case = await slack.case_for(message)
     assert case is not None
-    return message, ephemeral, case
+    return message, private, case
 
 
 async def test_appeal_through_the_modal_then_overturn_restores_the_message(slack: SlackHarness) -> None:
-    message, ephemeral, case = await _removed(slack, ALICE, "t'es qu'un connard")
+    message, private, case = await _removed(slack, ALICE, "t'es qu'un connard")
 
-    await slack.click(ALICE, button(ephemeral, ACTION_APPEAL), channel=GENERAL, message_ts="0", ephemeral=True)
+    await slack.click(ALICE, button(private, ACTION_APPEAL), channel=f"D{ALICE}", message_ts=private.result["ts"])
     appeal_form = (await slack.fake.wait_for("views.open"))[0].args["view"]
     assert appeal_form["callback_id"] == MODAL_APPEAL
     assert appeal_form["title"]["text"] == f"Appel dossier {case.id}"
     await slack.submit(ALICE, appeal_form, {"reason": "C'était une réplique de film, pas une insulte."})
 
     card = (await slack.fake.wait_for("chat.postMessage", in_channel(REVIEW)))[0]
-    confirmation = (await slack.fake.wait_for("chat.postEphemeral", count=2))[1]
+    confirmation = (await slack.fake.wait_for("chat.postEphemeral"))[0]
     await slack.settle()
     assert "Appeal to decide" in blocks_text(card)
     assert "réplique de film" in blocks_text(card)
@@ -68,8 +69,8 @@ async def test_appeal_through_the_modal_then_overturn_restores_the_message(slack
     await slack.submit(MOD, decision_form, {"reason": "A film quote, not aimed at anyone."})
 
     restored = (await slack.fake.wait_for("chat.postMessage", lambda c: "username" in c.args))[0]
-    redrawn = (await slack.fake.wait_for("chat.update"))[0]
-    dm = (await slack.fake.wait_for("chat.postMessage", in_channel(f"D{ALICE}")))[0]
+    redrawn = (await slack.fake.wait_for("chat.update", lambda c: c.args["ts"] == card.result["ts"]))[0]
+    dm = (await slack.fake.wait_for("chat.postMessage", in_dm(ALICE), count=2))[1]
     await slack.settle()
 
     assert restored.args["channel"] == GENERAL
@@ -92,7 +93,7 @@ async def test_override_by_a_non_moderator_is_refused(slack: SlackHarness) -> No
     refused = (await slack.fake.wait_for("response_url"))[0]
     await slack.settle()
 
-    assert refused.args["text"] == "Only a moderator can override a decision."
+    assert refused.args["text"] == "Only moderators can do this."
     assert refused.args["response_type"] == "ephemeral"
     unchanged = await slack.services.cases.get(case.id)
     assert unchanged.status is CaseStatus.ACTIONED

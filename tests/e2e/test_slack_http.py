@@ -49,7 +49,7 @@ async def test_rate_limited_delete_is_retried_after_retry_after(slack: SlackHarn
     message = await slack.say(ALICE, "sale connard")
 
     await slack.fake.wait_for("chat.delete", count=2)
-    await slack.fake.wait_for("chat.postEphemeral")
+    await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == f"D{ALICE}")
     await slack.settle()
 
     case = await slack.case_for(message)
@@ -65,7 +65,7 @@ async def test_missing_scope_keeps_the_case_and_alerts(
     message = await slack.say(ALICE, "pauvre connard")
 
     alert = (await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == LOG))[0]
-    await slack.fake.wait_for("chat.postEphemeral")
+    await slack.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == f"D{ALICE}")
     await slack.settle()
 
     case = await slack.case_for(message)

@@ -19,6 +19,7 @@ from tests.e2e.slack_fixtures import (
     blocks_text,
     button,
     in_channel,
+    in_dm,
     signed_headers,
 )
 
@@ -31,7 +32,7 @@ async def test_violation_with_admin_token_is_recorded_deleted_and_explained(slac
     message = await slack.say(ALICE, "franchement t'es vraiment un connard")
 
     delete = (await slack.fake.wait_for("chat.delete"))[0]
-    ephemeral = (await slack.fake.wait_for("chat.postEphemeral"))[0]
+    private = (await slack.fake.wait_for("chat.postMessage", in_dm(ALICE)))[0]
     notice = (await slack.fake.wait_for("chat.postMessage", in_channel(GENERAL)))[0]
     await slack.settle()
 
@@ -45,15 +46,17 @@ async def test_violation_with_admin_token_is_recorded_deleted_and_explained(slac
     assert delete.args == {"channel": GENERAL, "ts": message.ts}
     assert [c.token for c in slack.fake.find("chat.delete")] == [ADMIN_TOKEN]
     assert (GENERAL, message.ts) not in slack.fake.messages
-    # The statement goes to the author alone, in her locale (fr-FR), and quotes nothing.
-    assert ephemeral.args["user"] == ALICE
-    assert "Votre message a été retiré : §1" in blocks_text(ephemeral)
-    assert f"/appeal {case.id}" in blocks_text(ephemeral)
+    # The statement goes to the author alone, durably (a direct message), in her locale (fr-FR), and quotes nothing.
+    assert "Votre message a été retiré : §1" in blocks_text(private)
+    assert f"/appeal {case.id}" in blocks_text(private)
+    assert (case.private_channel, case.private_message_id) == (f"D{ALICE}", private.result["ts"])
+    assert case.notice_message_id == notice.result["ts"]
+    assert slack.fake.find("chat.postEphemeral") == []
     public = blocks_text(notice)
     assert "§1" in public
     assert f"{case.id}" in public
     assert mentioned(public) == {ALICE}
-    for call in (ephemeral, notice):
+    for call in (private, notice):
         assert "connard" not in blocks_text(call)
     # The message is gone, so the public notice is not hidden in the thread of a deleted message.
     assert notice.args.get("thread_ts") is None
@@ -61,7 +64,7 @@ async def test_violation_with_admin_token_is_recorded_deleted_and_explained(slac
 
 async def test_see_my_message_is_for_the_author_only(slack: SlackHarness) -> None:
     await slack.say(ALICE, "quel connard celui-là")
-    ephemeral = (await slack.fake.wait_for("chat.postEphemeral"))[0]
+    private = (await slack.fake.wait_for("chat.postMessage", in_dm(ALICE)))[0]
     notice = (await slack.fake.wait_for("chat.postMessage", in_channel(GENERAL)))[0]
     await slack.settle()
 
@@ -71,7 +74,7 @@ async def test_see_my_message_is_for_the_author_only(slack: SlackHarness) -> Non
     assert "Only the author" in refused.args["text"]
     assert "connard" not in refused.args["text"]
 
-    await slack.click(ALICE, button(ephemeral, ACTION_SEE), channel=GENERAL, message_ts="0", ephemeral=True)
+    await slack.click(ALICE, button(private, ACTION_SEE), channel=f"D{ALICE}", message_ts=private.result["ts"])
     shown = (await slack.fake.wait_for("response_url", count=2))[1]
     assert "quel connard celui-là" in shown.args["text"]
     assert shown.args["response_type"] == "ephemeral"
@@ -82,7 +85,7 @@ async def test_without_admin_token_removal_degrades_honestly(make_slack: SlackFa
     message = await slack.say(BOB, "you are such a moron")
 
     card = (await slack.fake.wait_for("chat.postMessage", in_channel(REVIEW)))[0]
-    ephemeral = (await slack.fake.wait_for("chat.postEphemeral"))[0]
+    private = (await slack.fake.wait_for("chat.postMessage", in_dm(BOB)))[0]
     notice = (await slack.fake.wait_for("chat.postMessage", in_channel(GENERAL)))[0]
     alert = (await slack.fake.wait_for("chat.postMessage", in_channel(LOG)))[0]
     await slack.settle()
@@ -93,7 +96,7 @@ async def test_without_admin_token_removal_degrades_honestly(make_slack: SlackFa
     assert case is not None
     assert (case.status, case.action_state) == (CaseStatus.ACTIONED, ActionState.FAILED)
     assert "no admin user token" in (case.action_error or "")
-    assert "Please edit or delete your message" in blocks_text(ephemeral)
+    assert "Please edit or delete your message" in blocks_text(private)
     # The message is still up: the public reply goes in its thread and asks for an edit.
     assert notice.args["thread_ts"] == message.ts
     assert "Please edit or delete it" in blocks_text(notice)
@@ -114,7 +117,7 @@ async def test_retried_event_is_acted_on_once(slack: SlackHarness) -> None:
     await slack.settle()
 
     assert len(slack.fake.find("chat.delete")) == 1
-    assert len(slack.fake.find("chat.postEphemeral")) == 1
+    assert len(slack.fake.find("chat.postMessage", in_dm(ALICE))) == 1
     assert len(slack.fake.find("chat.postMessage", in_channel(GENERAL))) == 1
     case = await slack.case_for(message)
     assert case is not None
@@ -163,13 +166,14 @@ async def test_bot_messages_and_system_subtypes_are_not_screened(slack: SlackHar
     await slack.settle()
     assert slack.fake.find("chat.delete") == []
     assert slack.fake.find("chat.postEphemeral") == []
+    assert slack.fake.find("chat.postMessage") == []
 
 
 async def test_review_card_then_removal_by_a_moderator(slack: SlackHarness) -> None:
     message = await slack.say(BOB, "this miracle cure fixes everything")
     card = (await slack.fake.wait_for("chat.postMessage", in_channel(REVIEW)))[0]
     await slack.settle()
-    assert slack.fake.find("chat.postEphemeral") == []  # held for a person: nothing is said yet
+    assert slack.fake.find("chat.postMessage", in_dm(BOB)) == []  # held for a person: nothing is said yet
     assert "Review needed" in blocks_text(card)
     assert "miracle cure" in blocks_text(card)  # moderators see what they judge
     assert "Remove under §6" in blocks_text(card)
@@ -185,7 +189,7 @@ async def test_review_card_then_removal_by_a_moderator(slack: SlackHarness) -> N
 
     delete = (await slack.fake.wait_for("chat.delete"))[0]
     update = (await slack.fake.wait_for("chat.update"))[0]
-    await slack.fake.wait_for("chat.postEphemeral")
+    await slack.fake.wait_for("chat.postMessage", in_dm(BOB))
     await slack.settle()
     assert delete.args["ts"] == message.ts
     assert update.args["ts"] == card.result["ts"]
@@ -220,20 +224,21 @@ async def test_a_failed_public_notice_is_alerted_and_the_author_still_told(slack
     message = await slack.say(BOB, "you absolute moron")
 
     alert = (await slack.fake.wait_for("chat.postMessage", in_channel(LOG)))[0]
-    ephemeral = (await slack.fake.wait_for("chat.postEphemeral"))[0]
+    private = (await slack.fake.wait_for("chat.postMessage", in_dm(BOB)))[0]
     await slack.settle()
 
     case = await slack.case_for(message)
     assert case is not None
-    assert ephemeral.args["user"] == BOB
+    assert f"case #{case.id}" in blocks_text(private).lower()
     assert f"Case #{case.id}: the public notice could not be posted in #general (not_in_channel)" in alert.args["text"]
     assert "moron" not in alert.args["text"]
     events = [entry.event for entry in await slack.services.store.audit_trail(case.id)]
-    assert "notice_posted" in events  # the author was told: the statement of reasons reached them
+    # The author was told privately; the public notice's failure is on the record.
+    assert {"private_notice_sent", "notice_failed"} <= set(events)
     assert (case.status, case.action_state) == (CaseStatus.ACTIONED, ActionState.DONE)
 
 
-async def test_a_notice_that_reaches_nobody_is_recorded_as_failed(slack: SlackHarness) -> None:
+async def test_a_private_notice_that_reaches_nobody_is_recorded_as_failed(slack: SlackHarness) -> None:
     slack.fake.fail("chat.postEphemeral", "user_not_in_channel")
     slack.fake.fail("conversations.open", "cannot_dm_bot")
     message = await slack.say(BOB, "you absolute moron")
@@ -244,6 +249,6 @@ async def test_a_notice_that_reaches_nobody_is_recorded_as_failed(slack: SlackHa
     case = await slack.case_for(message)
     assert case is not None
     trail = await slack.services.store.audit_trail(case.id)
-    failed = [entry for entry in trail if entry.event == "notice_failed"]
-    assert [entry.event for entry in trail if entry.event.startswith("notice")] == ["notice_failed"]
+    failed = [entry for entry in trail if entry.event == "private_notice_failed"]
+    assert [entry.event for entry in trail if "notice" in entry.event] == ["private_notice_failed", "notice_posted"]
     assert "the author was not told" in (failed[0].detail or "")

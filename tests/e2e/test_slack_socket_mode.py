@@ -56,7 +56,7 @@ async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, t
         assert ack == {"envelope_id": "env-1"}
 
         delete = (await fake_slack.wait_for("chat.delete"))[0]
-        await fake_slack.wait_for("chat.postEphemeral")
+        await fake_slack.wait_for("chat.postMessage", lambda c: str(c.args.get("channel", "")).startswith("D"))
         await settle_listeners()
         assert delete.token == ADMIN_TOKEN
         case = await services.store.case_for_message("slack", TEAM, message.channel, message.ts)

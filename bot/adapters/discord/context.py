@@ -21,7 +21,7 @@ from bot.community import (
     REVIEW_CHANNEL,
     CommunityService,
 )
-from bot.errors import NotFoundError, PlatformError, TransitionError
+from bot.errors import NotFoundError, PlatformError, Refused, TransitionError
 from bot.i18n import tr
 from bot.models import Actor
 
@@ -129,6 +129,9 @@ async def explain_failure(interaction: discord.Interaction[Any], exc: BaseExcept
             await refuse(interaction, "discord.not_admin")
         elif isinstance(exc, app_commands.NoPrivateMessage):
             await refuse(interaction, "discord.guild_only")
+        elif isinstance(exc, Refused):
+            # The core's refusal, in the person's language (its English sentence is for logs).
+            await refuse(interaction, exc.key, **exc.values)
         elif isinstance(exc, TransitionError | NotFoundError):
             await reply(interaction, str(exc))
         elif isinstance(exc, PlatformError):

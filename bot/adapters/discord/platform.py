@@ -14,13 +14,20 @@ from bot.adapters.discord.context import GuildSettings
 from bot.adapters.discord.convert import PLATFORM, jump_url
 from bot.adapters.discord.errors import translated_errors
 from bot.adapters.discord.nudge_views import nudge_view, pointer_view
-from bot.adapters.discord.render import MESSAGE_LIMIT, card_embed, clip, notice_mentions, notice_text
+from bot.adapters.discord.render import (
+    MESSAGE_LIMIT,
+    card_embed,
+    clip,
+    notice_mentions,
+    notice_text,
+    private_notice_text,
+)
 from bot.adapters.discord.views import card_view, notice_view
 from bot.charter.model import Charter, Rule
 from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
 from bot.i18n import tr
-from bot.models import Action, Case, Nudge, NudgeStep, Statement
+from bot.models import Action, ActionState, Case, Nudge, NudgeStep, PostedRef, Statement
 from bot.ports import CardKind, PolicySource
 
 log = logging.getLogger(__name__)
@@ -73,7 +80,24 @@ class DiscordPlatform:
                 raise
             log.info("case %d: message %s was already gone", case.id, case.message_id)
 
-    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
+    async def send_private_notice(self, case: Case, statement: Statement) -> PostedRef | None:
+        """A direct message with the statement and its buttons; it stays, and its buttons answer for the
+        whole appeal window, restarts included (their custom ids carry the case number).
+
+        Closed DMs raise PlatformError (forbidden): the public notice then tells the author how to
+        reach the case with /appeal, whose answer only they see.
+        """
+        removed = case.action is Action.REMOVE and case.action_state is not ActionState.FAILED
+        async with translated_errors("private notice"):
+            dm = await self._client.create_dm(discord.Object(id=int(case.author_id)))
+            sent = await dm.send(
+                private_notice_text(case, statement),
+                view=notice_view(case, statement.lang, removed=removed),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        return PostedRef(str(sent.channel.id), str(sent.id))
+
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool, told_privately: bool) -> str | None:
         """Tell the author in the channel, mentioning only them; the notice deletes itself later."""
         settings = await self._settings(case.community)
         channel = self._channel(case.channel, case.community)
@@ -89,13 +113,33 @@ class DiscordPlatform:
         appealable = case.action in (Action.REMOVE, Action.WARN)
         if appealable:
             kwargs["view"] = notice_view(case, statement.lang, removed=removed and case.action is Action.REMOVE)
+        content = notice_text(case, statement)
+        if not told_privately:
+            # Without a DM, the notice is their only copy until it expires: say where the case stays.
+            hint = "\n-# " + tr("discord.dm_closed_hint", statement.lang, case=case.id)
+            content = clip(content, MESSAGE_LIMIT - len(hint)) + hint
         async with translated_errors("notice"):
-            await channel.send(
-                notice_text(case, statement),
+            sent = await channel.send(
+                content,
                 allowed_mentions=notice_mentions(case),
                 delete_after=float(settings.notice_seconds),
                 **kwargs,
             )
+        return str(sent.id)
+
+    async def retract_notice(self, case: Case, notice: PostedRef, text_: str) -> None:
+        """Edit a notice into "reversed", buttons gone; a notice that already expired counts as done."""
+        public = notice.channel == case.channel
+        content = f"<@{case.author_id}> {text_}" if public else text_
+        message = self._channel(notice.channel, case.community if public else "").get_partial_message(
+            int(notice.message_id)
+        )
+        try:
+            async with translated_errors("notice retraction"):
+                await message.edit(content=clip(content, MESSAGE_LIMIT), view=None, embeds=[])
+        except PlatformError as exc:
+            if exc.failure is not PlatformFailure.NOT_FOUND:
+                raise
 
     async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:
         """Post a card with the clause, the evidence, a jump link and the moderator buttons."""
@@ -151,8 +195,9 @@ class DiscordPlatform:
             return await self._client.fetch_user(int(case.author_id))
         return None
 
-    async def restore_message(self, case: Case) -> None:
-        """Repost the content through a channel webhook under the author's name, marked as restored."""
+    async def restore_message(self, case: Case) -> str | None:
+        """Repost the content through a channel webhook under the author's name, marked as restored;
+        return the copy's message id (kept on the case, so moderators can jump to it)."""
         if case.content is None:
             raise PlatformError(PlatformFailure.NOT_FOUND, "restore: the content was purged")
         channel, thread = await self._webhook_channel(int(case.channel))
@@ -172,12 +217,13 @@ class DiscordPlatform:
             kwargs["thread"] = thread
         try:
             async with translated_errors("restore"):
-                await hook.send(body, wait=True, **kwargs)
+                copy = await hook.send(body, wait=True, **kwargs)
         except PlatformError as exc:
             if exc.failure is PlatformFailure.NOT_FOUND:
                 # Someone deleted our webhook; forget it so the next attempt creates a new one.
                 self._hooks.pop(channel.id, None)
             raise
+        return str(copy.id)
 
     async def notify_author(self, case: Case, text_: str) -> None:
         """A direct message; outcomes and moderators' reasons are never posted in public instead."""

@@ -58,6 +58,12 @@ def notice_text(case: Case, statement: Statement) -> str:
     return head + clip(statement.body, MESSAGE_LIMIT - len(head))
 
 
+def private_notice_text(case: Case, statement: Statement) -> str:
+    """The durable private notice (a DM): the same statement, without a mention."""
+    head = f"**{statement.title}**\n"
+    return head + clip(statement.body, MESSAGE_LIMIT - len(head))
+
+
 def notice_mentions(case: Case) -> discord.AllowedMentions:
     """Only the author may be pinged by a notice."""
     return discord.AllowedMentions(

@@ -81,8 +81,12 @@ def _mrkdwn(text: str) -> Block:
     return {"type": "mrkdwn", "text": clip(text)}
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
+    """A mrkdwn section block (cut to Slack's limit)."""
     return {"type": "section", "text": _mrkdwn(text)}
+
+
+_section = section
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:

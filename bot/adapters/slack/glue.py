@@ -17,7 +17,7 @@ from bot.adapters.slack.blocks import ModalContext
 from bot.adapters.slack.convert import SlackPost, escape, parse_case_id, post_from_history, to_message
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.platform import SlackPlatform
-from bot.errors import PlatformError, PlatformFailure
+from bot.errors import PlatformError, PlatformFailure, Refused
 from bot.i18n import tr
 from bot.models import Message
 from bot.roles import role_key
@@ -173,5 +173,10 @@ class Glue:
             team = str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
             text = tr("slack.platform_failed", await self.lang(team, user), failure=exc.failure.value)
             await self.reply(client, body, user, text)
+            return
+        if isinstance(exc, Refused):
+            # The core's refusal, in the member's language (its English sentence is for logs).
+            team = str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
+            await self.reply(client, body, user, escape(tr(exc.key, await self.lang(team, user), **exc.values)))
             return
         await self.reply(client, body, user, escape(str(exc)))

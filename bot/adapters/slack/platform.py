@@ -17,6 +17,7 @@ from bot.adapters.slack.blocks import (
     nudge_mrkdwn,
     restored_blocks,
     rule_title,
+    section,
     thread_notice,
     thread_notice_blocks,
 )
@@ -25,7 +26,7 @@ from bot.adapters.slack.directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, 
 from bot.charter.model import Rule
 from bot.errors import PlatformError, PlatformFailure
 from bot.i18n import tr
-from bot.models import Case, Nudge, NudgeStep, Statement
+from bot.models import Case, Nudge, NudgeStep, PostedRef, Statement
 from bot.ports import CardKind, PolicySource
 
 log = logging.getLogger(__name__)
@@ -86,45 +87,45 @@ class SlackPlatform:
             if exc.failure is not PlatformFailure.NOT_FOUND:
                 raise
 
-    async def post_notice(self, case: Case, statement: Statement, *, removed: bool) -> None:
-        """The statement privately to the author, then a short public reply that quotes nothing.
-
-        Honest about what happened: when neither an ephemeral nor a direct message reaches the
-        author, PlatformError is raised so the core records a failed notice; when only the public
-        reply fails, the author was told, and the moderators are alerted in the log channel.
-        """
-        private_error = await self._tell_author(case, statement)
-        public_error = await self._public_notice(case, statement, removed=removed)
-        if private_error is not None:
-            raise private_error
-        if public_error is not None:
-            await self._alert_public_notice_failed(case, public_error)
-
-    async def _tell_author(self, case: Case, statement: Statement) -> PlatformError | None:
-        """The statement of reasons to the author alone: ephemeral, else a direct message."""
+    async def send_private_notice(self, case: Case, statement: Statement) -> PostedRef | None:
+        """The statement with Appeal and See my message in a direct message, which stays (an ephemeral
+        message is gone on the next reload); its buttons carry only the case number, so they answer
+        for the whole appeal window, restarts included. Ephemeral when the DM is refused (not kept:
+        None); PlatformError when neither reaches the author."""
         text, blocks = escape(statement.text), notice_blocks(case, statement)
         try:
-            await call(
-                self._client.chat_postEphemeral(channel=case.channel, user=case.author_id, text=text, blocks=blocks),
-                "chat.postEphemeral",
-            )
-            return None
-        except PlatformError as ephemeral:
+            channel, ts = await self._direct(case.author_id, text, blocks)
+            return PostedRef(channel, ts)
+        except PlatformError as direct:
             try:
-                await self._direct(case.author_id, text, blocks)
+                await call(
+                    self._client.chat_postEphemeral(
+                        channel=case.channel,
+                        user=case.author_id,
+                        text=text,
+                        blocks=blocks,
+                        thread_ts=self.thread_of(case.channel, case.message_id),
+                    ),
+                    "chat.postEphemeral",
+                )
                 return None
-            except PlatformError as direct:
-                detail = f"the author was not told: ephemeral {ephemeral.detail or ephemeral.failure.value}, "
-                detail += f"direct message {direct.detail or direct.failure.value}"
-                return PlatformError(ephemeral.failure, detail)
+            except PlatformError as ephemeral:
+                detail = f"the author was not told: direct message {direct.detail or direct.failure.value}, "
+                detail += f"ephemeral {ephemeral.detail or ephemeral.failure.value}"
+                raise PlatformError(direct.failure, detail) from ephemeral
 
-    async def _public_notice(self, case: Case, statement: Statement, *, removed: bool) -> PlatformError | None:
+    async def post_notice(self, case: Case, statement: Statement, *, removed: bool, told_privately: bool) -> str | None:
+        """A short public reply that quotes nothing and names only the author; return its ts.
+
+        When it fails the moderators are alerted in the log channel, and the failure is raised so
+        that the case records it.
+        """
         charter = self._policy.charter
         title = rule_title(charter.rule(case.rule_id), charter, statement.lang, case.rule_id)
         text = thread_notice(case, title, statement.lang, removed=removed)
         thread = self.thread_of(case.channel, case.message_id) or (None if removed else case.message_id)
         try:
-            await call(
+            response = await call(
                 self._client.chat_postMessage(
                     channel=case.channel,
                     text=text,
@@ -136,8 +137,25 @@ class SlackPlatform:
                 "chat.postMessage (notice)",
             )
         except PlatformError as exc:
-            return exc
-        return None
+            if told_privately:
+                await self._alert_public_notice_failed(case, exc)
+            raise
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
+        """Rewrite a notice of an overturned case as "reversed", without its buttons; gone counts as done."""
+        shown = f"<@{case.author_id}> {escape(text)}" if notice.channel == case.channel else escape(text)
+        try:
+            await call(
+                self._client.chat_update(
+                    channel=notice.channel, ts=notice.message_id, text=shown, blocks=[section(shown)]
+                ),
+                "chat.update (notice)",
+            )
+        except PlatformError as exc:
+            if exc.failure is not PlatformFailure.NOT_FOUND:
+                raise
 
     async def _alert_public_notice_failed(self, case: Case, error: PlatformError) -> None:
         lang = await self._language(case.community)
@@ -153,10 +171,14 @@ class SlackPlatform:
         with contextlib.suppress(PlatformError):
             await self.alert(case.community, text)
 
-    async def _direct(self, user_id: str, text: str, blocks: list[dict[str, object]] | None = None) -> None:
+    async def _direct(self, user_id: str, text: str, blocks: list[dict[str, object]] | None = None) -> tuple[str, str]:
+        """A direct message to the member; its channel and ts."""
         opened = await call(self._client.conversations_open(users=user_id), "conversations.open")
         channel = str((opened.get("channel") or {}).get("id") or user_id)
-        await call(self._client.chat_postMessage(channel=channel, text=text, blocks=blocks), "chat.postMessage (DM)")
+        sent = await call(
+            self._client.chat_postMessage(channel=channel, text=text, blocks=blocks), "chat.postMessage (DM)"
+        )
+        return str(sent.get("channel") or channel), str(sent.get("ts") or "")
 
     async def _moderator_channel(self, community: str, *, review: bool) -> str | None:
         first, second = (REVIEW_CHANNEL, LOG_CHANNEL) if review else (LOG_CHANNEL, REVIEW_CHANNEL)
@@ -197,8 +219,9 @@ class SlackPlatform:
         link = response.get("permalink")
         return str(link) if link else None
 
-    async def restore_message(self, case: Case) -> None:
-        """Post the content back under the author's name and avatar, marked as restored after review."""
+    async def restore_message(self, case: Case) -> str | None:
+        """Post the content back under the author's name and avatar, marked as restored after review;
+        return the copy's ts (kept on the case, so moderators can open it)."""
         if case.content is None:
             raise PlatformError(PlatformFailure.NOT_FOUND, "the content snapshot was purged")
         author = await self._directory.user(case.author_id)
@@ -207,7 +230,7 @@ class SlackPlatform:
         # A restore must not notify again: @here, @channel, groups and members are reposted inert.
         names = await self._display_names(mentioned_users(case.content))
         content = defuse_mentions(case.content, names)
-        await call(
+        sent = await call(
             self._client.chat_postMessage(
                 channel=case.channel,
                 text=content,
@@ -220,6 +243,8 @@ class SlackPlatform:
             ),
             "chat.postMessage (restore)",
         )
+        ts = sent.get("ts")
+        return str(ts) if ts else None
 
     async def _display_names(self, user_ids: list[str]) -> dict[str, str]:
         """Display names of mentioned members; those Slack cannot tell are left out ("@user")."""

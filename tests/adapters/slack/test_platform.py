@@ -17,7 +17,7 @@ from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.platform import SlackPlatform
 from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
-from bot.models import ActionState, Case, CaseStatus, Delivery, Nudge, NudgeState, NudgeStep, Statement
+from bot.models import ActionState, Case, CaseStatus, Delivery, Nudge, NudgeState, NudgeStep, PostedRef, Statement
 from bot.store.sqlite import SqliteStore
 from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, ApiCall, FakeSlack
 from tests.fakes import RESPECT, START, FakeClock, FakePolicy, make_charter, make_draft
@@ -126,25 +126,38 @@ async def test_server_errors_are_retried(world: World) -> None:
     assert len(world.fake.find("chat.delete")) == 2
 
 
-async def test_notice_falls_back_to_a_direct_message(world: World) -> None:
-    world.fake.fail("chat.postEphemeral", "user_not_in_channel")
-    await world.platform.post_notice(world.case, STATEMENT, removed=True)
-    dm = world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "DUANN")
-    public = world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "C1")
-    assert dm
-    assert "Votre message a été retiré" in dm[0].args["text"]
-    assert public
-    assert "crétin" not in str(public[0].args)
+async def test_the_private_notice_is_a_direct_message_with_both_buttons(world: World) -> None:
+    ref = await world.platform.send_private_notice(world.case, STATEMENT)
+    [dm] = world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "DUANN")
+    assert ref == PostedRef("DUANN", dm.result["ts"])
+    assert "Votre message a été retiré" in dm.args["text"]
+    actions = [e["action_id"] for b in dm.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["vigie_appeal", "vigie_see"]
+    assert world.fake.find("chat.postEphemeral") == []
 
 
-async def test_notice_fails_when_the_author_cannot_be_told_privately(world: World) -> None:
+async def test_the_private_notice_falls_back_to_an_ephemeral_message(world: World) -> None:
+    world.fake.fail("conversations.open", "missing_scope")
+    assert await world.platform.send_private_notice(world.case, STATEMENT) is None
+    [ephemeral] = world.fake.find("chat.postEphemeral")
+    assert (ephemeral.args["channel"], ephemeral.args["user"]) == ("C1", "UANN")
+
+
+async def test_the_private_notice_fails_when_the_author_cannot_be_told(world: World) -> None:
     world.fake.fail("chat.postEphemeral", "user_not_in_channel")
     world.fake.fail("conversations.open", "missing_scope")
     with pytest.raises(PlatformError) as raised:
-        await world.platform.post_notice(world.case, STATEMENT, removed=True)
-    assert raised.value.failure is PlatformFailure.NOT_IN_CHANNEL
+        await world.platform.send_private_notice(world.case, STATEMENT)
+    assert raised.value.failure is PlatformFailure.FORBIDDEN
     assert "the author was not told" in (raised.value.detail or "")
     assert "user_not_in_channel" in (raised.value.detail or "")
+
+
+async def test_the_public_notice_quotes_nothing_and_returns_its_ts(world: World) -> None:
+    ts = await world.platform.post_notice(world.case, STATEMENT, removed=True, told_privately=True)
+    [public] = world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "C1")
+    assert ts == public.result["ts"]
+    assert "crétin" not in str(public.args)
 
 
 async def test_a_failed_public_notice_alerts_the_moderators_when_the_author_was_told(
@@ -155,10 +168,9 @@ async def test_a_failed_public_notice_alerts_the_moderators_when_the_author_was_
     world.fake.channels["C1"] = "general"
     world.fake.fail("chat.postMessage", "not_in_channel", channel="C1")
 
-    with caplog.at_level("WARNING", logger="bot.adapters.slack.platform"):
-        await world.platform.post_notice(world.case, STATEMENT, removed=True)
+    with caplog.at_level("WARNING", logger="bot.adapters.slack.platform"), pytest.raises(PlatformError):
+        await world.platform.post_notice(world.case, STATEMENT, removed=True, told_privately=True)
 
-    assert world.fake.find("chat.postEphemeral")[0].result["ok"]
     [alert] = world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "CLOG")
     assert f"Case #{world.case.id}: the public notice could not be posted" in alert.args["text"]
     assert "#general" in alert.args["text"]
@@ -172,8 +184,8 @@ async def test_a_failed_public_notice_without_a_log_channel_is_still_logged(
 ) -> None:
     await world.store.set_setting("slack", TEAM, "language", "en")
     world.fake.fail("chat.postMessage", "channel_not_found", channel="C1")
-    with caplog.at_level("WARNING", logger="bot.adapters.slack.platform"):
-        await world.platform.post_notice(world.case, STATEMENT, removed=True)
+    with caplog.at_level("WARNING", logger="bot.adapters.slack.platform"), pytest.raises(PlatformError):
+        await world.platform.post_notice(world.case, STATEMENT, removed=True, told_privately=True)
     [line] = [r.getMessage() for r in caplog.records if r.name == "bot.adapters.slack.platform"]
     assert f"Case #{world.case.id}" in line
     assert "channel_not_found" in line
@@ -181,9 +193,20 @@ async def test_a_failed_public_notice_without_a_log_channel_is_still_logged(
 
 async def test_notice_lands_in_the_thread_the_message_was_in(world: World) -> None:
     world.platform.note_thread("C1", world.case.message_id, "1699999999.000001")
-    await world.platform.post_notice(world.case, STATEMENT, removed=True)
+    await world.platform.post_notice(world.case, STATEMENT, removed=True, told_privately=True)
     [public] = world.fake.find("chat.postMessage")
     assert public.args["thread_ts"] == "1699999999.000001"
+
+
+async def test_a_retracted_notice_loses_its_buttons_and_a_gone_one_is_fine(world: World) -> None:
+    await world.platform.retract_notice(world.case, PostedRef("C1", "1700.1"), "Reversed after review.")
+    [update] = world.fake.find("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == ("C1", "1700.1")
+    assert update.args["text"] == "<@UANN> Reversed after review."
+    assert [b["type"] for b in update.args["blocks"]] == ["section"]
+    world.fake.fail("chat.update", "message_not_found")
+    await world.platform.retract_notice(world.case, PostedRef("DUANN", "1700.2"), "Reversed <!channel>.")
+    assert world.fake.find("chat.update")[1].args["text"] == "Reversed &lt;!channel&gt;."
 
 
 async def test_cards_need_a_review_channel(world: World) -> None:
