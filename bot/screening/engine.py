@@ -17,8 +17,11 @@ from bot.screening.floods import FloodTracker
 from bot.screening.languages import distinct_letters, suffixes
 from bot.screening.lexicon import lexicon_for
 from bot.screening.links import LinkMatcher
-from bot.screening.normalize import CharFold, Folding, FoldMap
+from bot.screening.masks import HINT as MASK_HINT
+from bot.screening.masks import MaskMatcher, spellings_of
+from bot.screening.normalize import CharFold, Folding, FoldMap, collapse_runs
 from bot.screening.personal import PersonalDataMatcher
+from bot.screening.strays import StrayMatcher
 from bot.screening.terms import FuzzyMatcher, TermHit, TermMatcher
 
 log = logging.getLogger(__name__)
@@ -162,6 +165,10 @@ class ScreeningEngine:
             common=self.lexicon.words if self.lexicon is not None else None,
             common_spread=self.lexicon.spread if self.lexicon is not None else None,
         )
+        terms = [self._terms.term(term_id) for term_id in range(self._terms.count)]
+        self._masks = MaskMatcher(spellings_of(self._terms, suffixes(charter.languages)), terms, self.lexicon)
+        strays = {collapse_runs(spread): term_id for spread, term_id, _ in self._terms.spreads}
+        self._strays = StrayMatcher(strays, terms, self.lexicon.words if self.lexicon is not None else frozenset())
         self._scanning = [
             compiled for compiled in self._rules if compiled.scans and compiled.rule.action is not Action.ALLOW
         ]
@@ -219,6 +226,11 @@ class ScreeningEngine:
             parts = self.folding.parts(text)
             spread, folded = parts.spread, parts.folded
             term_hits = self._terms.find(parts)
+            # Masks and strays are rare: one scan for a rare character class lets ordinary ASCII text skip both.
+            if self._masks.active and (not folded.isascii() or MASK_HINT.search(spread) is not None):
+                term_hits += self._masks.find(parts, [(hit.start, hit.end) for hit in term_hits])
+                if self._strays.active:
+                    term_hits += self._strays.find(parts, [(hit.start, hit.end) for hit in term_hits])
         if not term_hits and not self._scanning:
             return self._allow
         findings: dict[int, _Finding] = {}

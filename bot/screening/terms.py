@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 _MAX_AMBIGUOUS = 6  # ambiguous positions expanded per term (i/l, u/v)
 _MAX_KEYS_PER_TERM = 96  # and never more automaton keys than this for one term
 PLURAL_MIN_LETTERS = INFLECTION_MIN_LETTERS  # kept for callers of the old name
-_PLURALS = frozenset({"s", "es", "x"})  # a plural of an insult is the insult: the rule applies as written
+PLURALS = frozenset({"s", "es", "x"})  # a plural of an insult is the insult: the rule applies as written
 _ALL_SUFFIXES = tuple(sorted({s for group in SUFFIXES.values() for s in group}, key=lambda s: (-len(s), s)))
 _MAX_RUN_CHECK = 48  # longest joined run whose inner words are checked against the lexicon
 # For terms and for the words compared with them: short words have too many innocent neighbours
@@ -192,7 +192,7 @@ class TermMatcher:
         self._common_spread = common_spread or frozenset()
         self.forms: set[str] = set()  # collapsed forms of every term and explicit form, never "common"
         self._form_spreads: set[str] = set()
-        self.spreads: list[tuple[str, int, bool]] = []  # (spread form, term id, explicit form) of one-word terms
+        self.spreads: list[tuple[str, int, bool]] = []  # (spread form, term id, inflects) of one-word spellings
         keys: dict[str, set[_Entry]] = {}
         for rule_index, terms in enumerate(terms_by_rule):
             forms = forms_by_rule[rule_index] if rule_index < len(forms_by_rule) else {}
@@ -221,12 +221,17 @@ class TermMatcher:
         self.forms.add(run_profile(spread)[0])
         self._form_spreads.add(spread)
         if _WORD.fullmatch(spread):
-            self.spreads.append((spread, term_id, not inflect))
+            self.spreads.append((spread, term_id, inflect))
         for variant, swapped in _variants(spread):
             key, runs = run_profile(variant)
             needs = tuple((offset, run) for offset, run in enumerate(runs) if run > 1)
             entry = _Entry(len(key), needs, key[0].isalnum(), key[-1].isalnum(), inflect, swapped, form, term_id)
             keys.setdefault(key, set()).add(entry)
+
+    @property
+    def count(self) -> int:
+        """How many charter terms the matcher holds."""
+        return len(self._terms)
 
     def term(self, term_id: int) -> tuple[str, int]:
         """The charter term and rule index of a term id."""
@@ -303,7 +308,7 @@ class TermMatcher:
         if left_ok and entry.inflect:
             end, suffix = _suffix_end(folded, stop, self._suffixes)
             if end >= 0:
-                return end, suffix in _PLURALS or not self.is_common(folded[start:end])
+                return end, suffix in PLURALS or not self.is_common(folded[start:end])
         if context.text.joined:
             return self._in_run(context, folded, entry, start, stop)
         return None

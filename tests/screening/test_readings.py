@@ -156,3 +156,79 @@ def test_scunthorpe_words_stay_clean() -> None:
     ):
         verdict = engine.screen(make_message(text))
         assert verdict.action is (Action.REMOVE if text == "therapist" else Action.ALLOW), text
+
+
+MASKED = ScreeningEngine(
+    make_charter(
+        make_rule(
+            "insults", 1, terms=("fuck", "shit", "motherfucker", "asshole", "bitch", "butt", "cunt", "connard", "moron")
+        )
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("f*ck", Action.REMOVE),
+        ("f#ck off", Action.REMOVE),
+        ("f%ck", Action.REMOVE),
+        ("m0th3rf*cker", Action.REMOVE),
+        ("a**hole", Action.REMOVE),
+        ("f@cking hell", Action.REVIEW),  # "fucking" is also a common word: a person decides
+        ("This is f*cking ridiculous", Action.REVIEW),
+        ("sh*t", Action.REVIEW),  # "shot" and "shut" fit too
+        ("b*tch", Action.REVIEW),  # so do "batch" and "botch"
+        ("c*nt", Action.REVIEW),
+        ("c_nn_rd", Action.REMOVE),
+        ("f**k", Action.REVIEW),  # "folk", "fork"
+        ("b*t", Action.REVIEW),  # only a loose fit ("butt"): never a removal
+    ],
+)
+def test_masked_letters(text: str, expected: Action) -> None:
+    assert action(text, MASKED) is expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["f***", "e.g. this", "peut-être", "week-end", "snake_case_name", "v1.2.3", "www.example.com", "#42", "50%", "a-b"],
+)
+def test_masks_need_two_visible_letters_that_fit_a_term(text: str) -> None:
+    assert action(text, MASKED) is Action.ALLOW, text
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("ʃ𝐟ʃὗƈｋ", "ʃ𝐟ʃὗƈｋ"), ("fu♥ck!", "fu♥ck"), ("mo^ron", "mo^ron"), ("conn★ard", "conn★ard")],
+)
+def test_stray_look_alikes_and_symbols_inside_a_word(text: str, span: str) -> None:
+    verdict = MASKED.screen(make_message(text))
+    assert verdict.action is Action.REMOVE
+    assert [text[e.start : e.end] for e in verdict.evidence] == [span]
+
+
+@pytest.mark.parametrize("text", ["naïve café", "Привет мир", "日本語 text", "c++ code", "bu♥tt"])
+def test_strays_leave_other_scripts_and_short_terms_alone(text: str) -> None:
+    assert action(text, MASKED) is Action.ALLOW, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("y o u m o r o n", Action.REMOVE),
+        ("u n c o n n a r d", Action.REMOVE),
+        ("c o n n a r d c o n n a r d", Action.REMOVE),
+        ("m o r o n s", Action.REMOVE),
+    ],
+)
+def test_terms_inside_spaced_runs(text: str, expected: Action) -> None:
+    verdict = MASKED.screen(make_message(text))
+    assert verdict.action is expected
+    for evidence in verdict.evidence:
+        assert text[evidence.start : evidence.end].replace(" ", "") in ("moron", "connard", "morons")
+
+
+def test_spaced_runs_that_spell_a_common_word_stay_clean() -> None:
+    engine = ScreeningEngine(make_charter(make_rule("r", 1, terms=("ass", "moron", "cock"))))
+    for text in ("c l a s s", "a s s e s s", "c o c k t a i l", "a s s i s t"):
+        assert action(text, engine) is Action.ALLOW, text
