@@ -18,5 +18,9 @@ RUN pip install --no-cache-dir .
 
 USER vigie
 VOLUME ["/data"]
-EXPOSE 3000
+EXPOSE 3000 8080
+# /healthz on VIGIE_HEALTH_PORT (8080): the database answers and every platform is connected.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "-m", "bot", "health"]
+# SIGTERM (docker stop) stops taking events and exits within 10 s; recorded steps resume at the next start.
+STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot", "run"]

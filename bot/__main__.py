@@ -7,12 +7,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import sys
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
@@ -24,7 +25,7 @@ from bot.offline import OfflinePlatform
 from bot.policy import ActivePolicy
 from bot.ports import SystemClock
 from bot.privacy.notice import render_privacy
-from bot.runtime import build_services
+from bot.runtime import Services, build_services
 from bot.settings import DEFAULT_CHARTER, Settings
 from bot.store.paths import database_problem
 from bot.store.sqlite import StoreError
@@ -147,24 +148,74 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
         sys.stderr.write("vigie: cannot start " + "; ".join(missing) + "\n")
         return EXIT_USAGE
     services = await build_services(settings)
-    runners: list[Awaitable[None]] = []
     try:
-        if "discord" in platforms:
-            from bot.adapters.discord.bot import run_discord
-
-            runners.append(run_discord(services))
-        if "slack" in platforms:
-            from bot.adapters.slack.app import run_slack
-
-            runners.append(run_slack(services))
-        chores = asyncio.create_task(run_forever(services.housekeeping(), interval=60))
-        try:
-            await asyncio.gather(*runners)
-        finally:
-            chores.cancel()
+        await _serve(services, platforms)
     finally:
         await services.close()
     return EXIT_OK
+
+
+SHUTDOWN_SECONDS = 9.0
+"""SIGTERM to exit: in-flight handlers finish (or their steps stay pending for the next start) within this."""
+
+
+async def _serve(services: Services, platforms: Sequence[str]) -> None:
+    """Run the platforms, housekeeping and /healthz until a platform stops or SIGTERM/SIGINT arrives."""
+    from bot.adapters.health import serve_health
+
+    runners: list[Coroutine[Any, Any, None]] = []
+    if "discord" in platforms:
+        from bot.adapters.discord.bot import run_discord
+
+        runners.append(run_discord(services))
+    if "slack" in platforms:
+        from bot.adapters.slack.app import run_slack
+
+        runners.append(run_slack(services))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    settings = services.settings
+    health = await serve_health(services, settings.http_host, settings.health_port)
+    tasks = [asyncio.create_task(runner) for runner in runners]
+    chores = asyncio.create_task(run_forever(services.housekeeping(), interval=60))
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            log.warning("stopping: no new events; in-flight work finishes or stays recorded for the next start")
+        for task in tasks:
+            task.cancel()
+        try:
+            async with asyncio.timeout(SHUTDOWN_SECONDS):
+                results = await asyncio.gather(*tasks, return_exceptions=True)
+        except TimeoutError:
+            log.warning("stopping after %.0f s with work still running; it resumes at the next start", SHUTDOWN_SECONDS)
+            results = []
+        for result in results:
+            if isinstance(result, Exception) and not isinstance(result, asyncio.CancelledError):
+                raise result
+    finally:
+        stopping.cancel()
+        chores.cancel()
+        await health.cleanup()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Ask the running bot's /healthz (for Docker's HEALTHCHECK): exit 0 when healthy, 1 otherwise."""
+    from bot.adapters.health import probe
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        sys.stderr.write(f"vigie: {exc}\n")
+        return EXIT_ERRORS
+    healthy, line = probe(settings.http_host, args.port or settings.health_port)
+    (sys.stdout if healthy else sys.stderr).write(line + "\n")
+    return EXIT_OK if healthy else EXIT_ERRORS
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -284,6 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Discord and/or Slack bots (tokens from the environment)")
     run.add_argument("platform", nargs="?", choices=["discord", "slack"])
     run.set_defaults(func=cmd_run)
+
+    health = sub.add_parser("health", help="ask the running bot whether it is healthy (exit 0) or not (exit 1)")
+    health.add_argument("--port", type=int, help="the health port (default: VIGIE_HEALTH_PORT, 8080)")
+    health.set_defaults(func=cmd_health)
 
     screen = sub.add_parser("screen", help="screen a JSON Lines transcript offline")
     screen.add_argument("--charter", default=DEFAULT_CHARTER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.cases.actions import CaseActions
 from bot.cases.service import CaseService
@@ -42,6 +43,8 @@ class Services:
     transparency: TransparencyStore
     guards: GuardService
     platforms: dict[str, Platform] = field(default_factory=dict)
+    probes: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    """Liveness of each connected platform (adapters register theirs), for /healthz."""
 
     def register(self, platform: Platform) -> None:
         """Make a connected platform available to every service."""
@@ -54,6 +57,22 @@ class Services:
             ("purge nudges", self.nudges.purge),
             ("nudge reminders", self.intake.deliver_due),
         ]
+
+    async def health(self) -> dict[str, Any]:
+        """Whether the database answers and each platform is connected; `ok` only if all are."""
+        checks: dict[str, bool] = {}
+        try:
+            await self.store.schema_version()
+            checks["database"] = True
+        except Exception:
+            log.exception("health: the database did not answer")
+            checks["database"] = False
+        for name, probe in self.probes.items():
+            try:
+                checks[name] = bool(probe())
+            except Exception:
+                checks[name] = False
+        return {"ok": all(checks.values()), "checks": checks}
 
     async def close(self) -> None:
         """Release the database connection."""

@@ -34,6 +34,10 @@ class Settings:
     slack_admin_user_token: str | None = field(default=None, repr=False)
     slack_api_url: str | None = None
     http_port: int = 3000
+    http_host: str = "0.0.0.0"  # noqa: S104 - Slack must reach the Events API endpoint
+    health_port: int = 8080
+    catch_up_minutes: int = 60
+    catch_up_messages: int = 500
     log_level: str = "INFO"
 
     @classmethod
@@ -44,6 +48,14 @@ class Settings:
         def get(name: str) -> str | None:
             value = source.get(name, "").strip()
             return value or None
+
+        def number(name: str, default: int, *, most: int = 65535) -> int:
+            value = get(name)
+            if value is None:
+                return default
+            if not value.isdigit() or int(value) > most:
+                raise ValueError(f"{name} must be a whole number up to {most}, got {value!r}")
+            return int(value)
 
         port = get("VIGIE_HTTP_PORT")
         if port is not None and not port.isdigit():
@@ -63,6 +75,10 @@ class Settings:
             slack_admin_user_token=get("SLACK_ADMIN_USER_TOKEN"),
             slack_api_url=get("SLACK_API_URL"),
             http_port=int(port) if port else 3000,
+            http_host=get("VIGIE_HTTP_HOST") or "0.0.0.0",  # noqa: S104 - Slack must reach it
+            health_port=number("VIGIE_HEALTH_PORT", 8080),
+            catch_up_minutes=number("VIGIE_CATCH_UP_MINUTES", 60, most=10_080),
+            catch_up_messages=number("VIGIE_CATCH_UP_MESSAGES", 500, most=100_000),
             log_level=level,
         )
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from bot.runtime import Services
 
 log = logging.getLogger(__name__)
+
+PLATFORM_NAME = "discord"
 
 EXTENSIONS = (
     "cogs.screening",
@@ -123,6 +126,7 @@ class VigieBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Register the platform and persistent buttons, load the cogs, publish the slash commands."""
         self.services.register(self.platform)
+        self.services.probes[PLATFORM_NAME] = self.connected
         await self.tree.set_translator(VigieTranslator())
         self.add_dynamic_items(*DYNAMIC_ITEMS, *NUDGE_ITEMS)
         for extension in EXTENSIONS:
@@ -130,6 +134,10 @@ class VigieBot(commands.Bot):
         if self.sync_commands:
             synced = await self.tree.sync()
             log.info("published %d application commands", len(synced))
+
+    def connected(self) -> bool:
+        """Ready, not closed, and holding a gateway connection (for /healthz)."""
+        return self.is_ready() and not self.is_closed() and self.ws is not None
 
     async def close(self) -> None:
         """Let event and interaction handlers in flight finish (a few seconds at most), then disconnect."""
@@ -154,3 +162,7 @@ async def run_discord(services: Services) -> None:
         raise VigieError(LOGIN_FAILED) from None
     except discord.PrivilegedIntentsRequired:
         raise VigieError(INTENTS_MISSING) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        # DNS failure, refused connection, proxy down: say where, not a traceback.
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise VigieError(f"cannot reach Discord at {discord.http.Route.BASE}: {reason}") from None

@@ -19,7 +19,7 @@ from bot.adapters.slack.disclosure import SlackDisclosure
 from bot.adapters.slack.glue import Glue
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.platform import SlackPlatform
-from bot.errors import PlatformError, VigieError
+from bot.errors import PlatformError, PlatformFailure, VigieError
 from bot.runtime import Services
 from bot.settings import Settings
 
@@ -109,6 +109,11 @@ async def check_tokens(bot: AsyncWebClient, admin: AsyncWebClient | None) -> Asy
     try:
         response = await call(bot.auth_test(), "auth.test")
     except PlatformError as exc:
+        if exc.failure is PlatformFailure.UNAVAILABLE:
+            # DNS failure, refused connection, timeout: Slack never saw the token.
+            raise SlackSetupError(
+                f"slack: cannot reach Slack at {bot.base_url} ({exc.detail or exc.failure.value})"
+            ) from None
         raise SlackSetupError(
             f"slack: SLACK_BOT_TOKEN was refused by Slack ({exc.detail or exc.failure.value})"
         ) from exc
@@ -173,7 +178,8 @@ async def run_slack(services: Services) -> None:
     admin = await check_tokens(bot, admin)  # a refused bot token raises SlackSetupError (one line)
     app = build_slack_app(services, settings, client=bot, admin_client=admin)
     await services.moderation.resume_pending(PLATFORM)
+    services.probes[PLATFORM] = lambda: True  # serving (HTTP) or connected (Socket Mode reconnects by itself)
     if mode == "socket" and settings.slack_app_token:
         await run_socket_mode(app, settings.slack_app_token)
     else:
-        await run_http(app, settings.http_port)
+        await run_http(app, settings.http_port, settings.http_host)
