@@ -1,4 +1,4 @@
-"""Appeals: /appeal, the same path as the Appeal button under a notice."""
+"""Appeals: /appeal, the same path as the Appeal buttons; without a case number it offers the author's open cases."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from discord.ext import commands
 
 from bot.adapters.discord.bot import VigieBot
 from bot.adapters.discord.context import actor_for, reply, user_lang
+from bot.adapters.discord.render import appealable_lines
+from bot.adapters.discord.views import appeal_choices, appeal_modal
 from bot.i18n import tr
 
 
@@ -25,13 +27,31 @@ class AppealsCog(commands.Cog):
     async def appeal(
         self,
         interaction: discord.Interaction[Any],
-        case: app_commands.Range[int, 1],
-        reason: app_commands.Range[str, 1, 1000],
+        case: app_commands.Range[int, 1] | None = None,
+        reason: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
-        """Appeal one of your cases; a moderator who did not take the decision will answer."""
+        """Appeal one of your cases; a moderator who did not take the decision will answer.
+
+        Without a case number: the author's open cases, each with its Appeal button (only they see
+        them), so a member whose notice expired and whose DMs are closed still finds their way back.
+        Without a reason: the same form as the button, once the case is known to be appealable.
+        """
+        cases, author, lang = self.bot.services.cases, await actor_for(interaction), user_lang(interaction)
+        if case is None:
+            found = await cases.appealable_for(author)
+            if not found:
+                await reply(interaction, tr("appeals.none", lang))
+                return
+            charter = self.bot.services.policy.charter
+            await reply(interaction, appealable_lines(found, charter, lang), view=appeal_choices(found, lang))
+            return
+        if reason is None:
+            await cases.check_appeal(case, author)
+            await interaction.response.send_modal(appeal_modal(case, lang))
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        appealed = await self.bot.services.cases.appeal(case, await actor_for(interaction), reason)
-        await reply(interaction, tr("discord.appeal_sent", user_lang(interaction), case=appealed.id))
+        appealed = await cases.appeal(case, author, reason)
+        await reply(interaction, tr("discord.appeal_sent", lang, case=appealed.id))
 
 
 async def setup(bot: VigieBot) -> None:

@@ -22,7 +22,7 @@ from bot.adapters.discord.context import (
 )
 from bot.adapters.discord.convert import PLATFORM
 from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
-from bot.i18n import tr
+from bot.i18n import DEFAULT, catalogs, tr
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -83,18 +83,26 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
         settings = await GuildSettings.load(community, scope)
         unset = tr("discord.unset", lang)
         embed = discord.Embed(title=tr("discord.settings_title", lang))
+        # In words people use, in their language: "Moderators: @Mods", not "moderator_role = 8100…".
         embed.add_field(
-            name="review_channel", value=f"<#{settings.review_channel}>" if settings.review_channel else unset
+            name=tr("setup.review_channel", lang),
+            value=f"<#{settings.review_channel}>" if settings.review_channel else unset,
         )
-        embed.add_field(name="log_channel", value=f"<#{settings.log_channel}>" if settings.log_channel else unset)
         embed.add_field(
-            name="moderator_role", value=f"<@&{settings.moderator_role}>" if settings.moderator_role else unset
+            name=tr("setup.log_channel", lang), value=f"<#{settings.log_channel}>" if settings.log_channel else unset
         )
-        embed.add_field(name="notice_seconds", value=str(settings.notice_seconds))
-        embed.add_field(name="language", value=settings.language or self.bot.services.policy.charter.default_language)
+        embed.add_field(
+            name=tr("setup.moderators", lang),
+            value=f"<@&{settings.moderator_role}>" if settings.moderator_role else unset,
+        )
+        embed.add_field(
+            name=tr("setup.notice_seconds", lang), value=tr("setup.seconds", lang, count=settings.notice_seconds)
+        )
+        shown = settings.language or self.bot.services.policy.charter.default_language
+        embed.add_field(name=tr("setup.language", lang), value=language_name(shown, lang))
         compliance = (await community.of(PLATFORM, scope)).raw(self._compliance_setting())
-        embed.add_field(name="compliance_channel", value=f"<#{compliance}>" if compliance else unset)
-        embed.add_field(name="jurisdiction", value=await self._jurisdiction_shown(scope, lang, unset))
+        embed.add_field(name=tr("setup.compliance", lang), value=f"<#{compliance}>" if compliance else unset)
+        embed.add_field(name=tr("setup.jurisdiction", lang), value=await self._jurisdiction_shown(scope, lang, unset))
         await reply(interaction, None, embed=embed)
 
     @setup_guild.autocomplete("jurisdiction")
@@ -126,6 +134,12 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
             return unset
         chosen = await self.bot.services.nudges.jurisdiction_for(PLATFORM, scope)
         return chosen or tr("discord.default_jurisdiction", lang, code=disclosure.jurisdiction)
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language as people name it ("French", "français"), or its code when Vigie has no name for it."""
+    key = f"setup.lang_{code}"
+    return tr(key, lang) if key in catalogs()[DEFAULT] else code
 
 
 async def setup(bot: VigieBot) -> None:

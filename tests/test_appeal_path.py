@@ -64,8 +64,8 @@ async def test_appeal_checks_come_before_any_form_and_refusals_are_audited(env: 
     assert again.value.key == "refused.already_appealed"
 
     assert await refusals(env, case_id) == [
-        (MEMBER.id, "appeal: refused.not_author"),
-        (AUTHOR.id, "appeal: refused.already_appealed"),
+        (MEMBER.id, "appeal: not_author"),
+        (AUTHOR.id, "appeal: already_appealed"),
     ]
 
 
@@ -73,7 +73,7 @@ async def test_a_stranger_asking_for_the_text_is_refused_and_audited(env: Env) -
     case_id = await removed(env)
     with pytest.raises(Refused, match="Only the author"):
         await env.cases.content_for(case_id, MEMBER)
-    assert await refusals(env, case_id) == [(MEMBER.id, "see: refused.not_author_see")]
+    assert await refusals(env, case_id) == [(MEMBER.id, "see: not_author_see")]
 
 
 async def test_a_member_deciding_is_refused_and_audited_a_foreign_moderator_sees_nothing(env: Env) -> None:
@@ -87,8 +87,8 @@ async def test_a_member_deciding_is_refused_and_audited_a_foreign_moderator_sees
     with pytest.raises(NotFoundError):
         await env.cases.check_decision(case_id, FOREIGN_MODERATOR)
     assert await refusals(env, case_id) == [
-        (MEMBER.id, "decide: refused.not_moderator"),
-        (MEMBER.id, "decide: refused.not_moderator"),
+        (MEMBER.id, "decide: not_moderator"),
+        (MEMBER.id, "decide: not_moderator"),
     ]
     assert (await env.cases.get(case_id)).status is CaseStatus.APPEALED
 

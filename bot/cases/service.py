@@ -125,7 +125,7 @@ class CaseService:
         if recent >= REFUSALS_AUDITED:
             log.info("case %d: refusal (%s, %s) not audited: over the per-person limit", case.id, what, refusal.key)
             return refusal
-        detail = f"{what}: {refusal.key}"
+        detail = f"{what}: {refusal.key.removeprefix('refused.')}"
         await self._store.update_case(case.id, AuditEntry(case.id, now, actor.id, "refused", None, detail))
         return refusal
 

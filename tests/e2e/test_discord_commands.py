@@ -143,9 +143,18 @@ async def test_report_from_the_context_menu_then_dismiss(fake: FakeDiscord, serv
     assert f"case #{case.id}" in thanks.json["content"]
 
     card_message = fake.last_bot_message(fake.review)
-    await fake.interact(fake.click(fake.mod, card_message, f"vigie:review:dismiss:{case.id}"))
+    asked = (await fake.interact(fake.click(fake.mod, card_message, f"vigie:review:dismiss:{case.id}"))).json
+    assert (asked["type"], asked["data"]["custom_id"]) == (9, f"vigie:review-form:dismiss:{case.id}")
+    reason = {"reason": "An honest recommendation, not an ad."}
+    await fake.interact(
+        fake.submit_modal(fake.mod, f"vigie:review-form:dismiss:{case.id}", reason, message=card_message)
+    )
     await fake.wait_for("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
-    assert (await services.cases.get(case.id)).status is CaseStatus.DISMISSED
+    dismissed = await services.cases.get(case.id)
+    assert (dismissed.status, dismissed.decision_reason) == (
+        CaseStatus.DISMISSED,
+        "An honest recommendation, not an ad.",
+    )
     assert not fake.calls("DELETE")
 
 

@@ -276,7 +276,7 @@ async def test_setup_sets_the_compliance_channel_and_an_audience_the_charter_kno
     resolved = {"channels": {fake.log: channel}}
     shown = (await fake.interact(fake.slash(fake.owner, "vigie", sub("setup", *options), resolved=resolved))).json
     fields = {field["name"]: field["value"] for field in shown["data"]["embeds"][0]["fields"]}
-    assert (fields["compliance_channel"], fields["jurisdiction"]) == (f"<#{fake.log}>", "us")
+    assert (fields["Compliance channel (disclosure)"], fields["Audience (disclosure)"]) == (f"<#{fake.log}>", "us")
     assert await services.store.get_setting("discord", fake.guild_id, "disclosure_compliance_channel") == fake.log
     assert await services.nudges.jurisdiction_for("discord", fake.guild_id) == "us"
 

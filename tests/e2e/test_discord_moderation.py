@@ -131,12 +131,23 @@ async def test_review_card_then_moderator_removes_from_it(fake: FakeDiscord, ser
     assert (refused["type"], refused["data"]["flags"]) == (4, EPHEMERAL)
     assert not fake.calls("DELETE")
 
-    assert (await fake.interact(fake.click(fake.mod, card_message, f"vigie:review:remove:{case.id}"))).json["type"] == 6
+    asked = (await fake.interact(fake.click(fake.mod, card_message, f"vigie:review:remove:{case.id}"))).json
+    assert (asked["type"], asked["data"]["custom_id"]) == (9, f"vigie:review-form:remove:{case.id}")
+    assert not fake.calls("DELETE")  # nothing happens until the moderator says why
+    reason = {"reason": "Selling followers breaks §2."}
+    submitted = fake.submit_modal(fake.mod, f"vigie:review-form:remove:{case.id}", reason, message=card_message)
+    assert (await fake.interact(submitted)).json["type"] == 6
     await fake.wait_for("DELETE", message_path(fake.general, ad["id"]))
     closed = await fake.wait_for("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
     assert closed.json["components"] == []
     removed = await case_for(services, ad["id"], lambda c: c.action_state is ActionState.DONE)
     assert (removed.status, removed.actor_id, removed.automated) == (CaseStatus.ACTIONED, fake.mod.id, False)
+    assert removed.decision_reason == "Selling followers breaks §2."
+    # The closed card shows the person's decision (who, when, why), not "Vigie (automated)".
+    fields = {f["name"]: f["value"] for f in closed.json["embeds"][0]["fields"]}
+    assert "Decided by" not in fields
+    assert fields["Decision"].startswith(f"<@{fake.mod.id}> · <t:")
+    assert fields["Decision"].endswith("Selling followers breaks §2.")
 
 
 async def test_a_member_cannot_override_but_a_moderator_can(fake: FakeDiscord, services: Services, vigie: Any) -> None:

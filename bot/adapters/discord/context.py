@@ -89,6 +89,16 @@ async def actor_for(interaction: discord.Interaction[Any]) -> Actor:
     )
 
 
+async def card_language(interaction: discord.Interaction[Any]) -> str:
+    """The language the guild's cards are written in (its setting, else the charter's)."""
+    services = services_of(interaction)
+    if interaction.guild_id is not None:
+        language = (await GuildSettings.load(services.community, interaction.guild_id)).language
+        if language:
+            return language
+    return services.policy.charter.default_language
+
+
 def user_lang(interaction: discord.Interaction[Any]) -> str:
     """The interface language of the person who interacted."""
     return lang_of(interaction.locale)

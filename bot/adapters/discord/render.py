@@ -88,6 +88,27 @@ def actor_label(actor_id: str, lang: str) -> str:
     return tr("discord.automated_by", lang) if actor_id == SYSTEM_ACTOR else f"<@{actor_id}>"
 
 
+def decision_text(case: Case, lang: str) -> str | None:
+    """The human decision that stands (who, when, why), or None while only automation has decided."""
+    if not case.human_decision:
+        return None
+    when = discord.utils.format_dt(case.decided_at, "f") if case.decided_at else "—"
+    line = tr("appeals.decision_line", lang, moderator=f"<@{case.decided_by}>", when=when)
+    return clip(f"{line}\n{case.decision_reason}" if case.decision_reason else line, FIELD_LIMIT)
+
+
+def _add_decision(embed: discord.Embed, case: Case, lang: str) -> None:
+    """ "Decision" (a person's) in place of "Decided by", whose automated first decision stays beside it."""
+    decision = decision_text(case, lang)
+    acted = tr("discord.field_acted", lang)
+    if decision is None:
+        embed.add_field(name=acted, value=actor_label(case.actor_id, lang))
+        return
+    embed.add_field(name=tr("appeals.field_decision", lang), value=decision, inline=False)
+    if case.actor_id != case.decided_by:
+        embed.add_field(name=tr("appeals.field_first", lang), value=f"{actor_label(case.actor_id, lang)}")
+
+
 def card_embed(case: Case, rule: Rule | None, charter: Charter, kind: CardKind, lang: str) -> discord.Embed:
     """A review, report, appeal or could-not-remove card for the review channel."""
     title = tr(
@@ -110,7 +131,7 @@ def card_embed(case: Case, rule: Rule | None, charter: Charter, kind: CardKind, 
     embed.add_field(name=tr("discord.field_evidence", lang), value=evidence_lines(case), inline=False)
     if case.confidence < 1:
         embed.add_field(name=tr("discord.field_confidence", lang), value=f"{case.confidence:.0%}")
-    embed.add_field(name=tr("discord.field_acted", lang), value=actor_label(case.actor_id, lang))
+    _add_decision(embed, case, lang)
     if kind == "appeal" and case.appeal_reason:
         embed.add_field(
             name=tr("discord.field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
@@ -123,15 +144,36 @@ def card_embed(case: Case, rule: Rule | None, charter: Charter, kind: CardKind, 
     return embed
 
 
-def decided_embed(original: discord.Embed | None, case: Case, summary: str) -> discord.Embed:
-    """The card once a moderator acted on it: same content, status updated, outcome appended."""
+def decided_embed(original: discord.Embed | None, case: Case, summary: str, lang: str) -> discord.Embed:
+    """The card once a moderator acted on it: same content, status updated, the person's decision
+    (who, when, why) in place of "Decided by: Vigie (automated)", outcome appended."""
     embed = original.copy() if original is not None else discord.Embed()
     embed.colour = discord.Colour.dark_grey() if case.status is CaseStatus.DISMISSED else discord.Colour.green()
+    decision = decision_text(case, lang)
+    acted, named = tr("discord.field_acted", lang), tr("appeals.field_decision", lang)
     for index, field in enumerate(embed.fields):
         if field.value and field.value.startswith(f"#{case.id} "):
             embed.set_field_at(index, name=field.name or "", value=f"#{case.id} · {case.status.value}")
+        elif decision is not None and field.name in (acted, named):
+            embed.set_field_at(index, name=named, value=decision, inline=False)
+            decision = None
+    if decision is not None:
+        embed.add_field(name=named, value=decision, inline=False)
     embed.add_field(name="✔", value=clip(summary, FIELD_LIMIT), inline=False)
     return embed
+
+
+def _latest_lines(lines: Sequence[str], limit: int = FIELD_LIMIT) -> str:
+    """As many of the latest lines as fit, oldest first (a long trail keeps its end)."""
+    kept: list[str] = []
+    size = 0
+    for line in reversed(lines):
+        line = clip(line, limit)
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(reversed(kept)) or "-"
 
 
 def case_embed(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: str) -> discord.Embed:
@@ -153,31 +195,47 @@ def case_embed(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: 
     )
     embed.add_field(name=tr("discord.field_author", lang), value=f"<@{case.author_id}> ({clip(case.author_name, 80)})")
     embed.add_field(name=tr("discord.field_channel", lang), value=f"<#{case.channel}>")
-    embed.add_field(
-        name=tr("discord.field_acted", lang), value=f"{actor_label(case.actor_id, lang)} · {case.source.value}"
-    )
+    _add_decision(embed, case, lang)
     embed.add_field(name=tr("discord.field_evidence", lang), value=evidence_lines(case), inline=False)
     if case.appeal_reason:
         embed.add_field(
             name=tr("discord.field_appeal_reason", lang), value=clip(case.appeal_reason, FIELD_LIMIT), inline=False
         )
-    if case.decision_reason:
-        embed.add_field(
-            name=tr("discord.field_reason", lang), value=clip(case.decision_reason, FIELD_LIMIT), inline=False
-        )
+    refusals = [
+        f"{discord.utils.format_dt(entry.at, 'f')} · <@{entry.actor_id}> · {entry.detail or ''}"
+        for entry in trail
+        if entry.event == "refused"
+    ]
+    if refusals:
+        embed.add_field(name=tr("appeals.field_refusals", lang), value=_latest_lines(refusals), inline=False)
     if case.action_error:
         embed.add_field(name=tr("discord.field_error", lang), value=clip(case.action_error, FIELD_LIMIT), inline=False)
     lines = [
         f"{discord.utils.format_dt(entry.at, 'f')} · {actor_label(entry.actor_id, lang)} · {entry.event}"
         + (f" · {entry.reason}" if entry.reason else "")
         for entry in trail
+        if entry.event != "refused"
     ]
-    embed.add_field(name=tr("discord.trail", lang), value=clip("\n".join(lines) or "-", FIELD_LIMIT), inline=False)
-    embed.add_field(
-        name=tr("discord.jump", lang), value=jump_url(case.community, case.channel, case.message_id), inline=False
-    )
+    embed.add_field(name=tr("discord.trail", lang), value=_latest_lines(lines), inline=False)
+    if case.restored_message_id:
+        # The original was deleted; the copy posted back after the overturn is what moderators can open.
+        copy = jump_url(case.community, case.channel, case.restored_message_id)
+        embed.add_field(name=tr("appeals.jump_copy", lang), value=copy, inline=False)
+    else:
+        original = jump_url(case.community, case.channel, case.message_id)
+        embed.add_field(name=tr("discord.jump", lang), value=original, inline=False)
     embed.set_footer(text=f"{charter.name} {case.charter_version}")
     return embed
+
+
+def appealable_lines(cases: Sequence[Case], charter: Charter, lang: str) -> str:
+    """The author's open cases, one line each, for `/appeal` without a case number."""
+    lines = [tr("appeals.pick", lang)]
+    for case in cases[:25]:
+        title = rule_title(charter.rule(case.rule_id), charter, lang, case.rule_id)
+        when = discord.utils.format_dt(case.created_at, "R")
+        lines.append("- " + tr("appeals.pick_line", lang, case=case.id, clause=case.clause, title=title, when=when))
+    return clip("\n".join(lines), MESSAGE_LIMIT)
 
 
 def case_line(case: Case) -> str:

@@ -10,8 +10,17 @@ from typing import Any, ClassVar, Self
 import discord
 from discord import ui
 
-from bot.adapters.discord.context import GuildSettings, actor_for, guarded, refuse, reply, services_of, user_lang
-from bot.adapters.discord.convert import PLATFORM, to_message
+from bot.adapters.discord.context import (
+    GuildSettings,
+    actor_for,
+    card_language,
+    guarded,
+    refuse,
+    reply,
+    services_of,
+    user_lang,
+)
+from bot.adapters.discord.convert import to_message
 from bot.adapters.discord.render import clip, decided_embed, rule_title
 from bot.charter.model import Charter
 from bot.i18n import tr
@@ -22,7 +31,6 @@ log = logging.getLogger(__name__)
 
 _CASE = r"(?P<case>[0-9]{1,18})"
 _TARGET = r"(?P<channel>[0-9]{1,20}):(?P<message>[0-9]{1,20})"
-REVIEW_REASON = "decided from the review card"
 
 Button = ui.Button[ui.View]
 
@@ -63,11 +71,9 @@ class AppealButton(CaseButton, template=rf"vigie:appeal:{_CASE}"):
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
-        # Only the author check reads the case here; the core checks everything again on submit.
-        case = await services_of(interaction).cases.get(self.case_id)
-        if case.platform != PLATFORM or case.author_id != str(interaction.user.id):
-            await refuse(interaction, "discord.not_author")
-            return
+        # Every check comes before the form, so no one types a reason only to be refused
+        # (someone else's notice, a second appeal, a closed window); the core audits refusals.
+        await services_of(interaction).cases.check_appeal(self.case_id, await actor_for(interaction))
         await interaction.response.send_modal(appeal_modal(self.case_id, user_lang(interaction)))
 
 
@@ -87,30 +93,22 @@ class SeeMessageButton(CaseButton, template=rf"vigie:see:{_CASE}"):
 
 
 class ReviewButton(CaseButton, template=rf"vigie:review:(?P<verb>remove|dismiss):{_CASE}"):
-    """On a review or report card: a moderator removes the message or dismisses the case."""
+    """On a review or report card: a moderator removes the message or dismisses the case, with a reason.
+
+    A reason is asked on both platforms: the removal becomes the moderator's own decision, and the
+    statement of reasons, the case page and any appeal need the "why" of a person, not a stock line.
+    """
 
     PREFIX = "review"
     STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"remove": discord.ButtonStyle.danger}
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Moderators only; the card is updated with the outcome."""
-        await guarded(interaction, self._decide(interaction))
+        """Moderators only (checked, and a refusal audited, before the form opens)."""
+        await guarded(interaction, self._open(interaction))
 
-    async def _decide(self, interaction: discord.Interaction[Any]) -> None:
-        moderator = await actor_for(interaction)
-        if not moderator.is_moderator:
-            await refuse(interaction, "discord.not_moderator")
-            return
-        await interaction.response.defer()
-        cases = services_of(interaction).cases
-        if self.verb == "remove":
-            case = await cases.remove_from_review(self.case_id, moderator, REVIEW_REASON)
-            key = "discord.removed_from_review"
-        else:
-            case = await cases.dismiss(self.case_id, moderator, REVIEW_REASON)
-            key = "discord.dismissed"
-        summary = tr(key, user_lang(interaction), case=case.id, clause=case.clause, moderator=moderator.name)
-        await _close_card(interaction, case, summary)
+    async def _open(self, interaction: discord.Interaction[Any]) -> None:
+        case = await services_of(interaction).cases.check_review(self.case_id, await actor_for(interaction))
+        await interaction.response.send_modal(review_modal(self.verb, case.id, case.clause, user_lang(interaction)))
 
 
 class DecisionButton(CaseButton, template=rf"vigie:decide:(?P<verb>uphold|overturn):{_CASE}"):
@@ -124,12 +122,9 @@ class DecisionButton(CaseButton, template=rf"vigie:decide:(?P<verb>uphold|overtu
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
-        moderator = await actor_for(interaction)
-        if not moderator.is_moderator:
-            await refuse(interaction, "discord.not_moderator")
-            return
-        # A case of another server is "missing" before any form opens.
-        await services_of(interaction).cases.get_for(self.case_id, moderator)
+        # Before any form: a member is refused (audited), the moderator who acted is sent to a colleague,
+        # and a case of another server is "missing".
+        await services_of(interaction).cases.check_decision(self.case_id, await actor_for(interaction))
         await interaction.response.send_modal(decision_modal(self.verb, self.case_id, user_lang(interaction)))
 
 
@@ -143,6 +138,14 @@ def notice_view(case: Case, lang: str, *, removed: bool) -> ui.View:
     view.add_item(AppealButton(case.id, tr("discord.appeal", lang)))
     if removed:
         view.add_item(SeeMessageButton(case.id, tr("discord.see_message", lang)))
+    return view
+
+
+def appeal_choices(cases: Sequence[Case], lang: str) -> ui.View:
+    """One Appeal button per open case (at most 25), the same persistent buttons as under a notice."""
+    view = ui.View(timeout=None)
+    for case in cases[:25]:
+        view.add_item(AppealButton(case.id, tr("appeals.button", lang, case=case.id, clause=case.clause)))
     return view
 
 
@@ -166,7 +169,8 @@ async def _close_card(interaction: discord.Interaction[Any], case: Case, summary
     if message is None:
         await reply(interaction, summary)
         return
-    embed = decided_embed(message.embeds[0] if message.embeds else None, case, summary)
+    lang = await card_language(interaction)
+    embed = decided_embed(message.embeds[0] if message.embeds else None, case, summary, lang)
     await interaction.edit_original_response(embed=embed, view=None)
 
 
@@ -196,6 +200,14 @@ def appeal_modal(case_id: int, lang: str) -> Form:
     """Asks the author why the decision should change."""
     form = Form(tr("discord.appeal_title", lang, case=case_id), f"vigie:appeal-form:{case_id}")
     form.add_item(_reason_input(tr("discord.appeal_label", lang), placeholder=tr("discord.appeal_placeholder", lang)))
+    return form
+
+
+def review_modal(verb: str, case_id: int, clause: int, lang: str) -> Form:
+    """Asks a moderator why they remove a held message or dismiss its case."""
+    title = tr(f"appeals.review_title_{verb}", lang, case=case_id, clause=clause)
+    form = Form(title, f"vigie:review-form:{verb}:{case_id}")
+    form.add_item(_reason_input(tr("appeals.review_label", lang)))
     return form
 
 
@@ -257,12 +269,23 @@ async def _submit_appeal(interaction: discord.Interaction[Any], match: re.Match[
 
 async def _submit_decision(interaction: discord.Interaction[Any], match: re.Match[str], values: dict[str, str]) -> None:
     moderator = await actor_for(interaction)
-    if not moderator.is_moderator:
-        await refuse(interaction, "discord.not_moderator")
-        return
     await interaction.response.defer()
     case = await services_of(interaction).cases.decide(int(match["case"]), moderator, match["verb"], values["reason"])
     summary = tr(f"discord.decided_{case.status.value}", user_lang(interaction), case=case.id, moderator=moderator.name)
+    await _close_card(interaction, case, summary)
+
+
+async def _submit_review(interaction: discord.Interaction[Any], match: re.Match[str], values: dict[str, str]) -> None:
+    moderator = await actor_for(interaction)
+    await interaction.response.defer()
+    cases = services_of(interaction).cases
+    if match["verb"] == "remove":
+        case = await cases.remove_from_review(int(match["case"]), moderator, values["reason"])
+        key = "discord.removed_from_review"
+    else:
+        case = await cases.dismiss(int(match["case"]), moderator, values["reason"])
+        key = "discord.dismissed"
+    summary = tr(key, user_lang(interaction), case=case.id, clause=case.clause, moderator=moderator.name)
     await _close_card(interaction, case, summary)
 
 
@@ -329,6 +352,7 @@ async def _submit_removal(interaction: discord.Interaction[Any], match: re.Match
 MODAL_ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(rf"vigie:appeal-form:{_CASE}"), _submit_appeal),
     (re.compile(rf"vigie:decide-form:(?P<verb>uphold|overturn):{_CASE}"), _submit_decision),
+    (re.compile(rf"vigie:review-form:(?P<verb>remove|dismiss):{_CASE}"), _submit_review),
     (re.compile(rf"vigie:report-form:{_TARGET}"), _submit_report),
     (re.compile(rf"vigie:remove-form:{_TARGET}"), _submit_removal),
 )
