@@ -1,4 +1,4 @@
-"""Screening benchmark (`python -m benchmarks.bench_screening`): speed, latency, detection, vs better-profanity."""
+"""Screening benchmark (`python -m benchmarks.bench_screening`): speed, latency, detection, vs two peer filters."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from benchmarks import bench_disclosure
+from benchmarks import bench_disclosure, peers
 from benchmarks.corpus import OBFUSCATIONS, Line, make_corpus, make_long_lines, make_terms, make_vocabulary
+from benchmarks.peer_cases import CASES, FORMS, TERMS, peer_charter, score
 from bot.charter.model import Charter, FloodPolicy, LinkPolicy, Rule
 from bot.models import Action, Actor, Message
 from bot.screening import ScreeningEngine
@@ -26,7 +27,18 @@ SIZES = (10, 100, 1_000, 10_000)
 CORPUS_SIZE = 20_000
 LONG_COUNT = 300
 LONG_LENGTH = 4_000
-REFERENCE_SECONDS = 4.0  # better-profanity is timed on as much of the corpus as it gets through in this time
+REFERENCE_SECONDS = peers.SECONDS  # each peer is timed on as much of the corpus as it gets through in this time
+
+
+@dataclass
+class PeerRow:
+    """One peer filter on the same terms and a prefix of the same lines."""
+
+    name: str
+    messages: int
+    msg_per_s: float
+    detected: str
+    false_positives: int
 
 
 @dataclass
@@ -46,14 +58,17 @@ class Row:
     detected: int
     false_positives: int
     by_obfuscation: dict[str, str] = field(default_factory=dict)
-    reference_messages: int = 0
-    reference_msg_per_s: float = 0.0
-    reference_detected: str = ""
-    reference_false_positives: int = 0
+    peers: list[PeerRow] = field(default_factory=list)
+
+    @property
+    def fastest_peer(self) -> PeerRow | None:
+        return max(self.peers, key=lambda peer: peer.msg_per_s, default=None)
 
     @property
     def ratio(self) -> float:
-        return self.msg_per_s / self.reference_msg_per_s if self.reference_msg_per_s else 0.0
+        """Vigie's speed over the fastest peer's, in the same run."""
+        fastest = self.fastest_peer
+        return self.msg_per_s / fastest.msg_per_s if fastest and fastest.msg_per_s else 0.0
 
 
 def make_rule(rule_id: str, number: int, action: Action, **fields: object) -> Rule:
@@ -140,21 +155,16 @@ def detection(flagged: Sequence[bool], lines: Sequence[Line]) -> tuple[int, int,
     return planted, caught, false, by_how
 
 
-def reference(terms: Sequence[str], lines: Sequence[Line]) -> tuple[int, float, str, int]:
-    """better-profanity with the same terms on a prefix of the same corpus: count, msg/s, catches, false hits."""
-    from better_profanity import Profanity  # type: ignore[import-untyped]
-
-    checker = Profanity(list(terms))
-    flagged: list[bool] = []
-    started = time.perf_counter()
-    for line in lines:
-        flagged.append(checker.contains_profanity(line.text))
-        if time.perf_counter() - started > REFERENCE_SECONDS:
-            break
-    elapsed = time.perf_counter() - started
-    prefix = lines[: len(flagged)]
-    planted, caught, false, _ = detection(flagged, prefix)
-    return len(flagged), len(flagged) / elapsed, f"{caught}/{planted}", false
+def run_peers(terms: Sequence[str], lines: Sequence[Line]) -> list[PeerRow]:
+    """Every available peer with the same terms on a prefix of the same lines, in this process run."""
+    texts = [line.text for line in lines]
+    rows: list[PeerRow] = []
+    for run in (peers.better_profanity(terms, texts), peers.obscenity(terms, texts)):
+        if run is None:
+            continue
+        planted, caught, false, _ = detection(run.flags, lines[: run.count])
+        rows.append(PeerRow(run.name, run.count, round(run.msg_per_s, 1), f"{caught}/{planted}", false))
+    return rows
 
 
 def bench(size: int, *, full: bool, corpus_size: int, long_count: int, repeats: int, with_reference: bool) -> Row:
@@ -189,12 +199,35 @@ def bench(size: int, *, full: bool, corpus_size: int, long_count: int, repeats: 
         by_obfuscation=by_how,
     )
     if with_reference:
-        count, ref_rate, ref_caught, ref_false = reference(terms, lines)
-        row.reference_messages = count
-        row.reference_msg_per_s = round(ref_rate, 1)
-        row.reference_detected = ref_caught
-        row.reference_false_positives = ref_false
+        row.peers = run_peers(terms, lines)
     return row
+
+
+@dataclass
+class CaseRow:
+    """One filter on the peer-case table (`benchmarks/peer_cases.py`)."""
+
+    name: str
+    caught: int
+    wanted: int
+    false_positives: int
+    clean: int
+    by_kind: dict[str, str]
+
+
+def peer_cases() -> list[CaseRow]:
+    """Vigie and each available peer on the table of cases other filters test for, with the same terms."""
+    engine = ScreeningEngine(peer_charter())
+    messages = to_messages([case.text for case in CASES])
+    results = [("Vigie", [not engine.screen(message).allowed for message in messages])]
+    words = [*TERMS, *(form for forms in FORMS.values() for form in forms)]
+    for run in (
+        peers.better_profanity(words, [c.text for c in CASES]),
+        peers.obscenity(words, [c.text for c in CASES]),
+    ):
+        if run is not None and run.count == len(CASES):
+            results.append((run.name, run.flags))
+    return [CaseRow(name, *score(flags)) for name, flags in results]
 
 
 def markdown(rows: Sequence[Row], corpus_size: int) -> str:
@@ -221,21 +254,43 @@ def markdown(rows: Sequence[Row], corpus_size: int) -> str:
     ]
     for row in rows:
         out.append(f"| {row.charter} | " + " | ".join(row.by_obfuscation.values()) + " |")
-    referenced = [row for row in rows if row.reference_messages]
+    referenced = [row for row in rows if row.peers]
     if referenced:
         out += [
             "",
-            f"Reference: better-profanity `contains_profanity` with the same terms, same corpus prefix "
-            f"(as many lines as it screens in {REFERENCE_SECONDS} s).",
+            f"Peers on the same terms and lines, same process run (as many lines as each screens in "
+            f"{REFERENCE_SECONDS:g} s):",
             "",
-            "| Charter | Lines | better-profanity msg/s | Detected | False pos. | Vigie is |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| Charter | Peer | Lines | Peer msg/s | Detected | False pos. | Vigie is |",
+            "|---|---|---:|---:|---:|---:|---:|",
         ]
         for row in referenced:
-            out.append(
-                f"| {row.charter} | {row.reference_messages:,} | {row.reference_msg_per_s:,.1f} | "
-                f"{row.reference_detected} | {row.reference_false_positives} | {row.ratio:,.0f} x better-profanity |"
-            )
+            for peer in row.peers:
+                times = row.msg_per_s / peer.msg_per_s if peer.msg_per_s else 0.0
+                out.append(
+                    f"| {row.charter} | {peer.name} | {peer.messages:,} | {peer.msg_per_s:,.1f} | "
+                    f"{peer.detected} | {peer.false_positives} | {times:,.1f} x |"
+                )
+    return "\n".join(out)
+
+
+def cases_markdown(rows: Sequence[CaseRow]) -> str:
+    """The peer-case table as Markdown."""
+    kinds = list(rows[0].by_kind) if rows else []
+    out = [
+        f"Peer cases (`benchmarks/peer_cases.py`): {rows[0].wanted if rows else 0} evasions of the kinds other "
+        f"filters test for, {rows[0].clean if rows else 0} clean lines, one charter of {len(TERMS)} terms.",
+        "",
+        "| Filter | Caught | Recall | False pos. | " + " | ".join(kinds) + " |",
+        "|---|---:|---:|---:|" + "---:|" * len(kinds),
+    ]
+    for row in rows:
+        recall = row.caught / row.wanted if row.wanted else 0.0
+        out.append(
+            f"| {row.name} | {row.caught}/{row.wanted} | {recall:.1%} | {row.false_positives}/{row.clean} | "
+            + " | ".join(row.by_kind.get(kind, "") for kind in kinds)
+            + " |"
+        )
     return "\n".join(out)
 
 
@@ -273,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.append(
         bench(1_000, full=True, corpus_size=corpus_size, long_count=long_count, repeats=repeats, with_reference=False)
     )
+    cases = peer_cases()
     disclosure = bench_disclosure.measure(throughput, corpus_size, repeats)
     elapsed = time.perf_counter() - started
     if args.json:
@@ -282,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "seed": SEED,
                     "elapsed_s": round(elapsed, 1),
                     "rows": [asdict(row) | {"ratio": row.ratio} for row in rows],
+                    "peer_cases": [asdict(row) for row in cases],
                     "disclosure": [asdict(row) | {"cost_us": round(row.cost_us, 2)} for row in disclosure],
                 },
                 indent=2,
@@ -289,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         print(markdown(rows, corpus_size))
+        print()
+        print(cases_markdown(cases))
         print()
         print(bench_disclosure.markdown(disclosure))
         print()

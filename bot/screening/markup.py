@@ -14,7 +14,8 @@ _DELIMITER = r"\*{2,3}|_{2,3}|~~|\|\||`{1,3}"
 _INSIDE = re.compile(
     rf"(?P<tag>{_TAG})|(?P<escape>\\(?=[^\w\s]))|(?P<open>{_DELIMITER})(?P<inner>[^\s*_~|`]{{1,64}}?)(?P=open)"
 )
-_HINT = re.compile(r"&[#A-Za-z]|<[/A-Za-z]|\\[^\w\s]|\*\*|__|~~|\|\||`")
+HINT = re.compile(r"&[#A-Za-z]|<[/A-Za-z]|\\[^\w\s]|\*\*|__|~~|\|\||`")
+"""Every text that `read_through` may change holds a match of this (cheap to scan for)."""
 _PASSES = 3  # nested markup (`f**__u__**ck`) is peeled one layer per pass
 
 
@@ -95,7 +96,7 @@ def _inside_words(text: str, starts: list[int], ends: list[int]) -> tuple[str, l
 
 def may_hold_markup(text: str) -> bool:
     """Cheap test: could `read_through` change this text?"""
-    return _HINT.search(text) is not None
+    return HINT.search(text) is not None
 
 
 def read_through_map(text: str) -> tuple[str, list[int], list[int]]:
@@ -120,6 +121,6 @@ def read_through_map(text: str) -> tuple[str, list[int], list[int]]:
 
 def read_through(text: str) -> str:
     """`read_through_map(text)[0]`, skipping the work for text with no markup at all."""
-    if _HINT.search(text) is None:
+    if HINT.search(text) is None:
         return text
     return read_through_map(text)[0]

@@ -15,6 +15,7 @@ MASKS = "*#%_.-"
 
 _GAP = re.compile(rf"[{re.escape(MASKS)}{AT}]+")
 # A word holding a mask: starts with a letter; `.` and `-` only count between letters ("e.g", not "etc.").
+_LOOSE_MASK = re.compile(rf"[*#%_{AT}]")
 _MARK = re.compile(rf"[{re.escape(MASKS)}{AT}]")
 HINT = re.compile(rf"[{re.escape(MASKS)}{AT}+<=>^~`]")
 """A character class (fast to scan for) that every ASCII text with a mask or a stray symbol holds."""
@@ -109,7 +110,8 @@ class MaskMatcher:
         tight = _pattern(token, loose=False)
         fits = tight.findall(lines)
         loose = False
-        if not fits:
+        if not fits and _LOOSE_MASK.search(token) is not None:
+            # Dots and hyphens join abbreviations and compounds ("e.g", "week-end"): they hide one letter each.
             fits = _pattern(token, loose=True).findall(lines)
             loose = True
         if not fits:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.screening.homoglyphs import latin_lookalikes
+from bot.screening.markup import HINT as MARKUP_HINT
 from bot.screening.markup import may_hold_markup, read_through_map
 
 AMBIGUOUS = "I"
@@ -375,7 +376,9 @@ class Folding:
 
     def parts(self, text: str) -> Folded:
         """Steps 1-5: see the class."""
-        joined, runs = _join(self.view(text).translate(self._table))
+        if self._compose is not None or MARKUP_HINT.search(text) is not None:
+            text = self.view(text)
+        joined, runs = _join(text.translate(self._table))
         spread = _leet(joined)
         return Folded(spread, _REPEAT.sub("", spread), runs)
 

@@ -408,9 +408,10 @@ class FuzzyMatcher:
         seen: set[str] = set()
         lengths: dict[int, int] | None = None
         for match in _WORD.finditer(folded):
-            word = plain(match.group())
+            word = match.group()
             if len(word) not in self._by_length:
                 continue
+            word = plain(word)
             if word not in seen:
                 if len(seen) >= _FUZZY_MAX_TOKENS:
                     break
