@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
 from bot.cli_data import add_data_commands
-from bot.cli_transparency import add_export_commands
+from bot.cli_transparency import add_export_commands, add_html_report_options, report_html
 from bot.errors import VigieError
 from bot.housekeeping import run_forever
 from bot.offline import OfflinePlatform
@@ -315,6 +315,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = _existing_database(args)
     if isinstance(settings, int):
         return settings
+    if args.html is not None:
+        return report_html(args, settings)
     try:
         report = asyncio.run(_report(settings, args.platform, args.community, args.days))
     except CharterInvalid as exc:
@@ -365,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--community", default="cli", help="guild id (Discord) or team id (Slack)")
     report.add_argument("--days", type=int, default=90)
     report.add_argument("--db", help="the SQLite file (default: VIGIE_DB); it must exist")
+    add_html_report_options(report)
     report.set_defaults(func=cmd_report)
 
     add_data_commands(sub)

@@ -7,7 +7,7 @@ import asyncio
 import io
 import json
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -16,6 +16,7 @@ from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
 from bot.store.privacy import PrivacyStore
 from bot.store.transparency import TransparencyStore
+from bot.transparency.report import build_report, write_report
 from bot.transparency.statements import statements
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -81,3 +82,40 @@ def add_export_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     command.add_argument("--since", type=day, help="only decisions on cases from this day on (YYYY-MM-DD)")
     command.add_argument("--out", help="write to this file instead of standard output (- for standard output)")
     command.set_defaults(func=cmd_export_statements)
+
+
+async def _html(settings: Settings, folder: Path, since: datetime | None, until: datetime | None) -> str:
+    services = await build_services(settings)
+    try:
+        now = services.clock.now()
+        charter = services.policy.charter
+        period = charter.transparency.period_days if charter.transparency else 90
+        end = until or now
+        start = since or end - timedelta(days=period)
+        document = await build_report(services.transparency, charter, start, end, now)
+    finally:
+        await services.close()
+    page, data = write_report(document, folder)
+    return (
+        f"wrote {page} and {data}: {len(document['communities'])} community(ies), {start:%Y-%m-%d} to {end:%Y-%m-%d}\n"
+    )
+
+
+def report_html(args: argparse.Namespace, settings: Settings) -> int:
+    """`report --html DIR`: the public page and its figures as JSON, for every community."""
+    try:
+        sys.stdout.write(asyncio.run(_html(settings, Path(args.html), args.since, args.until)))
+    except CharterInvalid as exc:
+        sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+        return EXIT_ERRORS
+    except OSError as exc:
+        sys.stderr.write(f"cannot write {args.html}: {exc.strerror}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def add_html_report_options(report: argparse.ArgumentParser) -> None:
+    """`--html DIR`, `--since` and `--until` on the `report` command."""
+    report.add_argument("--html", metavar="DIR", help="write DIR/index.html and DIR/report.json for every community")
+    report.add_argument("--since", type=day, help="with --html: from this day (default: the charter's period)")
+    report.add_argument("--until", type=day, help="with --html: up to this day, excluded (default: now)")
