@@ -15,7 +15,9 @@ PLACEHOLDERS: dict[str, str] = {
     "brand": r"(?P<brand>@?\w[\w.&'-]*(?:[ \t]+\w[\w.&'-]*){0,3}?)",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "＃": "#", "＠": "@", "−": "-", "–": "-"})
+_APOSTROPHES = str.maketrans(
+    {"’": "'", "‘": "'", "ʼ": "'", "＃": "#", "＠": "@", "−": "-", "–": "-", "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-# A name as written before or after a verb: one to three words, an optional @.
+# A name as written before or after a verb: one to three words, an optional @. BRAND must also be
+# written with a capital or an @ ("free sneakers from Stridewell", not "free workshop from 5pm").
 WHO = r"(?P<who>@?[\w][\w.&'-]*(?:[ \t]+[\w][\w.&'-]*){0,2}?)"
+BRAND = r"(?P<brand>@?[\w][\w.&'-]*)"
 
 GIFT: dict[str, tuple[str, ...]] = {
     "en": (
@@ -19,8 +21,8 @@ GIFT: dict[str, tuple[str, ...]] = {
         r"\b(?:kindly|generously|graciously)\s+(?:gifted|sent|provided|supplied|given)\b",
         r"\bpr\s+(?:package|packages|box|boxes|haul|product|products|sample|samples|kit|mail|gift|gifts|unboxing)\b",
         r"\bc/o\s+@?\w",
-        r"\b(?:sent|provided|supplied|given|gifted|offered)\s+(?:to\s+(?:me|us)\s+)?(?:for\s+free\s+|free\s+of\s+charge\s+)?"
-        r"by\s+(?:the\s+(?:brand|team|company|folks|people)\b|" + WHO + ")",
+        r"\b(?:(?:sent|provided|supplied|given|offered)\s+(?:to\s+(?:me|us)\s+)(?:for\s+free\s+|free\s+of\s+charge\s+)?"
+        r"|gifted\s+)by\s+(?:the\s+(?:brand|team|company|folks|people)\b|" + WHO + ")",
         WHO + r"\s+(?:kindly\s+|generously\s+|just\s+|recently\s+)?(?:sent|gave|gifted|mailed|shipped)\s+(?:me|us)\b"
         r"(?!\s+(?:a|an|the|their|this|that)?\s*(?:message|email|e-mail|mail|link|text|dm|reply|note|notification"
         r"|reminder|update|survey|invite|invitation|screenshot|file|answer|response|call|letter)s?\b)",
@@ -29,7 +31,7 @@ GIFT: dict[str, tuple[str, ...]] = {
         + r"\s+for\s+"
         r"(?:(?:sending|gifting|providing|supplying|gifted)\b|(?:the|this|these|my|a|an|some|those)\s+(?:\w+\s+)?"
         r"(?:free|gifted|complimentary)\b)",
-        r"\bfree\s+(?:\w+\s+){1,2}?(?:from|courtesy\s+of)\s+" + WHO,
+        r"\bfree\s+(?:\w+\s+){1,2}?(?:from|courtesy\s+of)\s+" + BRAND,
         r"\b(?:received|got|get|getting)\s+(?:this|these|it|them|one)\s+(?:for\s+free|free\s+of\s+charge|as\s+a\s+gift"
         r"|complimentary|from\s+the\s+brand)\b",
         r"\b(?:press|review)\s+(?:sample|samples|copy|unit|units)\b",
@@ -98,7 +100,8 @@ SPONSOR: dict[str, tuple[str, ...]] = {
         + r"\s+for\s+(?:sponsoring|partnering)\b",
         r"\b(?:is|are|was|were)\s+sponsoring\b",
         r"\bpaid\s+(?:partnership|promotion|post|collab|collaboration|endorsement|sponsorship|placement)\b",
-        r"\b(?:i|we)\s+(?:was|were|am|are|have\s+been|got|get|'m|'re|m|re)\s+paid\s+(?:by|to)\b",
+        r"\b(?:i|we)\s+(?:was|were|am|are|have\s+been|got|get|'m|'re|m|re)\s+paid\s+(?:by\b|to\s+(?:promote|post"
+        r"|review|feature|advertise|talk\s+about|share|mention))",
         r"\bbrought\s+to\s+you\s+by\b",
         r"#(?:sponsored|sponsor|paidpartnership|paidpromotion|sponsoredpost)\b",
         r"\bsponsor(?:ed)?\s+(?:post|content|segment|message|spot)\b",
@@ -119,7 +122,7 @@ SPONSOR: dict[str, tuple[str, ...]] = {
         r"\bgesponsert\s+(?:von|durch)\b",
         r"\b(?:bezahlte|entgeltliche)\s+(?:partnerschaft|kooperation|werbepartnerschaft|zusammenarbeit)\b",
         r"\bwerbepartnerschaft\b",
-        r"\b(?:dieses|das|dieser|der)\s+(?:video|posting|post|beitrag|episode|stream)\s+(?:wird|wurde|ist)\s+(?:\w+\s+)?"
+        r"\b(?:dieses|das|dieser|der)\s+(?:video|posting|post|beitrag|episode|stream)\s+(?:wird|wurde|ist)\s+(?:\w+\s+){0,3}"
         r"(?:gesponsert|bezahlt)\b",
         r"\b(?:danke|vielen\s+dank)\s+an\s+"
         + WHO
@@ -229,6 +232,7 @@ SHOPPING: dict[str, tuple[str, ...]] = {
         r"|mentioned|featured|in\s+this\s+video)\b",
         r"\bmy\s+(?:gear|setup|kit|equipment|favorite\s+products|favourite\s+products|storefront|shop)\b",
         r"\bwhat\s+i\s+(?:use|used|wear|wore|bought)\b",
+        r"\b(?:everything|links?|products?|items?)\s+(?:i\s+)?(?:mentioned|featured|used|showed|shown|reviewed)\b",
         r"[$£€]\s*\d",
     ),
     "fr": (
@@ -240,26 +244,31 @@ SHOPPING: dict[str, tuple[str, ...]] = {
         r"\d+\s*(?:€|euros?)\b",
         r"\bliens?\s+(?:ci-dessous|en\s+bio|dans\s+(?:la|ma)\s+bio|en\s+description)\b",
         r"\bmon\s+(?:materiel|equipement|setup)\b",
+        r"\bque\s+j'(?:utilise|ai\s+utilise|porte|recommande)\b",
     ),
     "de": (
         r"\b(?:kaufen|kauft|bestellen|bestellt|angebot|angebote|rabatt|preis|schnappt)\b",
         r"\bjetzt\s+(?:kaufen|bestellen|sichern|shoppen)\b",
         r"\b(?:hier|online)\s+(?:erhaltlich|kaufen|bestellen)\b",
         r"\bmein\s+(?:equipment|setup)\b",
+        r"\bdie\s+ich\s+(?:benutze|verwende|nutze|empfehle)\b",
     ),
     "es": (
         r"\b(?:comprar|compralo|comprala|compra\s+aqui|pidelo|tienda|ofertas?|descuentos?|rebajas|precio|consiguelo)\b",
         r"\bdisponible\s+(?:aqui|en)\b",
         r"\bmi\s+equipo\b",
+        r"\bque\s+(?:uso|utilizo|recomiendo)\b",
     ),
     "it": (
         r"\b(?:compra|compralo|comprare|acquista|acquistalo|acquistare|ordina|negozio|offerta|offerte|sconto|saldi|prezzo)\b",
         r"\bdisponibile\s+(?:qui|su)\b",
         r"\bla\s+mia\s+attrezzatura\b",
+        r"\bche\s+(?:uso|utilizzo|consiglio)\b",
     ),
     "nl": (
         r"\b(?:kopen|koop|bestel|bestellen|winkel|aanbieding|korting|uitverkoop|prijs)\b",
         r"\bverkrijgbaar\s+(?:bij|via)\b",
+        r"\bdie\s+ik\s+(?:gebruik|aanraad)\b",
     ),
 }
 
@@ -276,6 +285,11 @@ NEGATION_WORDS = frozenset(
 )
 _NEGATED_PREFIX = re.compile(r"(?:un|non|not)[\s-]?(?=sponsor|paid|gift)")
 
+_POSSESSIVE = frozenset(
+    {"my", "his", "her", "our", "their", "your", "thy", "mr", "mrs", "ms", "dr", "ma", "mon", "mes", "sa", "son"}
+    | {"ses", "mein", "meine", "meinem", "meiner", "mi", "mis", "su", "sus", "mio", "mia", "miei", "mie", "mijn"}
+    | {"zijn", "haar"}
+)
 # People, not brands: "my mom sent me", "ma sœur m'a offert".
 KIN = frozenset(
     [
@@ -411,6 +425,13 @@ def negated(folded: str, start: int, end: int) -> bool:
 
 
 def is_person(who: str) -> bool:
-    """Whether a name before "sent me" / after "cadeau de" is a relative or a pronoun rather than a brand."""
-    words = re.findall(r"[\w']+", who.lower())
-    return not words or any(word.strip("'") in KIN for word in words) or words[-1] in {"my", "ma", "mon", "mes"}
+    """Whether a name before "sent me" / after "cadeau de" is a relative, a pronoun or someone's, not a brand."""
+    words = [word.strip("'") for word in re.findall(r"[\w']+", who.lower())]
+    return not words or words[0][:1].isdigit() or any(word in KIN or word in _POSSESSIVE for word in words)
+
+
+def kin_before(folded: str, start: int) -> bool:
+    """Whether a relative or a possessive stands among the three words before a cue ("ma sœur m'a offert")."""
+    clause_start = max(folded.rfind(c, 0, start) for c in ".!?;,\n") + 1
+    before = re.findall(r"[\w']+", folded[max(clause_start, start - 40) : start])
+    return any(word in KIN for word in before[-3:])

@@ -11,7 +11,7 @@ from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy
 from bot.disclosure.brands import BrandIndex
 from bot.disclosure.codes import find_codes
 from bot.disclosure.fold import Folded, fold_key, looks_like_code, needle_of, template_regex
-from bot.disclosure.grammar import COMMISSION, GIFT, SHOPPING, SPONSOR, compile_family, is_person, negated
+from bot.disclosure.grammar import COMMISSION, GIFT, SHOPPING, SPONSOR, compile_family, is_person, kin_before, negated
 from bot.disclosure.knowledge import LinkKnowledge
 from bot.disclosure.links import Link, LinkPattern, compile_link_pattern, domain_matches, find_links, parse_link
 
@@ -177,7 +177,7 @@ class Scanner:
         for kind, family in (("gift", _GIFT), ("sponsor_cta", _SPONSOR), ("commission", _COMMISSION)):
             for lang, regex in family:
                 for match in regex.finditer(ftext):
-                    if negated(ftext, match.start(), match.end()) or _names_a_person(match, folded, text):
+                    if negated(ftext, match.start(), match.end()) or _names_a_person(match, folded, text, kind):
                         continue
                     if (
                         add("sponsor_cta" if kind == "commission" else kind, lang, *match.span())
@@ -198,9 +198,16 @@ class Scanner:
         return found, tuple(statements)
 
 
-def _names_a_person(match: re.Match[str], folded: Folded, text: str) -> bool:
-    """A gift or sponsorship cue whose giver is a relative or a pronoun ("my mom sent me")."""
-    if "who" not in match.re.groupindex or match.group("who") is None:
+def _names_a_person(match: re.Match[str], folded: Folded, text: str, kind: str) -> bool:
+    """A gift or sponsorship cue whose giver is a relative or a pronoun ("my mom sent me", "ma sœur m'a offert")."""
+    if kind == "gift" and kin_before(folded.text, match.start()):
+        return True
+    groups = match.re.groupindex
+    if "brand" in groups and match.group("brand") is not None:
+        start, _ = folded.span(*match.span("brand"))
+        if not (text[start : start + 1].isupper() or text.startswith("@", start)):
+            return True
+    if "who" not in groups or match.group("who") is None:
         return False
     start, end = folded.span(*match.span("who"))
     return is_person(text[start:end])
