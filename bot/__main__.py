@@ -148,9 +148,14 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
         sys.stderr.write("vigie: cannot start " + "; ".join(missing) + "\n")
         return EXIT_USAGE
     services = await build_services(settings)
+    from bot.adapters.resolver import HttpLinkResolver
+
+    resolver = HttpLinkResolver()
+    services.nudges.use_resolver(resolver)
     try:
         await _serve(services, platforms)
     finally:
+        await resolver.close()
         await services.close()
     return EXIT_OK
 

@@ -265,3 +265,14 @@ class PolicySource(Protocol):
     def engine(self) -> Screener:
         """The engine compiled from that charter."""
         ...
+
+
+class LinkResolver(Protocol):
+    """Follows a shortened link to see where it lands (bot/adapters/resolver.py; tests use a local server).
+
+    Only the running bot has one, for team members' posts; `python -m bot screen` never does.
+    """
+
+    async def resolve(self, url: str) -> str | None:
+        """The last address the link redirects to, or None when it cannot be followed safely."""
+        ...

@@ -38,7 +38,7 @@ from bot.disclosure.messages import (
 )
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor, Delivery, Message, Nudge, NudgeDraft, NudgeReport, NudgeState, NudgeStep
-from bot.ports import Clock, PolicySource
+from bot.ports import Clock, LinkResolver, PolicySource
 from bot.store.nudges import NudgeStore
 
 __all__ = [
@@ -62,6 +62,7 @@ CLAIM_LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 MAX_NOTE = 500
 MAX_SIGNALS = 12
+MAX_RESOLVED = 5  # short links followed per post
 
 Deliver = Callable[[Nudge, NudgeStep], Awaitable[None]]
 """Sends one step of a nudge on a platform; raises PlatformError when it cannot."""
@@ -98,6 +99,7 @@ class NudgeService:
         clock: Clock,
         *,
         settings: SettingsReader | None = None,
+        resolver: LinkResolver | None = None,
         lease: timedelta = CLAIM_LEASE,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
@@ -106,6 +108,7 @@ class NudgeService:
         self._policy = policy
         self._clock = clock
         self._settings = settings
+        self._resolver = resolver
         self._lease = lease
         self._max_attempts = max_attempts
         self._reminder_reached: dict[int, bool] = {}
@@ -115,6 +118,30 @@ class NudgeService:
     def disclosure(self) -> DisclosurePolicy | None:
         """The `[disclosure]` section in force, or None when the charter has none."""
         return self._policy.charter.disclosure
+
+    def use_resolver(self, resolver: LinkResolver | None) -> None:
+        """Let the running bot follow short links in team members' posts (None switches it off)."""
+        self._resolver = resolver
+
+    async def _check(
+        self, policy: DisclosurePolicy, message: Message, jurisdiction: str | None
+    ) -> DisclosureFinding | None:
+        """The finding for a post; a team member's short links are followed first when the charter allows it.
+
+        Resolution only runs where it can change the verdict: the post is not already sponsored
+        by a readable signal, and it has shortened links (at most MAX_RESOLVED of them).
+        """
+        checker = self._checker(policy)
+        finding = checker.check(message, jurisdiction=jurisdiction)
+        if self._resolver is None or not policy.resolve_short_links or not checker.is_team(message):
+            return finding
+        if finding is not None and not finding.soft_only:
+            return finding
+        links = checker.short_links(message.text)[:MAX_RESOLVED]
+        if not links:
+            return finding
+        resolved = {url: found for url in links if (found := await self._resolver.resolve(url))}
+        return checker.check(message, jurisdiction=jurisdiction, resolved=resolved) if resolved else finding
 
     def _checker(self, policy: DisclosurePolicy) -> DisclosureChecker:
         """The checker compiled from the section in force, recompiled when a reload swapped it."""
@@ -175,7 +202,7 @@ class NudgeService:
         if policy is None:
             return Observed(None)
         jurisdiction = await self.jurisdiction_for(message.platform, message.community)
-        finding = self._checker(policy).check(message, jurisdiction=jurisdiction)
+        finding = await self._check(policy, message, jurisdiction)
         if finding is None or not finding.needs_nudge:
             # Checked before any lookup: a post that needs no nudge costs no database read.
             return Observed(None)
