@@ -43,7 +43,32 @@ class MessageIntake:
         # an edit during the send would otherwise send it again. Retries go through deliver_due.
         if nudge is not None and observed.created and nudge.needs_delivery and nudge.platform in self._platforms:
             await self._nudges.deliver(nudge, self.send)
+            await self._alert_restricted(nudge)
         return IntakeResult(outcome, nudge)
+
+    async def _alert_restricted(self, nudge: Nudge) -> None:
+        """A restricted promotion (loi 2023-451 art. 4, UK crypto rules) also goes to the compliance channel at once.
+
+        Sent once, by the event that created the nudge; a failure is logged and the ordinary
+        escalation still follows if the post stays unfixed.
+        """
+        platform = self._platforms.get(nudge.platform)
+        if platform is None:
+            return
+        try:
+            link = await platform.message_link(nudge.community, nudge.channel, nudge.message_id)
+            lang = await self._nudges.community_language(nudge.platform, nudge.community)
+            text = self._nudges.restricted_alert_for(nudge, author=f"<@{nudge.author_id}>", link=link, lang=lang)
+            if text is None:
+                return
+            channel = await self._nudges.compliance_channel(nudge.platform, nudge.community)
+            if channel is None:
+                await platform.alert(nudge.community, text)
+            else:
+                await platform.post_to_channel(nudge.community, channel, text)
+            log.info("disclosure nudge %d: restricted promotion sent to compliance", nudge.id)
+        except PlatformError as error:
+            log.warning("disclosure nudge %d: restricted-promotion alert not delivered: %s", nudge.id, error)
 
     async def on_delete(self, platform: str, community: str, channel: str, message_id: str) -> None:
         """A deleted post withdraws its open nudge (and its stored text)."""

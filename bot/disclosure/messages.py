@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.charter.disclosure_model import DisclosurePolicy
+from bot.disclosure import law_notes
 from bot.models import Nudge, NudgeReport, NudgeStep
 
 MAX_SUGGESTION = 1500  # leaves room for the rest of the note inside a 2,000-character Discord message
@@ -14,6 +15,7 @@ _SIGNAL_WORDS: dict[str, dict[str, str]] = {
         "promo_code": "un code promo",
         "gift": "un produit offert",
         "sponsor_cta": "une mention de partenariat",
+        "short_link": "un lien raccourci à côté d'un mot d'achat",
         "brand": "une marque partenaire",
     },
     "en": {
@@ -22,6 +24,7 @@ _SIGNAL_WORDS: dict[str, dict[str, str]] = {
         "promo_code": "a promo code",
         "gift": "a gifted product",
         "sponsor_cta": "a sponsorship mention",
+        "short_link": "a shortened link next to a shopping word",
         "brand": "a partner brand",
     },
 }
@@ -36,7 +39,10 @@ _WHAT: dict[str, dict[str, str]] = {
         ),
         "misplaced": (
             "la mention « {label} » est bien là, mais elle doit se voir dès le début du message, "
-            "pas à la fin ou au milieu des hashtags"
+            "pas à la fin ou au milieu des hashtags : déplacez-la au début"
+        ),
+        "soft_link": (
+            "si ce lien vous rapporte quelque chose (commission, produit offert), ajoutez la mention « {expected} »"
         ),
     },
     "en": {
@@ -44,8 +50,10 @@ _WHAT: dict[str, dict[str, str]] = {
         "insufficient": "the label “{label}” is not enough for this audience ({audience})",
         "soft": "the label “{label}” is a good start, but this audience ({audience}) expects “{expected}”",
         "misplaced": (
-            "the label “{label}” is there, but it needs to be seen at the very start, not at the end or among hashtags"
+            "the label “{label}” is there, but it needs to be seen at the very start, not at the end or among "
+            "hashtags: move it to the start"
         ),
+        "soft_link": "if this link earns you anything (a commission, a free product), add the label “{expected}”",
     },
 }
 
@@ -166,7 +174,8 @@ def _signals(nudge: Nudge, lang: str) -> str:
 def what_is_missing(nudge: Nudge, lang: str, policy: DisclosurePolicy | None = None) -> str:
     """One clause saying what the post lacks, for the nudge and for "I've fixed it" answers."""
     lang = _lang(lang)
-    template = _WHAT[lang].get(nudge.severity, _WHAT[lang]["missing"])
+    key = "soft_link" if nudge.severity == "soft" and not nudge.label else nudge.severity
+    template = _WHAT[lang].get(key, _WHAT[lang]["missing"])
     return template.format(label=nudge.label or "", audience=_audience(nudge, policy), expected=nudge.suggested_label)
 
 
@@ -177,11 +186,14 @@ def nudge_text(nudge: Nudge, lang: str, *, policy: DisclosurePolicy | None = Non
     """
     lang = _lang(lang)
     t = _TEXTS[lang]
-    lines = [t["reminder"] if step == "remind" else t["hello"]]
+    intro = law_notes.intro_line(nudge, lang, policy)
+    lines = [t["reminder"] if step == "remind" and nudge.severity != "ok" else (intro or t["hello"])]
     what = what_is_missing(nudge, lang, policy)
-    lines.append(t["seems"].format(signals=_signals(nudge, lang), what=what[:1].upper() + what[1:]))
+    if nudge.severity != "ok":
+        lines.append(t["seems"].format(signals=_signals(nudge, lang), what=what[:1].upper() + what[1:]))
     if policy is not None and nudge.jurisdiction in policy.jurisdictions:
         lines.append(t["why"].format(rule=policy.jurisdictions[nudge.jurisdiction].rule_text(lang)))
+    lines += law_notes.extra_lines(nudge, lang, policy)
     if nudge.suggestion:
         suggestion = nudge.suggestion
         if len(suggestion) > MAX_SUGGESTION:

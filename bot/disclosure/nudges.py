@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.community import JURISDICTION, LANGUAGE
+from bot.disclosure import law_notes
 from bot.disclosure.checker import DisclosureChecker, DisclosureFinding
 from bot.disclosure.messages import (
     escalation_text,
@@ -387,6 +388,14 @@ class NudgeService:
             nudge, language, author=author, link=link, hours=hours, policy=policy, reached=self.reminder_reached(nudge)
         )
 
+    def restricted_alert_for(self, nudge: Nudge, *, author: str, link: str, lang: str | None = None) -> str | None:
+        """The immediate compliance-channel entry of a restricted promotion (a link, never the text), or None."""
+        language = lang or self._policy.charter.default_language
+        base = language.split("-")[0].lower()
+        return law_notes.alert_text(
+            nudge, base if base in {"fr", "en"} else "en", author=author, link=link, policy=self.disclosure
+        )
+
     def reminder_reached(self, nudge: Nudge) -> bool | None:
         """Whether the author got the reminder: False when none was sent or it failed, None when not known here."""
         if nudge.reminded_at is None:
@@ -455,5 +464,10 @@ class NudgeService:
 
 
 def _summary(finding: DisclosureFinding) -> tuple[str, ...]:
-    """Only the signal kinds ("promo_code", "affiliate"): enough to explain the nudge, no fragment of the post."""
-    return tuple(dict.fromkeys(s.kind for s in finding.signals))[:MAX_SIGNALS]
+    """Only the signal kinds ("promo_code", "affiliate"), then the law notes ("image", "restricted:crypto"):
+    enough to explain the nudge, no fragment of the post."""
+    kinds = tuple(dict.fromkeys(s.kind for s in finding.signals))[:MAX_SIGNALS]
+    notes = ((law_notes.IMAGE,) if finding.image_note else ()) + tuple(
+        law_notes.RESTRICTED + k for k in finding.restricted
+    )
+    return kinds + notes

@@ -193,6 +193,27 @@ ERRORS: dict[str, tuple[str, str, str, str, str]] = {
         "expected each label in one list only; got '#publicite' in accepted and insufficient",
         "insufficient =",
     ),
+    "bad-commission-statement": (
+        'weak = ["#ad"]',
+        'weak = ["#ad"]\ncommission_statement = "sufficient"',
+        "disclosure.jurisdictions.fr.commission_statement",
+        "expected one of accepted, weak, insufficient; got 'sufficient'",
+        "commission_statement",
+    ),
+    "restricted-without-terms": (
+        "[[disclosure.sponsors]]",
+        '[disclosure.jurisdictions.fr.restricted.crypto]\nname.fr = "crypto"\nrule.fr = "AMF"\n\n[[disclosure.sponsors]]',
+        "disclosure.jurisdictions.fr.restricted.crypto.terms",
+        "got nothing (the key is missing)",
+        "[disclosure.jurisdictions.fr.restricted.crypto]",
+    ),
+    "resolve-not-a-boolean": (
+        "reminder_hours = 24",
+        'reminder_hours = 24\nresolve_short_links = "yes"',
+        "disclosure.resolve_short_links",
+        "true or false",
+        "resolve_short_links",
+    ),
     "placement-typo": (
         "placement = { first_chars = 150, not_buried = true }",
         "placement = { first_char = 150 }",

@@ -71,6 +71,13 @@ def mention_count(message: discord.Message) -> int:
     return len(users) + len(roles) + (1 if message.mention_everyone else 0)
 
 
+def has_image(message: discord.Message) -> bool:
+    """Whether the post carries an image: an image attachment or an image embed."""
+    if any((a.content_type or "").startswith("image/") for a in message.attachments):
+        return True
+    return any(embed.type in {"image", "gifv"} or embed.image for embed in message.embeds)
+
+
 def to_message(
     message: discord.Message,
     *,
@@ -99,6 +106,7 @@ def to_message(
         mention_count=mention_count(message),
         edited=edited or message.edited_at is not None,
         channel_name=channel_name,
+        has_image=has_image(message),
     )
 
 

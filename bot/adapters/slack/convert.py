@@ -38,6 +38,7 @@ class SlackPost:
     at: datetime
     thread_ts: str | None = None
     edited: bool = False
+    has_image: bool = False  # an image file shared with the post
 
 
 def ts_to_datetime(ts: str) -> datetime:
@@ -90,6 +91,7 @@ def _post(
         at=ts_to_datetime(edited_at or str(ts)),
         thread_ts=str(thread_ts) if thread_ts and thread_ts != ts else None,
         edited=edited_at is not None,
+        has_image=any(str(f.get("mimetype") or "").startswith("image/") for f in payload.get("files") or ()),
     )
 
 
@@ -204,6 +206,7 @@ def to_message(post: SlackPost, author: Actor, channel_name: str = "") -> Messag
         mention_count=mention_count(post.text),
         edited=post.edited,
         channel_name=channel_name,
+        has_image=post.has_image,
     )
 
 
