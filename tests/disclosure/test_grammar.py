@@ -130,10 +130,12 @@ def test_a_denial_does_not_hide_an_affiliate_link(checker: DisclosureChecker) ->
 def test_us_disclosures_placed_first_or_late(checker: DisclosureChecker, disclosure: str) -> None:
     body = "My microphone: https://www.amazon.com/dp/B07XJ8C8F5?tag=creator-20"
     first = checker.inspect(f"{disclosure}\n{body}", jurisdiction="us")
-    assert first.disclosed and first.severity is Severity.OK, first.label
+    assert first.disclosed, first.label
+    assert first.severity is Severity.OK, first.label
     late = checker.inspect(f"{body}\n{'Lots of words about my morning routine. ' * 5}\n{disclosure}", jurisdiction="us")
     assert late.severity is Severity.MISPLACED
-    assert late.suggestion is not None and late.suggestion.startswith(disclosure.rstrip(":"))
+    assert late.suggestion is not None
+    assert late.suggestion.startswith(disclosure.rstrip(":"))
     assert checker.inspect(late.suggestion, jurisdiction="us").severity is Severity.OK
 
 
@@ -141,7 +143,8 @@ def test_france_still_wants_publicite_over_a_commission_statement(checker: Discl
     finding = checker.inspect("Je touche une commission sur ce lien : https://amzn.to/3kLm", jurisdiction="fr")
     assert finding.disclosed
     assert finding.severity is Severity.SOFT
-    assert finding.suggestion is not None and finding.suggestion.startswith("Publicité")
+    assert finding.suggestion is not None
+    assert finding.suggestion.startswith("Publicité")
 
 
 def test_thanks_is_the_insufficient_label_only_as_a_hashtag(checker: DisclosureChecker) -> None:
@@ -153,14 +156,16 @@ def test_thanks_is_the_insufficient_label_only_as_a_hashtag(checker: DisclosureC
 
 def test_the_us_hand_case_from_the_issue(checker: DisclosureChecker) -> None:
     finding = checker.inspect("Thanks Sonora for the free headphones! #spon", jurisdiction="us")
-    assert finding.sponsored and [s.kind for s in finding.signals] == ["gift"]
+    assert finding.sponsored
+    assert [s.kind for s in finding.signals] == ["gift"]
     assert finding.severity is Severity.INSUFFICIENT
     assert finding.suggestion == "#ad Thanks Sonora for the free headphones!"
 
 
 def test_the_french_hand_case_from_the_issue(checker: DisclosureChecker) -> None:
     finding = checker.inspect("Merci à Lumio de m'avoir offert cette lampe", jurisdiction="fr")
-    assert finding.sponsored and finding.severity is Severity.MISSING
+    assert finding.sponsored
+    assert finding.severity is Severity.MISSING
     assert finding.suggestion == "Publicité — Merci à Lumio de m'avoir offert cette lampe"
 
 
@@ -205,7 +210,8 @@ def test_the_charter_extends_the_shipped_networks() -> None:
     link = next(find_links("https://partners.cafe-lumiere.example/x?ref=maya"))
     assert LinkKnowledge().affiliate(link) is None
     found = LinkKnowledge(["partners.cafe-lumiere.example?ref="]).affiliate(link)
-    assert found is not None and found[0] == "charter"
+    assert found is not None
+    assert found[0] == "charter"
 
 
 @pytest.mark.parametrize(
@@ -223,7 +229,8 @@ def test_short_links_with_a_shopping_word_are_a_soft_signal(
     finding = checker.inspect(text, jurisdiction="us")
     assert finding.sponsored is sponsored
     if sponsored:
-        assert finding.severity is Severity.SOFT and finding.soft_only
+        assert finding.severity is Severity.SOFT
+        assert finding.soft_only
 
 
 def test_an_image_in_a_french_audience_gets_the_image_note(checker: DisclosureChecker) -> None:
@@ -253,4 +260,5 @@ def test_restricted_promotions_are_found(
 
 def test_a_restricted_word_without_a_commercial_signal_is_left_alone(checker: DisclosureChecker) -> None:
     finding = checker.inspect("J'adore le bitcoin, et vous ?", jurisdiction="fr")
-    assert not finding.sponsored and not finding.needs_nudge
+    assert not finding.sponsored
+    assert not finding.needs_nudge

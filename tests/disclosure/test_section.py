@@ -202,7 +202,8 @@ ERRORS: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "restricted-without-terms": (
         "[[disclosure.sponsors]]",
-        '[disclosure.jurisdictions.fr.restricted.crypto]\nname.fr = "crypto"\nrule.fr = "AMF"\n\n[[disclosure.sponsors]]',
+        '[disclosure.jurisdictions.fr.restricted.crypto]\nname.fr = "crypto"\nrule.fr = "AMF"\n\n'
+        "[[disclosure.sponsors]]",
         "disclosure.jurisdictions.fr.restricted.crypto.terms",
         "got nothing (the key is missing)",
         "[disclosure.jurisdictions.fr.restricted.crypto]",
