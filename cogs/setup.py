@@ -22,7 +22,7 @@ from bot.adapters.discord.context import (
 )
 from bot.adapters.discord.convert import PLATFORM
 from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
-from bot.i18n import DEFAULT, catalogs, tr
+from bot.i18n import language_name, tr
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -134,12 +134,6 @@ class SetupCog(commands.GroupCog, group_name="vigie", group_description="Vigie s
             return unset
         chosen = await self.bot.services.nudges.jurisdiction_for(PLATFORM, scope)
         return chosen or tr("discord.default_jurisdiction", lang, code=disclosure.jurisdiction)
-
-
-def language_name(code: str, lang: str) -> str:
-    """A language as people name it ("French", "français"), or its code when Vigie has no name for it."""
-    key = f"setup.lang_{code}"
-    return tr(key, lang) if key in catalogs()[DEFAULT] else code
 
 
 async def setup(bot: VigieBot) -> None:

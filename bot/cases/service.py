@@ -245,6 +245,10 @@ class CaseService:
             raise await self._refuse(case, moderator, "decide", refusal)
         return case
 
+    async def check_override(self, case_id: int, moderator: Actor) -> Case:
+        """The case if `moderator` may override decisions in its community; checked before the reason form."""
+        return await self._require_moderator_of(case_id, moderator, "override", "override a decision")
+
     async def check_review(self, case_id: int, moderator: Actor) -> Case:
         """The held case if `moderator` may remove or dismiss it; checked before the reason form opens."""
         case = await self._require_moderator_of(case_id, moderator, "review", "remove a message or dismiss a case")

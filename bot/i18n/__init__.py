@@ -67,3 +67,9 @@ def tr(key: str, lang: str | None, /, **values: object) -> str:
         return str(values[match.group(1)])
 
     return PLACEHOLDER.sub(fill, template)
+
+
+def language_name(code: str, lang: str | None) -> str:
+    """A language as people name it in `lang` ("French", "français"); its code when there is no name for it."""
+    key = f"setup.lang_{code}"
+    return tr(key, lang) if key in catalogs()[DEFAULT] else code

@@ -283,19 +283,23 @@ async def test_disclosure_without_a_known_verb_shows_the_usage(vigie: SlackHarne
 async def test_setup_sets_the_compliance_channel_and_the_audience(make_slack: SlackFactory) -> None:
     slack = await make_slack()
     store = slack.services.store
-    await slack.command(ADMIN, "/vigie-setup", f"compliance <#{COMPLIANCE}|compliance>")
-    await slack.command(ADMIN, "/vigie-setup", "jurisdiction US")
-    await slack.command(ADMIN, "/vigie-setup", "jurisdiction xx")
-    await slack.command(BOB, "/vigie-setup", "jurisdiction de")
-    await slack.command(ADMIN, "/vigie-setup", "show")
+    for user, text in (
+        (ADMIN, f"compliance <#{COMPLIANCE}|compliance>"),
+        (ADMIN, "jurisdiction US"),
+        (ADMIN, "jurisdiction xx"),
+        (BOB, "jurisdiction de"),
+        (ADMIN, "show"),
+    ):
+        await slack.command(user, "/vigie-setup", text)
+        await slack.settle()  # one answer at a time, so they are read back in order
     saved, audience, unknown, refused, shown = await answers(slack, count=5)
 
-    assert saved == f"Saved: disclosure_compliance_channel = {COMPLIANCE}"
-    assert audience == "Saved: disclosure_jurisdiction = us"
+    assert saved == "Saved. Compliance channel (disclosure): #compliance"
+    assert audience == "Saved. Audience (disclosure): us"
     assert unknown.startswith("Unknown audience “xx”. The charter knows: ")
     assert "nl" in unknown
     assert refused == "Only workspace admins can configure Vigie."
-    assert f"Compliance channel (disclosure): <#{COMPLIANCE}>" in shown
+    assert "Compliance channel (disclosure): #compliance" in shown
     assert "Audience (disclosure): us" in shown
     assert await store.get_setting("slack", TEAM, "disclosure_compliance_channel") == COMPLIANCE
     assert await store.get_setting("slack", TEAM, "disclosure_jurisdiction") == "us"

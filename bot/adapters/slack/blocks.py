@@ -67,10 +67,32 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def quoted(text: str, limit: int = CONTENT_LIMIT) -> str:
-    """A member's text shown inert: escaped (no mention pings, no links) and block-quoted."""
-    safe = escape(unescape(clip(text, limit)))
+def quoted(text: str, limit: int = CONTENT_LIMIT, names: Mapping[str, str] | None = None) -> str:
+    """A member's words as a reader sees them, block-quoted and inert: `<!channel>` shows as "@channel"
+    and `<@U…>` as "@their-name" (from `names`) without pinging anyone, a typed "@channel" is broken up
+    too, links are spelled out; no raw markup reaches the reader."""
+    safe = readable(clip(text, limit), names)
     return "\n".join(f"> {line}" for line in safe.splitlines() or [""])
+
+
+def words_of(case: Case) -> str:
+    """Everything a member wrote on a case (content and appeal reason), to look up the names it mentions."""
+    return f"{case.content or ''}\n{case.appeal_reason or ''}"
+
+
+def decision_text(case: Case, lang: str) -> str | None:
+    """The person's decision that stands (who, when, why), or None while only automation decided."""
+    if not case.human_decision:
+        return None
+    when = f"{case.decided_at:%Y-%m-%d %H:%M} UTC" if case.decided_at else "—"
+    line = tr("appeals.decision_line", lang, moderator=f"<@{case.decided_by}>", when=when)
+    return f"{line}\n{escape(case.decision_reason)}" if case.decision_reason else line
+
+
+def _acted_by(case: Case, lang: str) -> str:
+    if case.automated or case.actor_id == SYSTEM_ACTOR:
+        return tr("slack.automated", lang, confidence=f"{case.confidence:.2f}")
+    return f"<@{case.actor_id}>"
 
 
 def _plain(text: str, limit: int = 75) -> Block:
@@ -111,6 +133,18 @@ def notice_blocks(case: Case, statement: Statement) -> list[Block]:
     if case.action is Action.REMOVE:
         buttons.append(_button(tr("slack.see", statement.lang), ACTION_SEE, str(case.id)))
     return [_section(f"*{title}*\n{body}"), {"type": "actions", "block_id": f"notice:{case.id}", "elements": buttons}]
+
+
+def appealable_blocks(cases: Sequence[Case], charter: Charter, lang: str) -> list[Block]:
+    """The member's open cases, each with the same Appeal button as their notices (`/appeal` alone)."""
+    blocks: list[Block] = [_section(tr("appeals.pick", lang))]
+    for case in cases[:20]:
+        title = rule_title(charter.rule(case.rule_id), charter, lang, case.rule_id)
+        when = f"{case.created_at:%Y-%m-%d}"
+        line = tr("appeals.pick_line", lang, case=case.id, clause=case.clause, title=escape(title), when=when)
+        button = _button(tr("appeals.button", lang, case=case.id, clause=case.clause), ACTION_APPEAL, str(case.id))
+        blocks.append({"type": "section", "text": _mrkdwn(line), "accessory": button})
+    return blocks
 
 
 def thread_notice(case: Case, title: str, lang: str, *, removed: bool) -> str:
@@ -158,21 +192,33 @@ def _evidence_lines(case: Case) -> str:
 
 
 def card_blocks(
-    case: Case, rule: Rule | None, kind: CardKind, charter: Charter, lang: str, *, link: str | None
+    case: Case,
+    rule: Rule | None,
+    kind: CardKind,
+    charter: Charter,
+    lang: str,
+    *,
+    link: str | None,
+    names: Mapping[str, str] | None = None,
 ) -> list[Block]:
-    """A moderator card for the review channel; buttons only while the case waits for a decision."""
+    """A moderator card for the review channel; buttons only while the case waits for a decision.
+
+    Once a person decided, their decision (who, when, why) replaces "Decided by: Vigie (automated)".
+    `names` are the display names of the members the author's words mention.
+    """
     title = rule_title(rule, charter, lang, case.rule_id)
-    decided = (
-        tr("slack.automated", lang, confidence=f"{case.confidence:.2f}")
-        if case.automated or case.actor_id == SYSTEM_ACTOR
-        else f"<@{case.actor_id}>"
-    )
     fields = [
         _mrkdwn(f"*{tr('slack.clause', lang)}*\n§{case.clause} {escape(title)}"),
         _mrkdwn(f"*{tr('slack.author', lang)}*\n<@{case.author_id}>"),
         _mrkdwn(f"*{tr('slack.channel', lang)}*\n<#{case.channel}>"),
-        _mrkdwn(f"*{tr('slack.decided_by', lang)}*\n{decided}"),
     ]
+    decision = decision_text(case, lang)
+    if decision is None:
+        fields.append(_mrkdwn(f"*{tr('slack.decided_by', lang)}*\n{_acted_by(case, lang)}"))
+    else:
+        fields.append(_mrkdwn(f"*{tr('appeals.field_decision', lang)}*\n{decision}"))
+        if case.actor_id != case.decided_by:
+            fields.append(_mrkdwn(f"*{tr('appeals.field_first', lang)}*\n{_acted_by(case, lang)}"))
     blocks: list[Block] = [
         {"type": "header", "text": _plain(tr(f"slack.card_{kind}", lang, case=case.id), 150)},
         {"type": "section", "fields": fields},
@@ -180,10 +226,11 @@ def card_blocks(
     if kind == "degraded":
         blocks.append(_section(tr("slack.card_degraded_help", lang)))
     blocks.append(_section(f"*{tr('slack.evidence', lang)}*\n{_evidence_lines(case)}"))
-    content = quoted(case.content) if case.content is not None else tr("slack.content_gone", lang)
+    content = quoted(case.content, names=names) if case.content is not None else tr("slack.content_gone", lang)
     blocks.append(_section(f"*{tr('slack.content', lang)}*\n{content}"))
     if kind == "appeal" and case.appeal_reason:
-        blocks.append(_section(f"*{tr('slack.appeal_reason', lang)}*\n{quoted(case.appeal_reason, 1500)}"))
+        reason = quoted(case.appeal_reason, 1500, names)
+        blocks.append(_section(f"*{tr('slack.appeal_reason', lang)}*\n{reason}"))
     context = [_mrkdwn(f"{tr('slack.charter', lang)} {escape(case.charter_version)} · {case.charter_hash[:12]}")]
     if link:
         context.append(_mrkdwn(f"<{link}|{tr('slack.jump', lang)}>"))
@@ -338,10 +385,19 @@ def report_modal(lang: str, context: ModalContext) -> Block:
     )
 
 
-def case_text(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: str) -> str:
-    """A case and its audit trail as mrkdwn, for `/case` (moderators only)."""
+def case_text(
+    case: Case,
+    trail: Sequence[AuditEntry],
+    charter: Charter,
+    lang: str,
+    *,
+    names: Mapping[str, str] | None = None,
+    copy_link: str | None = None,
+) -> str:
+    """A case and its audit trail as mrkdwn, for `/case` (moderators only): the person's decision as
+    the decision, refused attempts apart, and a link to the restored copy when there is one."""
     title = rule_title(charter.rule(case.rule_id), charter, lang, case.rule_id)
-    content = quoted(case.content, 1500) if case.content is not None else tr("slack.content_gone", lang)
+    content = quoted(case.content, 1500, names) if case.content is not None else tr("slack.content_gone", lang)
     lines = [
         f"*{tr('slack.case_header', lang, case=case.id, clause=case.clause, title=escape(title))}*",
         tr(
@@ -354,13 +410,29 @@ def case_text(case: Case, trail: Sequence[AuditEntry], charter: Charter, lang: s
         ),
         f"{tr('slack.author', lang)}: <@{case.author_id}> · {tr('slack.channel', lang)}: <#{case.channel}> · "
         f"{tr('slack.charter', lang)} {escape(case.charter_version)}",
+    ]
+    decision = decision_text(case, lang)
+    if decision is None:
+        lines.append(f"*{tr('slack.decided_by', lang)}*: {_acted_by(case, lang)}")
+    else:
+        lines.append(f"*{tr('appeals.field_decision', lang)}*: {decision}")
+        if case.actor_id != case.decided_by:
+            lines.append(f"*{tr('appeals.field_first', lang)}*: {_acted_by(case, lang)}")
+    if copy_link:
+        lines.append(f"<{copy_link}|{tr('appeals.jump_copy_slack', lang)}>")
+    lines += [
         f"*{tr('slack.evidence', lang)}*\n{_evidence_lines(case)}",
         f"*{tr('slack.content', lang)}*\n{content}",
     ]
     if case.appeal_reason:
-        lines.append(f"*{tr('slack.appeal_reason', lang)}*\n{quoted(case.appeal_reason, 500)}")
+        lines.append(f"*{tr('slack.appeal_reason', lang)}*\n{quoted(case.appeal_reason, 500, names)}")
+    refused = [entry for entry in trail if entry.event == "refused"]
+    if refused:
+        lines.append(f"*{tr('appeals.field_refusals', lang)}*")
+        for entry in refused[-10:]:
+            lines.append(f"• {entry.at:%Y-%m-%d %H:%M} UTC · <@{entry.actor_id}> · {escape(entry.detail or '')}")
     lines.append(f"*{tr('slack.trail', lang)}*")
-    for entry in trail[-20:]:
+    for entry in [entry for entry in trail if entry.event != "refused"][-20:]:
         who = entry.actor_id if entry.actor_id == SYSTEM_ACTOR else f"<@{entry.actor_id}>"
         why = f": {escape(entry.reason)}" if entry.reason else ""
         lines.append(f"• {entry.at:%Y-%m-%d %H:%M} UTC · {who} · {entry.event}{why}")

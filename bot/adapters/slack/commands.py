@@ -19,14 +19,16 @@ from bot.adapters.slack.blocks import (
     SHORTCUT_REMOVE,
     SHORTCUT_REPORT,
     ModalContext,
+    appealable_blocks,
     case_text,
     remove_modal,
     report_modal,
     status_name,
+    words_of,
 )
 from bot.adapters.slack.convert import markdown_to_mrkdwn, post_from_history
 from bot.adapters.slack.glue import Body, Glue, case_number, channel_of, team_of, typed, user_of
-from bot.adapters.slack.listeners import appeal
+from bot.adapters.slack.listeners import appeal, open_appeal_form
 from bot.adapters.slack.setup import SetupCommand
 from bot.charter.render import render_clause, render_markdown
 from bot.errors import NotFoundError, PlatformError, TransitionError
@@ -79,17 +81,32 @@ class SlackCommands:
     async def on_appeal(
         self, ack: AsyncAck, body: Body, command: Body, client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        """`/appeal <case> <reason>`: the same appeal as the button."""
+        """`/appeal <case> <reason>`: the same appeal as the button. `/appeal <case>` opens its form;
+        `/appeal` alone lists the member's open cases, each with its Appeal button (only they see it)."""
         await ack()
+        team, user = team_of(body, context), user_of(body, context)
         case_token, _, reason = str(command.get("text") or "").strip().partition(" ")
+        if not case_token:
+            await self._offer_open_cases(client, body, team, user)
+            return
         case_id = case_number(case_token)
         if case_id is None:
-            user = user_of(body, context)
-            await self._glue.reply(
-                client, body, user, tr("slack.usage_appeal", await self._glue.lang(team_of(body, context), user))
-            )
+            await self._glue.reply(client, body, user, tr("slack.usage_appeal", await self._glue.lang(team, user)))
+            return
+        if not reason.strip():
+            await open_appeal_form(self._glue, client, body, team, user, case_id)
             return
         await appeal(self._glue, client, body, context, case_id, reason)
+
+    async def _offer_open_cases(self, client: AsyncWebClient, body: Body, team: str, user: str) -> None:
+        lang = await self._glue.lang(team, user)
+        author = await self._glue.directory.actor(team, user)
+        found = await self._glue.services.cases.appealable_for(author)
+        if not found:
+            await self._glue.reply(client, body, user, tr("appeals.none", lang))
+            return
+        blocks = appealable_blocks(found, self._glue.services.policy.charter, lang)
+        await self._glue.reply(client, body, user, tr("appeals.pick", lang), blocks)
 
     async def on_case(
         self, ack: AsyncAck, body: Body, command: Body, client: AsyncWebClient, context: AsyncBoltContext
@@ -112,7 +129,12 @@ class SlackCommands:
         except NotFoundError as exc:
             await self._glue.refuse(client, body, user, exc)
             return
-        await self._glue.reply(client, body, user, case_text(case, trail, self._glue.services.policy.charter, lang))
+        platform = self._glue.platform
+        names = await platform.names_in(words_of(case))
+        copy = case.restored_message_id
+        link = await platform.message_link(case.community, case.channel, copy) if copy else None
+        charter = self._glue.services.policy.charter
+        await self._glue.reply(client, body, user, case_text(case, trail, charter, lang, names=names, copy_link=link))
 
     async def on_override(
         self, ack: AsyncAck, body: Body, command: Body, client: AsyncWebClient, context: AsyncBoltContext

@@ -146,6 +146,17 @@ class SlackDirectory:
         self._memberships.put(team, memberships)
         return memberships
 
+    async def group_handle(self, group: str) -> str:
+        """A user group's handle ("mods", without "@"), or "" when Slack cannot tell."""
+        try:
+            response = await call(self._client.usergroups_list(), "usergroups.list")
+        except PlatformError:
+            return ""
+        for item in response.get("usergroups") or []:
+            if item.get("id") == group:
+                return str(item.get("handle") or "").lstrip("@")
+        return ""
+
     async def moderator_roles(self, team: str, user_id: str) -> tuple[str, ...]:
         """`("moderator", group_id?)` when the member is a configured moderator, else `()`."""
         users = await self.setting(team, MODERATOR_USERS)

@@ -142,13 +142,21 @@ class Glue:
         found = _exactly(response.get("messages"), ts)
         return _live(found, team, channel) if found is not None else None
 
-    async def reply(self, client: AsyncWebClient, body: Mapping[str, Any], user: str, text: str) -> None:
+    async def reply(
+        self,
+        client: AsyncWebClient,
+        body: Mapping[str, Any],
+        user: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+    ) -> None:
         """An answer only `user` sees: through the response URL, else ephemeral, else a direct message."""
         response_url = body.get("response_url")
+        extra: dict[str, Any] = {"blocks": blocks} if blocks else {}
         if response_url:
             try:
                 sent = await AsyncWebhookClient(str(response_url)).send_dict(
-                    {"text": text, "response_type": "ephemeral", "replace_original": False}
+                    {"text": text, "response_type": "ephemeral", "replace_original": False, **extra}
                 )
                 if sent.status_code == 200:
                     return
@@ -158,12 +166,14 @@ class Glue:
         channel = metadata.channel or channel_of(body)
         if channel:
             try:
-                await call(client.chat_postEphemeral(channel=channel, user=user, text=text), "chat.postEphemeral")
+                await call(
+                    client.chat_postEphemeral(channel=channel, user=user, text=text, **extra), "chat.postEphemeral"
+                )
                 return
             except PlatformError:
                 pass  # Vigie is not in that channel: a direct message still reaches the member
         try:
-            await call(client.chat_postMessage(channel=user, text=text), "chat.postMessage (DM)")
+            await call(client.chat_postMessage(channel=user, text=text, **extra), "chat.postMessage (DM)")
         except PlatformError:
             log.warning("slack: could not answer user %s", user)
 

@@ -84,16 +84,15 @@ class SlackListeners:
     async def on_appeal_button(
         self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        """Open the appeal form (the core checks authorship, state and window on submit)."""
+        """Open the appeal form, once the core agrees this member may appeal this case now.
+
+        Someone else's notice, a second appeal or a closed window is answered privately at once,
+        never after a reason was typed; the core audits the refusal.
+        """
         await ack()
-        user = user_of(body, context)
-        lang = await self._glue.lang(team_of(body, context), user)
+        team, user = team_of(body, context), user_of(body, context)
         case_id = int(str(action.get("value") or "0"))
-        view = appeal_modal(case_id, lang, ModalContext(case_id=case_id, channel=channel_of(body)))
-        try:
-            await call(client.views_open(trigger_id=body["trigger_id"], view=view), "views.open")
-        except PlatformError as exc:
-            await self._glue.refuse(client, body, user, exc)
+        await open_appeal_form(self._glue, client, body, team, user, case_id)
 
     async def on_appeal_submit(
         self, ack: AsyncAck, body: Body, view: Body, client: AsyncWebClient, context: AsyncBoltContext
@@ -116,7 +115,9 @@ class SlackListeners:
         except (TransitionError, NotFoundError) as exc:
             await self._glue.refuse(client, body, user, exc)
             return
-        await self._glue.reply(client, body, user, f"#{case_id}\n{quoted(content, 3500)}")
+        # As the author wrote it and as readers saw it: "@channel @Bob", never "<!channel> <@U…>".
+        names = await self._glue.platform.names_in(content)
+        await self._glue.reply(client, body, user, f"#{case_id}\n{quoted(content, 3500, names)}")
 
     async def on_decision_button(
         self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient, context: AsyncBoltContext
@@ -126,9 +127,6 @@ class SlackListeners:
         team, user = team_of(body, context), user_of(body, context)
         lang = await self._glue.lang(team, user)
         moderator = await self._glue.directory.actor(team, user)
-        if not moderator.is_moderator:
-            await self._glue.reply(client, body, user, tr("slack.not_moderator", lang))
-            return
         case_token, _, kind = str(action.get("value") or "").partition(":")
         decision = DECISION_ACTIONS[str(action.get("action_id"))]
         container = body.get("container") or {}
@@ -140,12 +138,19 @@ class SlackListeners:
             card_channel=container.get("channel_id") or channel_of(body),
             card_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
         )
+        cases = self._glue.services.cases
         try:
-            # A case of another workspace is "missing" before any form opens.
-            case = await self._glue.services.cases.get_for(int(case_token), moderator)
+            # Every check before the form: a member is refused (audited), the moderator who removed is
+            # sent to a colleague, and a case of another workspace is "missing".
+            if decision in ("remove", "dismiss"):
+                case = await cases.check_review(int(case_token), moderator)
+            elif kind == "appeal":
+                case = await cases.check_decision(int(case_token), moderator)
+            else:
+                case = await cases.check_override(int(case_token), moderator)
             view = decision_modal(case.id, case.clause, decision, lang, metadata)
             await call(client.views_open(trigger_id=body["trigger_id"], view=view), "views.open")
-        except (NotFoundError, PlatformError) as exc:
+        except (TransitionError, NotFoundError, PlatformError) as exc:
             await self._glue.refuse(client, body, user, exc)
 
     async def on_decision_submit(
@@ -188,6 +193,18 @@ class SlackListeners:
     async def on_error(self, error: Exception, body: Body) -> None:
         """Anything a listener did not expect: one log line naming the payload type, never its content."""
         log.error("slack listener failed on %s: %s", body.get("type") or body.get("command"), error, exc_info=error)
+
+
+async def open_appeal_form(glue: Glue, client: AsyncWebClient, body: Body, team: str, user: str, case_id: int) -> None:
+    """The appeal form for `case_id`, or the core's refusal said privately (the button and `/appeal N`)."""
+    try:
+        author = await glue.directory.actor(team, user)
+        await glue.services.cases.check_appeal(case_id, author)
+        lang = await glue.lang(team, user)
+        view = appeal_modal(case_id, lang, ModalContext(case_id=case_id, channel=channel_of(body)))
+        await call(client.views_open(trigger_id=body["trigger_id"], view=view), "views.open")
+    except (TransitionError, NotFoundError, PlatformError) as exc:
+        await glue.refuse(client, body, user, exc)
 
 
 async def appeal(

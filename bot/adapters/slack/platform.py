@@ -20,6 +20,7 @@ from bot.adapters.slack.blocks import (
     section,
     thread_notice,
     thread_notice_blocks,
+    words_of,
 )
 from bot.adapters.slack.convert import PLATFORM, defuse_mentions, escape, mentioned_users, readable
 from bot.adapters.slack.directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
@@ -192,7 +193,8 @@ class SlackPlatform:
             raise PlatformError(PlatformFailure.UNSUPPORTED, "no review channel set (/vigie-setup review #channel)")
         lang = await self._language(case.community)
         link = await self._permalink(case) if kind in ("review", "report", "degraded") else None
-        blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=link)
+        names = await self.names_in(words_of(case))
+        blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=link, names=names)
         await call(
             self._client.chat_postMessage(channel=channel, text=blocks[0]["text"]["text"], blocks=blocks),
             "chat.postMessage (card)",
@@ -202,7 +204,8 @@ class SlackPlatform:
         """Redraw a card after a decision: the outcome replaces the buttons."""
         lang = await self._language(case.community)
         rule = self._policy.charter.rule(case.rule_id)
-        blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=None)
+        names = await self.names_in(words_of(case))
+        blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=None, names=names)
         await call(
             self._client.chat_update(channel=channel, ts=ts, text=blocks[0]["text"]["text"], blocks=blocks),
             "chat.update (card)",
@@ -245,6 +248,10 @@ class SlackPlatform:
         )
         ts = sent.get("ts")
         return str(ts) if ts else None
+
+    async def names_in(self, text: str) -> dict[str, str]:
+        """Display names of the members `text` mentions, to show their mentions as "@name" (no ping)."""
+        return await self._display_names(mentioned_users(text))
 
     async def _display_names(self, user_ids: list[str]) -> dict[str, str]:
         """Display names of mentioned members; those Slack cannot tell are left out ("@user")."""

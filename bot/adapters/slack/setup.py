@@ -14,8 +14,19 @@ from bot.adapters.slack.directory import (
     SlackDirectory,
 )
 from bot.community import COMPLIANCE_CHANNEL, JURISDICTION, Setting
-from bot.i18n import tr
+from bot.i18n import language_name, tr
 from bot.runtime import Services
+
+_LABELS = {
+    "review": "setup.review_channel",
+    "log": "setup.log_channel",
+    "moderators": "setup.moderators",
+    "moderator-group": "setup.moderator_group",
+    "language": "setup.language",
+    "compliance": "setup.compliance",
+    "jurisdiction": "setup.jurisdiction",
+}
+"""The words a person reads for each `/vigie-setup` verb."""
 
 
 class SetupCommand:
@@ -43,8 +54,37 @@ class SetupCommand:
             return tr("slack.usage_setup", lang)
         key, value = parsed
         await self._services.community.set(PLATFORM, team, key, value)
-        shown = " ".join(value) if isinstance(value, list) else value
-        return tr("slack.setup_saved", lang, key=key if isinstance(key, str) else key.key, value=shown)
+        # Said back in the member's words and language ("Moderators: @Morgane"), never "moderator_users = U…".
+        label, shown = _LABELS[verb], await self._shown(verb, value, args, lang)
+        return tr("setup.saved", lang, label=tr(label, lang), value=shown)
+
+    async def _shown(self, verb: str, value: Any, typed: list[str], lang: str | None) -> str:
+        """A stored setting as a person reads it: #channel, @name, @group, a language's name."""
+        if verb in ("review", "log", "compliance"):
+            return await self._channel(str(value))
+        if verb == "moderators":
+            return await self._people(list(value))
+        if verb == "moderator-group":
+            return await self._group(str(value), typed[0] if typed else "")
+        if verb == "language":
+            return language_name(str(value), lang)
+        return escape(str(value))
+
+    async def _channel(self, channel: str) -> str:
+        name = await self._directory.channel_name(channel)
+        return f"#{escape(name)}" if name else f"<#{channel}>"
+
+    async def _people(self, users: list[str]) -> str:
+        names = []
+        for user_id in users:
+            user = await self._directory.user(user_id)
+            names.append(f"@{escape(user.name or user_id)}")
+        return " ".join(names)
+
+    async def _group(self, group: str, typed: str = "") -> str:
+        _, _, label = typed.rstrip(">").partition("|")
+        handle = label.lstrip("@") or await self._directory.group_handle(group)
+        return f"@{escape(handle)}" if handle else group
 
     def _parse(self, verb: str, args: list[str]) -> tuple[Setting[Any] | str, Any] | None:
         if verb in ("review", "log") and len(args) == 1:
@@ -85,14 +125,13 @@ class SetupCommand:
         disclosure = self._services.policy.charter.disclosure
         if not jurisdiction and disclosure is not None:
             jurisdiction = tr("slack.charter_default", lang, value=disclosure.jurisdiction)
-        return tr(
-            "slack.setup_show",
-            lang,
-            review=f"<#{review}>" if review else unset,
-            log=f"<#{log_channel}>" if log_channel else unset,
-            users=" ".join(f"<@{u}>" for u in users) if users else unset,
-            group=f"<!subteam^{group}>" if group else unset,
-            language=language or unset,
-            compliance=f"<#{compliance}>" if compliance else unset,
-            jurisdiction=jurisdiction or unset,
-        )
+        shown = [
+            ("setup.review_channel", await self._channel(str(review)) if review else unset),
+            ("setup.log_channel", await self._channel(str(log_channel)) if log_channel else unset),
+            ("setup.moderators", await self._people(list(users)) if users else unset),
+            ("setup.moderator_group", await self._group(str(group)) if group else unset),
+            ("setup.language", language_name(str(language), lang) if language else unset),
+            ("setup.compliance", await self._channel(str(compliance)) if compliance else unset),
+            ("setup.jurisdiction", escape(str(jurisdiction)) if jurisdiction else unset),
+        ]
+        return "\n".join(tr("setup.line", lang, label=tr(label, lang), value=value) for label, value in shown)
