@@ -127,11 +127,16 @@ def test_card_shows_content_inert() -> None:
         link=None,
     )
     rendered = texts(blocks)
-    assert "&lt;@UBOB&gt;" in rendered
+    # Shown as a reader sees it, pinging nobody: no raw markup, escaped or not.
+    assert "@user" in rendered  # a member whose name is not known
     assert "<@UBOB>" not in rendered
-    assert "&lt;!channel&gt;" in rendered
+    assert "&lt;@UBOB&gt;" not in rendered
+    assert "@\u200dchannel c'était une blague" in rendered
     assert "<!channel>" not in rendered
+    assert "&lt;!channel&gt;" not in rendered
     assert "Appeal to decide: case #42" in rendered
+    named = texts(card_blocks(CASE, RESPECT, "review", CHARTER, "en", link=None, names={"UBOB": "Bob"}))
+    assert "@Bob" in named
 
 
 def test_card_without_content_says_it_was_purged() -> None:
