@@ -24,7 +24,7 @@ from typing import Any
 from benchmarks.corpus import make_line, make_vocabulary
 from bot.models import Actor, Message
 from bot.policy import ActivePolicy
-from bot.store.sqlite import SqliteStore
+from bot.store import SqlStore
 from tests.e2e.fake_discord import FakeDiscord, FakeUser, Request
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,7 +246,7 @@ def profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
 
 async def seed_settings(db: Path, platform: str, community: str, review: str, log: str) -> None:
     """Review and log channels set, as an admin's /vigie setup would."""
-    store = await SqliteStore.open(db)
+    store = await SqlStore.open(db)
     try:
         await store.set_setting(platform, community, "review_channel", review)
         await store.set_setting(platform, community, "log_channel", log)
@@ -293,16 +293,14 @@ async def wait_removed(removed: Any, bad: set[str], grace: float) -> None:
 
 async def case_notice_counts(db: Path, platform: str) -> dict[str, tuple[bool, int]]:
     """Per removed message id: whether its case stands as removed, and how many notices its audit shows."""
-    store = await SqliteStore.open(db)
+    store = await SqlStore.open(db)
     try:
-        conn = store.connection
-        async with conn.execute(
+        rows = await store.database.fetchall(
             "SELECT c.message_id, c.action_state,"
             " (SELECT COUNT(*) FROM audit a WHERE a.case_id = c.id AND a.event = 'notice_posted')"
             " FROM cases c WHERE c.platform = ? AND c.action = 'remove'",
             (platform,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
     finally:
         await store.close()
     return {str(r[0]): (r[1] == "done", int(r[2])) for r in rows}

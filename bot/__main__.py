@@ -27,8 +27,8 @@ from bot.ports import SystemClock
 from bot.privacy.notice import render_privacy
 from bot.runtime import Services, build_services
 from bot.settings import DEFAULT_CHARTER, Settings
+from bot.store import StoreError
 from bot.store.paths import database_problem
-from bot.store.sqlite import StoreError
 from bot.transcript import BadLine, read_lines, render_result
 
 log = logging.getLogger("bot")

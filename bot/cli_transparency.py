@@ -14,8 +14,6 @@ from typing import TextIO
 from bot.charter.loader import CharterInvalid
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
-from bot.store.privacy import PrivacyStore
-from bot.store.transparency import TransparencyStore
 from bot.transparency.report import build_report, write_report
 from bot.transparency.statements import statements
 
@@ -38,9 +36,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 async def _statements(settings: Settings, since: datetime | None, out: TextIO) -> int:
     services = await build_services(settings)
     try:
-        conn, lock = services.store.connection, services.store.write_lock
-        secret = await PrivacyStore(conn, lock).secret()
-        decided = await TransparencyStore(conn, lock).decided_cases(since=since)
+        secret = await services.privacy.secret()
+        decided = await services.transparency.decided_cases(since=since)
     finally:
         await services.close()
     count = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
@@ -16,6 +16,9 @@ from bot.models import (
     CaseStatus,
     Message,
     Nudge,
+    NudgeDraft,
+    NudgeReport,
+    NudgeState,
     NudgeStep,
     PostedRef,
     Statement,
@@ -264,6 +267,70 @@ class PolicySource(Protocol):
     @property
     def engine(self) -> Screener:
         """The engine compiled from that charter."""
+
+
+class NudgeRecords(Protocol):
+    """Durable storage of disclosure nudges: one row per post, claims so that one worker sends each step."""
+
+    async def create(self, draft: NudgeDraft) -> tuple[Nudge, bool]:
+        """Record a nudge as open with its first delivery claimed; idempotent per post."""
+        ...
+
+    async def get(self, nudge_id: int) -> Nudge | None:
+        """One nudge by number."""
+        ...
+
+    async def for_message(self, platform: str, community: str, channel: str, message_id: str) -> Nudge | None:
+        """The nudge about a post, if any."""
+        ...
+
+    async def update_finding(self, nudge_id: int, now: datetime, **finding: Any) -> Nudge | None:
+        """Replace the finding of an open nudge; None if it is closed or unknown."""
+        ...
+
+    async def resolve(
+        self, nudge_id: int, state: NudgeState, now: datetime, *, by: str, note: str | None = None
+    ) -> Nudge | None:
+        """Close an open nudge and purge its post text and suggestion; None if it was not open."""
+        ...
+
+    async def claim(
+        self, nudge_id: int, step: NudgeStep, now: datetime, *, due: datetime, stale: datetime, max_attempts: int
+    ) -> Nudge | None:
+        """Claim the right to send `step`; None if another worker has it or it is not due."""
+        ...
+
+    async def finish(self, nudge_id: int, now: datetime, *, error: str | None = None) -> Nudge | None:
+        """Record how the claimed step went; None if no claim was pending."""
+        ...
+
+    async def due(
+        self,
+        *,
+        remind_before: datetime,
+        escalate_before: datetime,
+        stale: datetime,
+        max_attempts: int,
+        limit: int = 100,
+        platforms: Collection[str] | None = None,
+    ) -> list[tuple[Nudge, NudgeStep]]:
+        """Open nudges with a step to send, oldest first."""
+        ...
+
+    async def report(self, platform: str, community: str, since: datetime | None = None) -> NudgeReport:
+        """Counts by state, failed deliveries and the median time from nudge to fix."""
+        ...
+
+    async def not_sponsored(self, platform: str, community: str, *, limit: int = 20) -> list[Nudge]:
+        """The latest "not sponsored" statements, newest first."""
+        ...
+
+    async def forget_stale(self, before: datetime, now: datetime) -> int:
+        """Erase the suggestion of nudges still open that were created before `before`."""
+        ...
+
+    async def purge(self, before: datetime) -> int:
+        """Delete closed nudges closed before `before`; return how many."""
         ...
 
 

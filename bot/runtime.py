@@ -14,12 +14,10 @@ from bot.disclosure.nudges import NudgeService
 from bot.intake import MessageIntake
 from bot.moderation import ModerationService
 from bot.policy import ActivePolicy
-from bot.ports import Clock, Platform, SystemClock
+from bot.ports import Clock, NudgeRecords, Platform, Store, SystemClock
 from bot.privacy.service import PrivacyService
 from bot.settings import Settings
-from bot.store.nudges import NudgeStore
-from bot.store.privacy import PrivacyStore
-from bot.store.sqlite import SqliteStore
+from bot.store import open_stores
 from bot.store.transparency import TransparencyStore
 from bot.transparency.guard import GuardedPolicy, GuardService
 
@@ -31,7 +29,7 @@ class Services:
     """Everything the platform glue needs, built once per process."""
 
     settings: Settings
-    store: SqliteStore
+    store: Store
     clock: Clock
     policy: ActivePolicy
     moderation: ModerationService
@@ -87,20 +85,22 @@ async def build_services(
 ) -> Services:
     """Validate the charter first (refusing to start on any issue), then open the store and wire services."""
     active = policy or ActivePolicy.from_path(settings.charter_path)
-    store = await SqliteStore.open(settings.db_path)
+    opened = await open_stores(settings.db_path)
+    store: Store = opened.store
+    nudge_records: NudgeRecords = opened.nudges
     used_clock = clock or SystemClock()
     community = CommunityService(store)
-    store.on_setting_change(community.invalidate)
+    opened.store.on_setting_change(community.invalidate)
     platforms: dict[str, Platform] = {}
     actions = CaseActions(store=store, policy=active, clock=used_clock, platforms=platforms)
-    transparency = TransparencyStore(store.connection, store.write_lock)
+    transparency = opened.transparency
     guards = GuardService(transparency, active, used_clock, platforms)
     await guards.load()
     guarded = GuardedPolicy(active, guards)
     moderation = ModerationService(store=store, policy=guarded, clock=used_clock, actions=actions)
     cases = CaseService(store=store, policy=active, clock=used_clock, actions=actions)
     cases.on_appeal_decided(guards.after_appeal)
-    nudges = NudgeService(NudgeStore(store.connection, store.write_lock), active, used_clock, settings=community)
+    nudges = NudgeService(nudge_records, active, used_clock, settings=community)
     log.info(
         "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path
     )
@@ -114,7 +114,7 @@ async def build_services(
         nudges=nudges,
         intake=MessageIntake(moderation, nudges, platforms),
         community=community,
-        privacy=PrivacyService(PrivacyStore(store.connection, store.write_lock), active, used_clock),
+        privacy=PrivacyService(opened.privacy, active, used_clock),
         transparency=transparency,
         guards=guards,
         platforms=platforms,

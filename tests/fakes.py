@@ -29,7 +29,7 @@ from bot.models import (
 )
 from bot.moderation import ModerationService
 from bot.ports import CardKind
-from bot.store.sqlite import SqliteStore
+from bot.store import SqlStore
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -295,7 +295,7 @@ class Env:
     """A wired core on a real SQLite file: store, clock, platform, policy and both services."""
 
     path: Path
-    store: SqliteStore
+    store: SqlStore
     clock: FakeClock
     platform: FakePlatform
     policy: FakePolicy
@@ -308,7 +308,7 @@ class Env:
 
 async def build_env(path: Path, charter: Charter | None = None) -> Env:
     """Open a store at `path` and wire the services around a FakePlatform named "discord"."""
-    store = await SqliteStore.open(path)
+    store = await SqlStore.open(path)
     clock = FakeClock()
     platform = FakePlatform()
     policy = FakePolicy(charter or make_charter())

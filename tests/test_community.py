@@ -21,7 +21,7 @@ from bot.community import (
 from bot.models import Actor, Message
 from bot.runtime import Services, build_services
 from bot.settings import Settings
-from bot.store.sqlite import SqliteStore
+from bot.store import SqlStore
 from tests.fakes import START, FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ CHARTER = str(ROOT / "policies" / "charter.toml")
 class CountingRows:
     """The store's settings side, counting reads; `gate` holds reads until the test opens it."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
         self.reads = 0
         self.gate = asyncio.Event()
@@ -49,13 +49,13 @@ class CountingRows:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "v.sqlite3")
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    opened = await SqlStore.open(tmp_path / "v.sqlite3")
     yield opened
     await opened.close()
 
 
-async def test_defaults_apply_until_a_value_is_stored(store: SqliteStore) -> None:
+async def test_defaults_apply_until_a_value_is_stored(store: SqlStore) -> None:
     community = CommunityService(store)
     settings = await community.of("discord", "g1")
     assert settings.get(NOTICE_SECONDS) == 120
@@ -70,7 +70,7 @@ async def test_defaults_apply_until_a_value_is_stored(store: SqliteStore) -> Non
     assert await community.get("discord", "g1", NOTICE_SECONDS) == 120
 
 
-async def test_an_unreadable_stored_value_falls_back_to_the_default(store: SqliteStore) -> None:
+async def test_an_unreadable_stored_value_falls_back_to_the_default(store: SqlStore) -> None:
     community = CommunityService(store)
     await store.set_setting("discord", "g1", NOTICE_SECONDS.key, "soon")
     await store.set_setting("slack", "T1", MODERATOR_USERS.key, "U1")
@@ -78,7 +78,7 @@ async def test_an_unreadable_stored_value_falls_back_to_the_default(store: Sqlit
     assert await community.get("slack", "T1", MODERATOR_USERS) == ()
 
 
-async def test_each_community_is_read_once_and_again_only_after_a_write(store: SqliteStore) -> None:
+async def test_each_community_is_read_once_and_again_only_after_a_write(store: SqlStore) -> None:
     rows = CountingRows(store)
     community = CommunityService(rows)
     for _ in range(20):
@@ -94,7 +94,7 @@ async def test_each_community_is_read_once_and_again_only_after_a_write(store: S
     assert rows.reads == 3  # a write drops only its own community
 
 
-async def test_a_write_straight_to_the_store_is_seen_once_subscribed(store: SqliteStore) -> None:
+async def test_a_write_straight_to_the_store_is_seen_once_subscribed(store: SqlStore) -> None:
     community = CommunityService(store)
     store.on_setting_change(community.invalidate)
     assert await community.get("slack", "T1", REVIEW_CHANNEL) is None
@@ -102,7 +102,7 @@ async def test_a_write_straight_to_the_store_is_seen_once_subscribed(store: Sqli
     assert await community.get("slack", "T1", REVIEW_CHANNEL) == "C9"
 
 
-async def test_concurrent_first_reads_share_one_load(store: SqliteStore) -> None:
+async def test_concurrent_first_reads_share_one_load(store: SqlStore) -> None:
     rows = CountingRows(store)
     rows.gate.clear()
     community = CommunityService(rows)
@@ -113,7 +113,7 @@ async def test_concurrent_first_reads_share_one_load(store: SqliteStore) -> None
     assert rows.reads == 1
 
 
-async def test_a_write_during_a_load_is_not_hidden_by_the_stale_read(store: SqliteStore) -> None:
+async def test_a_write_during_a_load_is_not_hidden_by_the_stale_read(store: SqlStore) -> None:
     rows = CountingRows(store)
     rows.gate.clear()
     community = CommunityService(rows)
@@ -154,7 +154,7 @@ async def test_a_message_that_makes_no_case_costs_no_database_round_trip(tmp_pat
     try:
         await services.community.set("cli", "cli", LANGUAGE, "fr")
         await services.community.of("cli", "cli")  # the first message of a community reads its settings once
-        await services.store.connection.set_trace_callback(statements.append)
+        await services.store.database.connection.set_trace_callback(statements.append)
         texts = ["Bonjour à tous", "Quelqu'un a vu le match hier ?", "Merci pour le lien", "on se voit demain"]
         for index in range(40):
             settings = await services.community.of("cli", "cli")
@@ -162,12 +162,12 @@ async def test_a_message_that_makes_no_case_costs_no_database_round_trip(tmp_pat
             result = await services.intake.on_message(_post(index, texts[index % len(texts)]))
             assert result.outcome.case is None
             assert result.nudge is None
-        await services.store.connection.set_trace_callback(None)
+        await services.store.database.connection.set_trace_callback(None)
         assert statements == []
         # The counter is live: a message that makes a case does reach the database.
-        await services.store.connection.set_trace_callback(statements.append)
+        await services.store.database.connection.set_trace_callback(statements.append)
         outcome = await services.intake.on_message(_post(99, "espèce de connard"))
-        await services.store.connection.set_trace_callback(None)
+        await services.store.database.connection.set_trace_callback(None)
         assert outcome.outcome.case is not None
         assert statements
     finally:

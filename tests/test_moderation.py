@@ -15,7 +15,7 @@ from bot.cases.actions import AUTOMOD_ACTOR, CaseActions
 from bot.errors import NotFoundError, PlatformFailure, TransitionError
 from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, Case, CaseSource, CaseStatus
 from bot.moderation import ModerationService
-from bot.store.sqlite import SqliteStore
+from bot.store import SqlStore
 from tests.fakes import (
     AUTHOR,
     FOREIGN_MODERATOR,
@@ -77,7 +77,7 @@ async def test_the_case_is_committed_before_the_platform_is_asked_to_delete(env:
     seen: list[Case | None] = []
 
     async def look_from_another_connection(case: Case) -> None:
-        other = await SqliteStore.open(env.path)
+        other = await SqlStore.open(env.path)
         try:
             seen.append(await other.case_for_message(case.platform, case.community, case.channel, case.message_id))
         finally:

@@ -39,8 +39,7 @@ from bot.disclosure.messages import (
 )
 from bot.errors import NotFoundError, PlatformError, TransitionError
 from bot.models import Actor, Delivery, Message, Nudge, NudgeDraft, NudgeReport, NudgeState, NudgeStep
-from bot.ports import Clock, LinkResolver, PolicySource
-from bot.store.nudges import NudgeStore
+from bot.ports import Clock, LinkResolver, NudgeRecords, PolicySource
 
 __all__ = [
     "Delivery",
@@ -95,7 +94,7 @@ class NudgeService:
 
     def __init__(
         self,
-        store: NudgeStore,
+        store: NudgeRecords,
         policy: PolicySource,
         clock: Clock,
         *,

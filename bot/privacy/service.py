@@ -131,6 +131,10 @@ class PrivacyService:
         self._policy = charter
         self._clock = clock
 
+    async def secret(self) -> bytes:
+        """The per-installation pseudonym secret (statements of reasons key their ids with it too)."""
+        return await self._store.secret()
+
     async def export(self, member: MemberKey) -> dict[str, Any]:
         """Everything Vigie holds about `member` (GDPR art. 15)."""
         rows = await self._store.member_rows(member.platform, member.community, member.user)

@@ -1,5 +1,6 @@
-"""Durable storage: the SQLite store and its migrations (the only place with SQL)."""
+"""Durable storage, the only place with SQL: the Store port written once over a small connection port."""
 
-from bot.store.sqlite import Migration, SqliteStore, StoreError, load_migrations
+from bot.store.migrate import Migration, StoreError, load_migrations
+from bot.store.store import SqlStore, Stores, open_stores
 
-__all__ = ["Migration", "SqliteStore", "StoreError", "load_migrations"]
+__all__ = ["Migration", "SqlStore", "StoreError", "Stores", "load_migrations", "open_stores"]

@@ -1,16 +1,12 @@
-"""SQLite storage of disclosure nudges: one row per post, claims that let exactly one worker send each step."""
+"""Storage of disclosure nudges: one row per post, claims that let exactly one worker send each step."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-
-import aiosqlite
 
 from bot.models import (
     OPEN_STATES,
@@ -22,7 +18,8 @@ from bot.models import (
     NudgeState,
     NudgeStep,
 )
-from bot.store.sqlite import from_text, to_text
+from bot.store.connection import Database, Transaction
+from bot.store.values import from_text, to_text
 
 _COLUMNS = (
     "id",
@@ -98,7 +95,6 @@ _DUE = (
     " OR (state = 'reminded' AND (delivery != 'pending' OR claimed_at < :stale) AND reminded_at <= :escalate)"
     ")"
 )
-_DUE_PLATFORMS = " AND platform IN (SELECT value FROM json_each(:platforms))"
 _DUE_ORDER = " ORDER BY id LIMIT :limit"
 _REPORT_STATES = (
     "SELECT state, COUNT(*) FROM disclosure_nudges"
@@ -152,34 +148,19 @@ def _nudge_from(row: Iterable[Any]) -> Nudge:
 
 
 class NudgeStore:
-    """Disclosure nudges on an open aiosqlite connection whose schema includes migration 0002.
+    """Disclosure nudges on a database whose schema includes migration 0002.
 
-    Pass the main store's connection *and* its write lock when sharing one connection: the lock
-    keeps this store's transactions from interleaving with the main store's. Every write is one
-    IMMEDIATE transaction and commits before the method returns.
+    Share the main store's `Database` (`SqlStore.database`): its transactions serialise writers.
+    Every write is one transaction and commits before the method returns.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock | None = None) -> None:
-        """Use `conn` (any row factory); `lock` serialises writes with other users of the connection."""
-        self._conn = conn
-        self._lock = lock or asyncio.Lock()
+    def __init__(self, db: Database) -> None:
+        """Use `db`, already migrated."""
+        self._db = db
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.rollback()
-                raise
-            await self._conn.commit()
-
-    async def _one(
-        self, conn: aiosqlite.Connection, where: str, params: Sequence[Any] | Mapping[str, Any]
-    ) -> Nudge | None:
-        async with conn.execute(_SELECT + " WHERE " + where, params) as cursor:
-            row = await cursor.fetchone()
+    @staticmethod
+    async def _one(tx: Transaction | Database, where: str, params: Sequence[Any] | Mapping[str, Any]) -> Nudge | None:
+        row = await tx.fetchone(_SELECT + " WHERE " + where, params)
         return _nudge_from(row) if row is not None else None
 
     async def create(self, draft: NudgeDraft) -> tuple[Nudge, bool]:
@@ -188,37 +169,38 @@ class NudgeStore:
         Returns the nudge and whether it was created (False: one already existed, returned as-is).
         """
         stamp = to_text(draft.created_at)
-        async with self._write() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO disclosure_nudges (platform, community, channel, message_id, author_id, lang,"
-                " jurisdiction, severity, label, suggested_label, brand, signals, suggestion, post_text, state,"
-                " delivery, attempts, created_at, updated_at, claimed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 'pending', 1, ?, ?, ?)"
-                " ON CONFLICT (platform, community, channel, message_id) DO NOTHING",
-                (
-                    draft.platform,
-                    draft.community,
-                    draft.channel,
-                    draft.message_id,
-                    draft.author_id,
-                    draft.lang,
-                    draft.jurisdiction,
-                    draft.severity,
-                    draft.label,
-                    draft.suggested_label,
-                    draft.brand,
-                    json.dumps(list(draft.signals), ensure_ascii=False),
-                    draft.suggestion,
-                    None,  # post_text: the post is never stored
-                    stamp,
-                    stamp,
-                    stamp,
-                ),
+        async with self._db.transaction() as tx:
+            created = (
+                await tx.execute(
+                    "INSERT INTO disclosure_nudges (platform, community, channel, message_id, author_id, lang,"
+                    " jurisdiction, severity, label, suggested_label, brand, signals, suggestion, post_text, state,"
+                    " delivery, attempts, created_at, updated_at, claimed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 'pending', 1, ?, ?, ?)"
+                    " ON CONFLICT (platform, community, channel, message_id) DO NOTHING",
+                    (
+                        draft.platform,
+                        draft.community,
+                        draft.channel,
+                        draft.message_id,
+                        draft.author_id,
+                        draft.lang,
+                        draft.jurisdiction,
+                        draft.severity,
+                        draft.label,
+                        draft.suggested_label,
+                        draft.brand,
+                        json.dumps(list(draft.signals), ensure_ascii=False),
+                        draft.suggestion,
+                        None,  # post_text: the post is never stored
+                        stamp,
+                        stamp,
+                        stamp,
+                    ),
+                )
+                == 1
             )
-            created = cursor.rowcount == 1
-            await cursor.close()
             nudge = await self._one(
-                conn,
+                tx,
                 "platform = ? AND community = ? AND channel = ? AND message_id = ?",
                 (draft.platform, draft.community, draft.channel, draft.message_id),
             )
@@ -227,17 +209,15 @@ class NudgeStore:
 
     async def get(self, nudge_id: int) -> Nudge | None:
         """One nudge by number."""
-        async with self._lock:
-            return await self._one(self._conn, "id = ?", (nudge_id,))
+        return await self._one(self._db, "id = ?", (nudge_id,))
 
     async def for_message(self, platform: str, community: str, channel: str, message_id: str) -> Nudge | None:
         """The nudge about a post, if any (a Slack ts is unique only within its channel)."""
-        async with self._lock:
-            return await self._one(
-                self._conn,
-                "platform = ? AND community = ? AND channel = ? AND message_id = ?",
-                (platform, community, channel, message_id),
-            )
+        return await self._one(
+            self._db,
+            "platform = ? AND community = ? AND channel = ? AND message_id = ?",
+            (platform, community, channel, message_id),
+        )
 
     async def update_finding(self, nudge_id: int, now: datetime, **finding: Any) -> Nudge | None:
         """Replace the finding of an open nudge (after an edit); None if it is closed or unknown."""
@@ -251,16 +231,14 @@ class NudgeStore:
         # Column names come only from the fixed whitelist above, never from values.
         assignments = "".join(f"{name} = :{name}, " for name in names)
         params = {**values, "now": to_text(now), "id": nudge_id}
-        async with self._write() as conn:
+        async with self._db.transaction() as tx:
             sql = (
                 "UPDATE disclosure_nudges SET "  # noqa: S608 (column names come from the whitelist)
                 + assignments
                 + "updated_at = :now WHERE id = :id AND state IN ('open', 'reminded', 'escalated')"
             )
-            cursor = await conn.execute(sql, params)
-            changed = cursor.rowcount == 1
-            await cursor.close()
-            return await self._one(conn, "id = ?", (nudge_id,)) if changed else None
+            changed = await tx.execute(sql, params) == 1
+            return await self._one(tx, "id = ?", (nudge_id,)) if changed else None
 
     async def resolve(
         self, nudge_id: int, state: NudgeState, now: datetime, *, by: str, note: str | None = None
@@ -269,15 +247,17 @@ class NudgeStore:
         if state in OPEN_STATES:
             raise ValueError(f"{state.value} is not a closing state")
         stamp = to_text(now)
-        async with self._write() as conn:
-            cursor = await conn.execute(
-                "UPDATE disclosure_nudges SET state = ?, resolved_by = ?, note = ?, resolved_at = ?, updated_at = ?,"
-                " post_text = NULL, suggestion = NULL WHERE id = ? AND state IN ('open', 'reminded', 'escalated')",
-                (state.value, by, note, stamp, stamp, nudge_id),
+        async with self._db.transaction() as tx:
+            changed = (
+                await tx.execute(
+                    "UPDATE disclosure_nudges SET state = ?, resolved_by = ?, note = ?, resolved_at = ?,"
+                    " updated_at = ?, post_text = NULL, suggestion = NULL"
+                    " WHERE id = ? AND state IN ('open', 'reminded', 'escalated')",
+                    (state.value, by, note, stamp, stamp, nudge_id),
+                )
+                == 1
             )
-            changed = cursor.rowcount == 1
-            await cursor.close()
-            return await self._one(conn, "id = ?", (nudge_id,)) if changed else None
+            return await self._one(tx, "id = ?", (nudge_id,)) if changed else None
 
     async def claim(
         self,
@@ -301,24 +281,23 @@ class NudgeStore:
             "stale": to_text(stale),
             "max": max_attempts,
         }
-        async with self._write() as conn:
-            cursor = await conn.execute(_CLAIM[step], params)
-            claimed = cursor.rowcount == 1
-            await cursor.close()
-            return await self._one(conn, "id = ?", (nudge_id,)) if claimed else None
+        async with self._db.transaction() as tx:
+            claimed = await tx.execute(_CLAIM[step], params) == 1
+            return await self._one(tx, "id = ?", (nudge_id,)) if claimed else None
 
     async def finish(self, nudge_id: int, now: datetime, *, error: str | None = None) -> Nudge | None:
         """Record how the claimed step went (error None: delivered); None if no claim was pending."""
         delivery = Delivery.DONE if error is None else Delivery.FAILED
-        async with self._write() as conn:
-            cursor = await conn.execute(
-                "UPDATE disclosure_nudges SET delivery = ?, delivery_error = ?, updated_at = ?"
-                " WHERE id = ? AND delivery = 'pending'",
-                (delivery.value, None if error is None else error[:500], to_text(now), nudge_id),
+        async with self._db.transaction() as tx:
+            changed = (
+                await tx.execute(
+                    "UPDATE disclosure_nudges SET delivery = ?, delivery_error = ?, updated_at = ?"
+                    " WHERE id = ? AND delivery = 'pending'",
+                    (delivery.value, None if error is None else error[:500], to_text(now), nudge_id),
+                )
+                == 1
             )
-            changed = cursor.rowcount == 1
-            await cursor.close()
-            return await self._one(conn, "id = ?", (nudge_id,)) if changed else None
+            return await self._one(tx, "id = ?", (nudge_id,)) if changed else None
 
     async def due(
         self,
@@ -334,7 +313,7 @@ class NudgeStore:
 
         `platforms`, when given, keeps only nudges of those platforms (the connected ones).
         """
-        sql = _DUE + (_DUE_PLATFORMS if platforms is not None else "") + _DUE_ORDER
+        sql = _DUE
         params: dict[str, Any] = {
             "remind": to_text(remind_before),
             "escalate": to_text(escalate_before),
@@ -343,9 +322,13 @@ class NudgeStore:
             "limit": limit,
         }
         if platforms is not None:
-            params["platforms"] = json.dumps(sorted(platforms))
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
+            if not platforms:
+                return []
+            names = [f"platform_{index}" for index in range(len(platforms))]
+            params.update(zip(names, sorted(platforms), strict=True))
+            # Only generated :platform_N marks are added, never values.
+            sql += " AND platform IN (" + ", ".join(f":{name}" for name in names) + ")"
+        rows = await self._db.fetchall(sql + _DUE_ORDER, params)
         found: list[tuple[Nudge, NudgeStep]] = []
         stale_text = to_text(stale)
         for row in rows:
@@ -366,14 +349,10 @@ class NudgeStore:
     async def report(self, platform: str, community: str, since: datetime | None = None) -> NudgeReport:
         """Counts by state, failed deliveries and the median time from nudge to fix."""
         params = (platform, community, to_text(since) if since else "")
-        async with self._lock:
-            async with self._conn.execute(_REPORT_STATES, params) as cursor:
-                states = {str(row[0]): int(row[1]) for row in await cursor.fetchall()}
-            async with self._conn.execute(_REPORT_FAILED, params) as cursor:
-                row = await cursor.fetchone()
-                failed = int(row[0]) if row else 0
-            async with self._conn.execute(_REPORT_FIXES, params) as cursor:
-                fixes = [from_text(r[1]) - from_text(r[0]) for r in await cursor.fetchall()]
+        states = {str(row[0]): int(row[1]) for row in await self._db.fetchall(_REPORT_STATES, params)}
+        row = await self._db.fetchone(_REPORT_FAILED, params)
+        failed = int(row[0]) if row else 0
+        fixes = [from_text(r[1]) - from_text(r[0]) for r in await self._db.fetchall(_REPORT_FIXES, params)]
         median = timedelta(seconds=statistics.median(f.total_seconds() for f in fixes)) if fixes else None
         count = {state: states.get(state.value, 0) for state in NudgeState}
         return NudgeReport(
@@ -392,38 +371,28 @@ class NudgeStore:
 
     async def not_sponsored(self, platform: str, community: str, *, limit: int = 20) -> list[Nudge]:
         """The latest "not sponsored" statements, newest first, for a person to look at."""
-        async with (
-            self._lock,
-            self._conn.execute(
-                _SELECT + " WHERE platform = ? AND community = ? AND state = 'not_sponsored'"
-                " ORDER BY resolved_at DESC, id DESC LIMIT ?",
-                (platform, community, limit),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE platform = ? AND community = ? AND state = 'not_sponsored'"
+            " ORDER BY resolved_at DESC, id DESC LIMIT ?",
+            (platform, community, limit),
+        )
         return [_nudge_from(row) for row in rows]
 
     async def forget_stale(self, before: datetime, now: datetime) -> int:
         """Erase the suggestion (and any post text) of nudges still open that were created before `before`."""
-        async with self._write() as conn:
-            cursor = await conn.execute(
+        async with self._db.transaction() as tx:
+            return await tx.execute(
                 "UPDATE disclosure_nudges SET suggestion = NULL, post_text = NULL, updated_at = ?"
                 " WHERE state IN ('open', 'reminded', 'escalated') AND created_at < ?"
                 " AND (suggestion IS NOT NULL OR post_text IS NOT NULL)",
                 (to_text(now), to_text(before)),
             )
-            count = cursor.rowcount
-            await cursor.close()
-        return count
 
     async def purge(self, before: datetime) -> int:
         """Delete closed nudges closed before `before`; return how many."""
-        async with self._write() as conn:
-            cursor = await conn.execute(
+        async with self._db.transaction() as tx:
+            return await tx.execute(
                 "DELETE FROM disclosure_nudges"
                 " WHERE state NOT IN ('open', 'reminded', 'escalated') AND resolved_at < ?",
                 (to_text(before),),
             )
-            count = cursor.rowcount
-            await cursor.close()
-        return count

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import aiosqlite
 
 from bot.models import SYSTEM_ACTOR, AuditEntry, Case, Nudge
+from bot.store.cases import case_from as _case_from
+from bot.store.cases import entry_from as _entry_from
+from bot.store.connection import Database
 from bot.store.nudges import _SELECT as _NUDGE_SELECT
 from bot.store.nudges import _nudge_from
-from bot.store.sqlite import _case_from, _entry_from, to_text
+from bot.store.sqlite import SqliteDatabase
+from bot.store.values import to_text
 
 ERASED = "[erased]"
 """What replaces a member's own free text in rows that must stay (the audit trail, appeal markers)."""
@@ -58,47 +56,30 @@ def _scrubbed_evidence(evidence_json: str, *, all_details: bool) -> str:
 
 
 class PrivacyStore:
-    """Members' data rights on the shared connection (takes the shared write lock)."""
+    """Members' data rights on the shared database."""
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
-        """Share `conn` and its `lock` with the other stores."""
-        self._conn = conn
-        self._lock = lock
-
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.rollback()
-                raise
-            await self._conn.commit()
-
-    async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    def __init__(self, db: Database) -> None:
+        """Share `db` with the other stores."""
+        self._db = db
 
     async def secret(self) -> bytes:
         """The per-installation pseudonym secret, created on first use and kept in the store."""
-        async with self._write() as conn:
-            await conn.execute(
+        async with self._db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO installation (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                 (_PSEUDONYM_ROW, secrets.token_hex(32)),
             )
-            async with conn.execute("SELECT value FROM installation WHERE key = ?", (_PSEUDONYM_ROW,)) as cursor:
-                row = await cursor.fetchone()
+            row = await tx.fetchone("SELECT value FROM installation WHERE key = ?", (_PSEUDONYM_ROW,))
         assert row is not None
         return bytes.fromhex(str(row[0]))
 
     async def member_rows(self, platform: str, community: str, user: str) -> MemberRows:
         """Every row about `user` in one community of one platform."""
         scope = (platform, community, user)
-        async with self._lock:
+        async with self._db.transaction() as tx:
             cases = [
                 _case_from(row)
-                for row in await self._rows(
+                for row in await tx.fetchall(
                     "SELECT * FROM cases WHERE platform = ? AND community = ? AND author_id = ? ORDER BY id", scope
                 )
             ]
@@ -106,11 +87,11 @@ class PrivacyStore:
             for case in cases:
                 trails[case.id] = [
                     _entry_from(row)
-                    for row in await self._rows("SELECT * FROM audit WHERE case_id = ? ORDER BY id", (case.id,))
+                    for row in await tx.fetchall("SELECT * FROM audit WHERE case_id = ? ORDER BY id", (case.id,))
                 ]
             reports = [
                 _case_from(row)
-                for row in await self._rows(
+                for row in await tx.fetchall(
                     "SELECT * FROM cases WHERE platform = ? AND community = ? AND author_id != ? AND id IN"
                     " (SELECT case_id FROM audit WHERE actor_id = ? AND event IN ('created', 'reported'))"
                     " ORDER BY id",
@@ -119,7 +100,7 @@ class PrivacyStore:
             ]
             nudges = [
                 _nudge_from(row)
-                for row in await self._rows(
+                for row in await tx.fetchall(
                     _NUDGE_SELECT + " WHERE platform = ? AND community = ? AND author_id = ? ORDER BY id", scope
                 )
             ]
@@ -135,8 +116,8 @@ class PrivacyStore:
         """
         stamp = to_text(now)
         scope = (platform, community)
-        async with self._write() as conn:
-            own = await self._rows(
+        async with self._db.transaction() as tx:
+            own = await tx.fetchall(
                 "SELECT id, status, evidence FROM cases WHERE platform = ? AND community = ? AND author_id = ?",
                 (*scope, user),
             )
@@ -144,7 +125,7 @@ class PrivacyStore:
             for case_id, status, evidence in own:
                 appeal_open = status == "appealed"
                 withdrawn += appeal_open
-                await conn.execute(
+                await tx.execute(
                     "UPDATE cases SET content = NULL, author_id = ?, author_name = ?, evidence = ?,"
                     " appeal_reason = CASE WHEN appeal_reason IS NULL THEN NULL ELSE ? END,"
                     " status = CASE WHEN status = 'appealed' THEN 'actioned' ELSE status END,"
@@ -152,7 +133,7 @@ class PrivacyStore:
                     (pseudonym, pseudonym, _scrubbed_evidence(evidence, all_details=True), ERASED, stamp, case_id),
                 )
                 if appeal_open:
-                    await conn.execute(
+                    await tx.execute(
                         "INSERT INTO audit (case_id, at, actor_id, event, reason, detail)"
                         " VALUES (?, ?, ?, 'appeal_withdrawn', 'erasure requested', 'the decision stands')",
                         (case_id, stamp, SYSTEM_ACTOR),
@@ -160,65 +141,61 @@ class PrivacyStore:
             # Reports they filed: the report note in the evidence is theirs, even once a moderator acted.
             filed = {
                 int(row[0])
-                for row in await self._rows(
+                for row in await tx.fetchall(
                     "SELECT case_id FROM audit WHERE actor_id = ? AND event = 'created'"
                     " AND case_id IN (SELECT id FROM cases WHERE platform = ? AND community = ? AND source = 'report')",
                     (user, *scope),
                 )
             }
-            acted = await self._rows(
+            acted = await tx.fetchall(
                 "SELECT id, evidence FROM cases WHERE platform = ? AND community = ? AND author_id != ?"
                 " AND (actor_id = ? OR decided_by = ?)",
                 (*scope, pseudonym, user, user),
             )
             for case_id in sorted(filed - {int(row[0]) for row in acted}):
-                acted += await self._rows("SELECT id, evidence FROM cases WHERE id = ?", (case_id,))
+                acted += await tx.fetchall("SELECT id, evidence FROM cases WHERE id = ?", (case_id,))
             for case_id, evidence in acted:
                 scrubbed = _scrubbed_evidence(evidence, all_details=False) if case_id in filed else evidence
-                await conn.execute(
+                await tx.execute(
                     "UPDATE cases SET evidence = ?,"
                     " actor_id = CASE WHEN actor_id = ? THEN ? ELSE actor_id END,"
                     " decided_by = CASE WHEN decided_by = ? THEN ? ELSE decided_by END WHERE id = ?",
                     (scrubbed, user, pseudonym, user, pseudonym, case_id),
                 )
-            cursor = await conn.execute(
+            audit = await tx.execute(
                 "UPDATE audit SET actor_id = ?,"
                 " reason = CASE WHEN event IN ('appealed') AND reason IS NOT NULL THEN ? ELSE reason END,"
                 " detail = CASE WHEN event IN ('reported') AND detail IS NOT NULL THEN ? ELSE detail END"
                 " WHERE actor_id = ? AND case_id IN (SELECT id FROM cases WHERE platform = ? AND community = ?)",
                 (pseudonym, ERASED, ERASED, user, *scope),
             )
-            audit = cursor.rowcount
-            await cursor.close()
             touched = sorted({int(row[0]) for row in own} | {int(row[0]) for row in acted})
             for case_id in touched:
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO audit (case_id, at, actor_id, event, reason, detail)"
                     " VALUES (?, ?, ?, 'erased', 'erasure requested', 'member data erased, ids pseudonymised')",
                     (case_id, stamp, SYSTEM_ACTOR),
                 )
-            cursor = await conn.execute(
+            nudges = await tx.execute(
                 "UPDATE disclosure_nudges SET author_id = ?, suggestion = NULL, post_text = NULL, note = NULL,"
                 " resolved_at = CASE WHEN state IN ('open', 'reminded', 'escalated') THEN ? ELSE resolved_at END,"
                 " state = CASE WHEN state IN ('open', 'reminded', 'escalated') THEN 'withdrawn' ELSE state END,"
                 " updated_at = ? WHERE platform = ? AND community = ? AND author_id = ?",
                 (pseudonym, stamp, stamp, *scope, user),
             )
-            nudges = cursor.rowcount
-            await cursor.close()
-            await conn.execute(
+            await tx.execute(
                 "UPDATE disclosure_nudges SET resolved_by = ? WHERE platform = ? AND community = ? AND resolved_by = ?",
                 (pseudonym, *scope, user),
             )
-            await conn.execute(
+            await tx.execute(
                 "UPDATE guard_events SET actor_id = ? WHERE platform = ? AND community = ? AND actor_id = ?",
                 (pseudonym, *scope, user),
             )
-            await conn.execute(
+            await tx.execute(
                 "UPDATE clause_guards SET actor_id = ? WHERE platform = ? AND community = ? AND actor_id = ?",
                 (pseudonym, *scope, user),
             )
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO privacy_events (at, event, platform, community, cases, nudges, audit)"
                 " VALUES (?, 'erasure', ?, ?, ?, ?, ?)",
                 (stamp, *scope, len(touched), nudges, audit),
@@ -230,16 +207,16 @@ class PrivacyStore:
         audit each and log one count per community. Returns the counts per (platform, community)."""
         stamp = to_text(now)
         counts: dict[tuple[str, str], int] = {}
-        async with self._write() as conn:
-            rows = await self._rows(
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
                 "SELECT id, platform, community FROM cases WHERE created_at < ? AND content IS NOT NULL"
                 " AND restore_state != 'pending' AND status NOT IN ('review', 'appealed') ORDER BY id",
                 (to_text(before),),
             )
             detail = f"content snapshot deleted (created before {to_text(before)})"
             for case_id, platform, community in rows:
-                await conn.execute("UPDATE cases SET content = NULL, updated_at = ? WHERE id = ?", (stamp, case_id))
-                await conn.execute(
+                await tx.execute("UPDATE cases SET content = NULL, updated_at = ? WHERE id = ?", (stamp, case_id))
+                await tx.execute(
                     "INSERT INTO audit (case_id, at, actor_id, event, reason, detail)"
                     " VALUES (?, ?, ?, 'purged', 'retention period over', ?)",
                     (case_id, stamp, SYSTEM_ACTOR, detail),
@@ -247,7 +224,7 @@ class PrivacyStore:
                 key = (str(platform), str(community))
                 counts[key] = counts.get(key, 0) + 1
             for (platform, community), count in counts.items():
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO privacy_events (at, event, platform, community, cases)"
                     " VALUES (?, 'retention_purge', ?, ?, ?)",
                     (stamp, platform, community, count),
@@ -260,7 +237,10 @@ class PrivacyStore:
         `secure_delete` (set when the store opens) zeroes freed cells; VACUUM rewrites every page
         and the TRUNCATE checkpoint empties the WAL, where older page images may still sit.
         """
-        async with self._lock:
-            await self._rows("PRAGMA wal_checkpoint(TRUNCATE)", ())
-            await self._conn.execute("VACUUM")
-            await self._rows("PRAGMA wal_checkpoint(TRUNCATE)", ())
+        if not isinstance(self._db, SqliteDatabase):
+            return
+        async with self._db.lock:
+            conn = self._db.connection
+            for sql in ("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"):
+                async with conn.execute(sql) as cursor:
+                    await cursor.fetchall()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.models import Case
-from bot.store.sqlite import _case_from, from_text, to_text
+from bot.store.cases import case_from as _case_from
+from bot.store.connection import Database, Row
+from bot.store.values import from_text, to_text
 
 HUMAN_DECISIONS = (
     "removal_decided",
@@ -70,7 +68,7 @@ class GuardEvent:
     at: datetime
 
 
-def _guard_from(row: Sequence[Any]) -> GuardRow:
+def _guard_from(row: Row) -> GuardRow:
     return GuardRow(
         platform=row[0],
         community=row[1],
@@ -87,30 +85,16 @@ def _guard_from(row: Sequence[Any]) -> GuardRow:
 class TransparencyStore:
     """Read-mostly queries for statements and reports, and the guard tables (shared connection and lock)."""
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock) -> None:
-        """Share `conn` and its `lock` with the other stores."""
-        self._conn = conn
-        self._lock = lock
+    def __init__(self, db: Database) -> None:
+        """Share `db` with the other stores."""
+        self._db = db
 
-    async def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
-
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.rollback()
-                raise
-            await self._conn.commit()
+    async def _rows(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        return await self._db.fetchall(sql, tuple(params))
 
     async def communities(self) -> list[tuple[str, str]]:
         """Every (platform, community) that has cases, in order."""
-        async with self._lock:
-            rows = await self._rows("SELECT DISTINCT platform, community FROM cases ORDER BY platform, community", ())
+        rows = await self._rows("SELECT DISTINCT platform, community FROM cases ORDER BY platform, community", ())
         return [(str(p), str(c)) for p, c in rows]
 
     async def decided_cases(
@@ -136,15 +120,14 @@ class TransparencyStore:
         # Column names above come from a fixed list; values are bound.
         condition = " AND ".join(where)
         marks = ", ".join("?" for _ in HUMAN_DECISIONS)
-        async with self._lock:
-            cases = [
-                _case_from(row)
-                for row in await self._rows(
-                    "SELECT * FROM cases WHERE " + condition + " ORDER BY created_at, id",  # noqa: S608
-                    params,
-                )
-            ]
-            events = await self._rows(_EVENTS_SQL.format(condition=condition, marks=marks), [*params, *HUMAN_DECISIONS])
+        cases = [
+            _case_from(row)
+            for row in await self._rows(
+                "SELECT * FROM cases WHERE " + condition + " ORDER BY created_at, id",  # noqa: S608
+                params,
+            )
+        ]
+        events = await self._rows(_EVENTS_SQL.format(condition=condition, marks=marks), [*params, *HUMAN_DECISIONS])
         first: dict[int, datetime] = {}
         applied: dict[int, datetime] = {}
         appeal: dict[int, datetime] = {}
@@ -159,18 +142,16 @@ class TransparencyStore:
 
     async def nudge_counts(self, platform: str, community: str, since: datetime, until: datetime) -> dict[str, int]:
         """Disclosure notes sent in [since, until), by state."""
-        async with self._lock:
-            rows = await self._rows(
-                "SELECT state, COUNT(*) FROM disclosure_nudges WHERE platform = ? AND community = ?"
-                " AND created_at >= ? AND created_at < ? GROUP BY state",
-                (platform, community, to_text(since), to_text(until)),
-            )
+        rows = await self._rows(
+            "SELECT state, COUNT(*) FROM disclosure_nudges WHERE platform = ? AND community = ?"
+            " AND created_at >= ? AND created_at < ? GROUP BY state",
+            (platform, community, to_text(since), to_text(until)),
+        )
         return {str(state): int(count) for state, count in rows}
 
     async def nudge_communities(self) -> list[tuple[str, str]]:
         """Every (platform, community) that has disclosure notes."""
-        async with self._lock:
-            rows = await self._rows("SELECT DISTINCT platform, community FROM disclosure_nudges", ())
+        rows = await self._rows("SELECT DISTINCT platform, community FROM disclosure_nudges", ())
         return [(str(p), str(c)) for p, c in rows]
 
     # -- clause guards ------------------------------------------------------------------------
@@ -184,29 +165,26 @@ class TransparencyStore:
         if platform is not None and community is not None:
             sql += " WHERE platform = ? AND community = ?"
             params = [platform, community]
-        async with self._lock:
-            rows = await self._rows(sql + " ORDER BY platform, community, clause", params)
+        rows = await self._rows(sql + " ORDER BY platform, community, clause", params)
         return [_guard_from(row) for row in rows]
 
     async def guard_events(self, platform: str, community: str, since: datetime, until: datetime) -> list[GuardEvent]:
         """Trips and restores in [since, until), oldest first."""
-        async with self._lock:
-            rows = await self._rows(
-                "SELECT clause, event, appeals, overturned, at FROM guard_events WHERE platform = ? AND community = ?"
-                " AND at >= ? AND at < ? ORDER BY id",
-                (platform, community, to_text(since), to_text(until)),
-            )
+        rows = await self._rows(
+            "SELECT clause, event, appeals, overturned, at FROM guard_events WHERE platform = ? AND community = ?"
+            " AND at >= ? AND at < ? ORDER BY id",
+            (platform, community, to_text(since), to_text(until)),
+        )
         return [GuardEvent(int(r[0]), str(r[1]), int(r[2]), int(r[3]), from_text(r[4])) for r in rows]
 
     async def appeal_outcomes(self, platform: str, community: str, clause: int, since: datetime) -> tuple[int, int]:
         """(decided, overturned) appeals on a clause's removals decided since `since`."""
-        async with self._lock:
-            rows = await self._rows(
-                "SELECT audit.event, COUNT(*) FROM audit JOIN cases ON cases.id = audit.case_id"
-                " WHERE cases.platform = ? AND cases.community = ? AND cases.clause = ? AND cases.action = 'remove'"
-                " AND audit.event IN ('appeal_upheld', 'appeal_overturned') AND audit.at >= ? GROUP BY audit.event",
-                (platform, community, clause, to_text(since)),
-            )
+        rows = await self._rows(
+            "SELECT audit.event, COUNT(*) FROM audit JOIN cases ON cases.id = audit.case_id"
+            " WHERE cases.platform = ? AND cases.community = ? AND cases.clause = ? AND cases.action = 'remove'"
+            " AND audit.event IN ('appeal_upheld', 'appeal_overturned') AND audit.at >= ? GROUP BY audit.event",
+            (platform, community, clause, to_text(since)),
+        )
         counts = {str(event): int(count) for event, count in rows}
         overturned = counts.get("appeal_overturned", 0)
         return overturned + counts.get("appeal_upheld", 0), overturned
@@ -227,22 +205,22 @@ class TransparencyStore:
     ) -> None:
         """Record a trip or a restore: current state, event log, and (for a trip) an audit entry on the case."""
         stamp = to_text(at)
-        async with self._write() as conn:
-            await conn.execute(
+        async with self._db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO clause_guards (platform, community, clause, state, appeals, overturned, since, actor_id,"
                 " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, community, clause) DO UPDATE SET"
                 " state = excluded.state, appeals = excluded.appeals, overturned = excluded.overturned,"
                 " since = excluded.since, actor_id = excluded.actor_id, reason = excluded.reason",
                 (platform, community, clause, state, appeals, overturned, stamp, actor_id, reason),
             )
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO guard_events (platform, community, clause, event, appeals, overturned, at, actor_id,"
                 " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (platform, community, clause, state, appeals, overturned, stamp, actor_id, reason),
             )
             if case_id is not None:
                 detail = f"clause {clause}: {overturned} of {appeals} recent appeals overturned; removals go to review"
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO audit (case_id, at, actor_id, event, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
                     (case_id, stamp, actor_id, f"guard_{state}", reason, detail),
                 )

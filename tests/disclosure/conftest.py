@@ -14,8 +14,9 @@ from bot.charter.disclosure_model import DisclosurePolicy
 from bot.charter.disclosure_section import parse_disclosure_section
 from bot.charter.model import Charter
 from bot.models import Actor, Message
+from bot.store import SqlStore
 from bot.store.nudges import NudgeStore
-from bot.store.sqlite import SqliteStore
+from bot.store.sqlite import SqliteDatabase
 from tests.fakes import START, FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,11 +102,11 @@ def db_path(tmp_path: Path) -> Path:
 
 async def open_nudge_store(path: Path) -> tuple[NudgeStore, aiosqlite.Connection]:
     """Bring the database up to date with the main store's migration runner, then open our own connection."""
-    main = await SqliteStore.open(path)
+    main = await SqlStore.open(path)
     await main.close()
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     await conn.execute("PRAGMA busy_timeout = 5000")
-    return NudgeStore(conn), conn
+    return NudgeStore(SqliteDatabase(conn)), conn
 
 
 @pytest.fixture

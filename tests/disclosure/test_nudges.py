@@ -15,8 +15,8 @@ from bot.charter.model import Charter
 from bot.disclosure.nudges import NudgeService, report_text
 from bot.errors import NotFoundError, PlatformError, PlatformFailure, TransitionError
 from bot.models import Actor, Delivery, Nudge, NudgeState, NudgeStep
+from bot.store import SqlStore
 from bot.store.nudges import NudgeStore
-from bot.store.sqlite import SqliteStore
 from tests.disclosure.conftest import MEMBER, TEAM, Holder, MessageFactory, open_nudge_store
 from tests.fakes import FakeClock
 
@@ -71,7 +71,7 @@ async def posted(service: NudgeService, post: MessageFactory, outbox: Outbox, te
 
 
 async def test_the_migration_runner_applies_the_nudge_table(db_path: Path) -> None:
-    main = await SqliteStore.open(db_path)
+    main = await SqlStore.open(db_path)
     try:
         assert await main.schema_version() >= 2
     finally:

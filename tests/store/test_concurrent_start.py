@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.sqlite import SqliteStore, load_migrations, split_statements
+from bot.store import SqlStore, load_migrations
+from bot.store.migrate import split_statements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,12 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # so the opens start together rather than one after the other.
 CHILD = """
 import asyncio, sys
-from bot.store.sqlite import SqliteStore
+from bot.store import SqlStore
 
 async def main() -> None:
     print("ready", flush=True)
     sys.stdin.readline()
-    store = await SqliteStore.open(sys.argv[1])
+    store = await SqlStore.open(sys.argv[1])
     print(await store.schema_version(), flush=True)
     await store.close()
 
@@ -64,9 +65,9 @@ def test_processes_starting_together_on_a_fresh_file_all_succeed(tmp_path: Path,
 
 async def test_a_database_at_the_latest_version_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "v.sqlite3"
-    store = await SqliteStore.open(path)
+    store = await SqlStore.open(path)
     await store.close()
-    again = await SqliteStore.open(path)  # nothing pending: no write transaction, no error
+    again = await SqlStore.open(path)  # nothing pending: no write transaction, no error
     try:
         assert await again.schema_version() == load_migrations()[-1].version
     finally:

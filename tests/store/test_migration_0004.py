@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.store.sqlite import SqliteStore, load_migrations
+from bot.store import SqlStore, load_migrations
 
 NUDGE = (
     "INSERT INTO disclosure_nudges (platform, community, channel, message_id, author_id, lang, jurisdiction,"
@@ -19,7 +19,7 @@ NUDGE = (
 async def test_upgrade_keeps_nudges_and_moves_the_language_setting(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     before = [m for m in load_migrations() if m.version <= 3]
-    old = await SqliteStore.open(path, migrations=before)
+    old = await SqlStore.open(path, migrations=before)
     await old.set_setting("discord", "g1", "default_language", "en")
     await old.set_setting("discord", "g2", "default_language", "en")
     await old.set_setting("discord", "g2", "language", "fr")
@@ -33,7 +33,7 @@ async def test_upgrade_keeps_nudges_and_moves_the_language_setting(tmp_path: Pat
             refused = True
     assert refused
 
-    upgraded = await SqliteStore.open(path)
+    upgraded = await SqlStore.open(path)
     try:
         assert await upgraded.get_setting("discord", "g1", "language") == "en"
         assert await upgraded.get_setting("discord", "g2", "language") == "fr"  # an explicit value wins

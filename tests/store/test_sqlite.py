@@ -12,13 +12,14 @@ import pytest
 
 from bot.errors import NotFoundError, TransitionError
 from bot.models import SYSTEM_ACTOR, Action, ActionState, AuditEntry, CaseSource, CaseStatus, Evidence
-from bot.store.sqlite import Migration, SqliteStore, StoreError, load_migrations
+from bot.store import Migration, SqlStore, StoreError, load_migrations
+from bot.store.sqlite import SqliteDatabase
 from tests.fakes import AUTHOR, START, make_draft
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "vigie.sqlite3")
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    opened = await SqlStore.open(tmp_path / "vigie.sqlite3")
     yield opened
     await opened.close()
 
@@ -40,12 +41,12 @@ def raw(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[obj
 async def test_fresh_file_is_migrated_to_the_latest_version_and_reopens(tmp_path: Path) -> None:
     path = tmp_path / "fresh.sqlite3"
     latest = load_migrations()[-1].version
-    first = await SqliteStore.open(path)
+    first = await SqlStore.open(path)
     assert await first.schema_version() == latest
     case, _ = await first.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     await first.close()
 
-    again = await SqliteStore.open(path)
+    again = await SqlStore.open(path)
     assert await again.schema_version() == latest
     assert await again.get_case(case.id) == case
     await again.close()
@@ -62,7 +63,7 @@ def test_packaged_migrations_are_numbered_from_one() -> None:
 
 
 async def test_memory_database_works() -> None:
-    store = await SqliteStore.open(":memory:")
+    store = await SqlStore.open(":memory:")
     case, created = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     assert created
     assert await store.get_case(case.id) == case
@@ -76,18 +77,18 @@ async def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path: 
         len(good) + 1, f"{len(good) + 1:04d}_broken.sql", "CREATE TABLE extra (x INTEGER);\nNOT SQL AT ALL;"
     )
     with pytest.raises(StoreError, match="broken"):
-        await SqliteStore.open(path, migrations=[*good, broken])
+        await SqlStore.open(path, migrations=[*good, broken])
     assert raw(path, "PRAGMA user_version") == [(len(good),)]
     assert raw(path, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
 
 
 async def test_a_later_migration_is_applied_on_reopen(tmp_path: Path) -> None:
     path = tmp_path / "upgrade.sqlite3"
-    store = await SqliteStore.open(path)
+    store = await SqlStore.open(path)
     await store.close()
     good = load_migrations()
     extra = Migration(len(good) + 1, f"{len(good) + 1:04d}_notes.sql", "CREATE TABLE notes (id INTEGER PRIMARY KEY);")
-    upgraded = await SqliteStore.open(path, migrations=[*good, extra])
+    upgraded = await SqlStore.open(path, migrations=[*good, extra])
     assert await upgraded.schema_version() == len(good) + 1
     await upgraded.close()
     assert raw(path, "SELECT name FROM sqlite_master WHERE name = 'notes'") == [("notes",)]
@@ -98,13 +99,13 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer"):
-        await SqliteStore.open(path)
+        await SqlStore.open(path)
 
 
 # --- cases ------------------------------------------------------------------------------------
 
 
-async def test_create_case_records_everything_and_a_created_entry(store: SqliteStore) -> None:
+async def test_create_case_records_everything_and_a_created_entry(store: SqlStore) -> None:
     draft = make_draft(evidence=(Evidence("term", 9, 15, "crétin"), Evidence("fuzzy", 0, 2)))
     case, created = await store.create_case(draft, CaseStatus.ACTIONED, ActionState.PENDING)
     assert created
@@ -127,7 +128,7 @@ async def test_create_case_records_everything_and_a_created_entry(store: SqliteS
     assert "clause 1" in (trail[0].detail or "")
 
 
-async def test_create_case_is_idempotent_per_platform_and_message(store: SqliteStore) -> None:
+async def test_create_case_is_idempotent_per_platform_and_message(store: SqlStore) -> None:
     first, created = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     again, created_again = await store.create_case(
         make_draft(rule_id="spam", clause=4, content="other"), CaseStatus.REVIEW, ActionState.NONE
@@ -143,7 +144,7 @@ async def test_create_case_is_idempotent_per_platform_and_message(store: SqliteS
     assert len(await store.audit_trail(first.id)) == 1
 
 
-async def test_concurrent_creates_for_one_message_make_one_case(store: SqliteStore) -> None:
+async def test_concurrent_creates_for_one_message_make_one_case(store: SqlStore) -> None:
     results = await asyncio.gather(
         *(store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING) for _ in range(8))
     )
@@ -151,12 +152,12 @@ async def test_concurrent_creates_for_one_message_make_one_case(store: SqliteSto
     assert len({case.id for case, _ in results}) == 1
 
 
-async def test_allow_is_never_stored(store: SqliteStore) -> None:
+async def test_allow_is_never_stored(store: SqlStore) -> None:
     with pytest.raises(ValueError, match="allowed"):
         await store.create_case(make_draft(action=Action.ALLOW), CaseStatus.ACTIONED, ActionState.NONE)
 
 
-async def test_naive_datetimes_are_refused(store: SqliteStore) -> None:
+async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
     with pytest.raises(ValueError, match="naive"):
         await store.create_case(make_draft(created_at=datetime(2026, 1, 1)), CaseStatus.ACTIONED, ActionState.NONE)
 
@@ -170,7 +171,7 @@ async def test_naive_datetimes_are_refused(store: SqliteStore) -> None:
         "\x00nul and ünïcödé ‮ right-to-left",
     ],
 )
-async def test_injection_looking_strings_are_stored_verbatim(store: SqliteStore, tmp_path: Path, hostile: str) -> None:
+async def test_injection_looking_strings_are_stored_verbatim(store: SqlStore, tmp_path: Path, hostile: str) -> None:
     case, _ = await store.create_case(
         make_draft(content=hostile, author_name=hostile, message_id=hostile), CaseStatus.ACTIONED, ActionState.PENDING
     )
@@ -189,7 +190,7 @@ async def test_injection_looking_strings_are_stored_verbatim(store: SqliteStore,
     assert raw(tmp_path / "vigie.sqlite3", "SELECT COUNT(*) FROM audit") == [(2,)]
 
 
-async def test_get_case_and_case_for_message_miss_cleanly(store: SqliteStore) -> None:
+async def test_get_case_and_case_for_message_miss_cleanly(store: SqlStore) -> None:
     assert await store.get_case(404) is None
     assert await store.case_for_message("discord", "g1", "c1", "nope") is None
 
@@ -197,7 +198,7 @@ async def test_get_case_and_case_for_message_miss_cleanly(store: SqliteStore) ->
 # --- transitions ------------------------------------------------------------------------------
 
 
-async def test_transition_applies_changes_and_audits_in_one_step(store: SqliteStore) -> None:
+async def test_transition_applies_changes_and_audits_in_one_step(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.DONE)
     later = START + timedelta(hours=2)
     updated = await store.transition(
@@ -215,7 +216,7 @@ async def test_transition_applies_changes_and_audits_in_one_step(store: SqliteSt
     assert [(e.event, e.actor_id, e.reason, e.at) for e in trail][-1] == ("appealed", AUTHOR.id, "not an insult", later)
 
 
-async def test_transition_from_an_unexpected_status_changes_nothing(store: SqliteStore) -> None:
+async def test_transition_from_an_unexpected_status_changes_nothing(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.REVIEW, ActionState.NONE)
     with pytest.raises(TransitionError, match="review"):
         await store.transition(
@@ -225,14 +226,14 @@ async def test_transition_from_an_unexpected_status_changes_nothing(store: Sqlit
     assert [e.event for e in await store.audit_trail(case.id)] == ["created"]
 
 
-async def test_transition_of_a_missing_case(store: SqliteStore) -> None:
+async def test_transition_of_a_missing_case(store: SqlStore) -> None:
     with pytest.raises(NotFoundError):
         await store.transition(
             7, expected=(CaseStatus.REVIEW,), entry=entry(7, "dismissed"), status=CaseStatus.DISMISSED
         )
 
 
-async def test_concurrent_transitions_let_exactly_one_win(store: SqliteStore) -> None:
+async def test_concurrent_transitions_let_exactly_one_win(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.APPEALED, ActionState.DONE)
 
     async def decide(status: CaseStatus) -> bool:
@@ -251,8 +252,8 @@ async def test_concurrent_transitions_let_exactly_one_win(store: SqliteStore) ->
 
 async def test_transitions_across_two_connections_to_one_file_let_one_win(tmp_path: Path) -> None:
     path = tmp_path / "two.sqlite3"
-    first = await SqliteStore.open(path)
-    second = await SqliteStore.open(path)
+    first = await SqlStore.open(path)
+    second = await SqlStore.open(path)
     case, _ = await first.create_case(make_draft(), CaseStatus.REVIEW, ActionState.NONE)
     await first.transition(
         case.id, expected=(CaseStatus.REVIEW,), entry=entry(case.id, "dismissed"), status=CaseStatus.DISMISSED
@@ -268,11 +269,11 @@ async def test_transitions_across_two_connections_to_one_file_let_one_win(tmp_pa
 
 async def test_racing_connections_see_a_transition_error_not_a_lock_error(tmp_path: Path) -> None:
     path = tmp_path / "race.sqlite3"
-    stores = [await SqliteStore.open(path) for _ in range(4)]
+    stores = [await SqlStore.open(path) for _ in range(4)]
     for n in range(10):
         case, _ = await stores[0].create_case(make_draft(f"m{n}"), CaseStatus.APPEALED, ActionState.DONE)
 
-        async def decide(store: SqliteStore, case_id: int = case.id) -> bool:
+        async def decide(store: SqlStore, case_id: int = case.id) -> bool:
             try:
                 await store.transition(
                     case_id, expected=(CaseStatus.APPEALED,), entry=entry(case_id, "decided"), status=CaseStatus.UPHELD
@@ -290,14 +291,14 @@ async def test_racing_connections_see_a_transition_error_not_a_lock_error(tmp_pa
 @pytest.mark.parametrize(
     "field", ["id", "platform", "message_id", "author_id", "content", "created_at", "status = 'x'; --"]
 )
-async def test_only_whitelisted_fields_can_change(store: SqliteStore, field: str) -> None:
+async def test_only_whitelisted_fields_can_change(store: SqlStore, field: str) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     with pytest.raises(ValueError, match="cannot be changed"):
         await store.update_case(case.id, entry(case.id, "x"), **{field: "forged"})
     assert await store.get_case(case.id) == case
 
 
-async def test_update_case_records_side_effect_bookkeeping(store: SqliteStore) -> None:
+async def test_update_case_records_side_effect_bookkeeping(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     failed = await store.update_case(
         case.id,
@@ -313,7 +314,7 @@ async def test_update_case_records_side_effect_bookkeeping(store: SqliteStore) -
         await store.update_case(999, None, action_state=ActionState.DONE)
 
 
-async def test_the_audit_trail_cannot_be_rewritten(store: SqliteStore, tmp_path: Path) -> None:
+async def test_the_audit_trail_cannot_be_rewritten(store: SqlStore, tmp_path: Path) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     path = tmp_path / "vigie.sqlite3"
     for sql in ("UPDATE audit SET event = 'nothing'", "DELETE FROM audit"):
@@ -322,7 +323,7 @@ async def test_the_audit_trail_cannot_be_rewritten(store: SqliteStore, tmp_path:
     assert [e.event for e in await store.audit_trail(case.id)] == ["created"]
 
 
-async def test_audit_entries_must_belong_to_a_case(store: SqliteStore, tmp_path: Path) -> None:
+async def test_audit_entries_must_belong_to_a_case(store: SqlStore, tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "vigie.sqlite3") as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
@@ -332,7 +333,7 @@ async def test_audit_entries_must_belong_to_a_case(store: SqliteStore, tmp_path:
 # --- queries ----------------------------------------------------------------------------------
 
 
-async def test_cases_for_author_newest_first_with_paging(store: SqliteStore) -> None:
+async def test_cases_for_author_newest_first_with_paging(store: SqlStore) -> None:
     ids = []
     for n in range(5):
         case, _ = await store.create_case(
@@ -346,7 +347,7 @@ async def test_cases_for_author_newest_first_with_paging(store: SqliteStore) -> 
     assert await store.cases_for_author("slack", AUTHOR.id, limit=10) == []
 
 
-async def test_list_cases_filters_by_status(store: SqliteStore) -> None:
+async def test_list_cases_filters_by_status(store: SqlStore) -> None:
     review, _ = await store.create_case(make_draft("a"), CaseStatus.REVIEW, ActionState.NONE)
     await store.create_case(make_draft("b"), CaseStatus.ACTIONED, ActionState.DONE)
     await store.create_case(make_draft("c", community="g2"), CaseStatus.REVIEW, ActionState.NONE)
@@ -368,7 +369,7 @@ async def test_list_cases_filters_by_status(store: SqliteStore) -> None:
     ],
 )
 async def test_count_enforced_counts_standing_removals_and_warnings(
-    store: SqliteStore, status: CaseStatus, action: Action, counted: bool
+    store: SqlStore, status: CaseStatus, action: Action, counted: bool
 ) -> None:
     await store.create_case(make_draft("m1", action=action), status, ActionState.DONE)
     await store.create_case(
@@ -379,7 +380,7 @@ async def test_count_enforced_counts_standing_removals_and_warnings(
     assert await store.count_enforced("discord", "g1", AUTHOR.id, since) == int(counted)
 
 
-async def test_pending_actions_lists_pending_deletes_and_restores(store: SqliteStore) -> None:
+async def test_pending_actions_lists_pending_deletes_and_restores(store: SqlStore) -> None:
     pending_delete, _ = await store.create_case(make_draft("a"), CaseStatus.ACTIONED, ActionState.PENDING)
     await store.create_case(make_draft("b"), CaseStatus.ACTIONED, ActionState.DONE)
     await store.create_case(make_draft("c"), CaseStatus.ACTIONED, ActionState.FAILED)
@@ -391,7 +392,7 @@ async def test_pending_actions_lists_pending_deletes_and_restores(store: SqliteS
 # --- retention ---------------------------------------------------------------------------------
 
 
-async def test_purge_blanks_old_closed_cases_and_keeps_open_ones(store: SqliteStore) -> None:
+async def test_purge_blanks_old_closed_cases_and_keeps_open_ones(store: SqlStore) -> None:
     old = START - timedelta(days=200)
     closed, _ = await store.create_case(make_draft("closed", created_at=old), CaseStatus.ACTIONED, ActionState.DONE)
     appealed, _ = await store.create_case(make_draft("appealed", created_at=old), CaseStatus.APPEALED, ActionState.DONE)
@@ -416,7 +417,7 @@ async def test_purge_blanks_old_closed_cases_and_keeps_open_ones(store: SqliteSt
 
 
 @pytest.mark.parametrize("value", ["C123", 42, True, ["a", "b"], {"channel": "C1", "lang": "fr"}])
-async def test_settings_round_trip_as_json(store: SqliteStore, value: object) -> None:
+async def test_settings_round_trip_as_json(store: SqlStore, value: object) -> None:
     assert await store.get_setting("slack", "T1", "review_channel") is None
     await store.set_setting("slack", "T1", "review_channel", value)
     assert await store.get_setting("slack", "T1", "review_channel") == value
@@ -427,7 +428,7 @@ async def test_settings_round_trip_as_json(store: SqliteStore, value: object) ->
     assert await store.get_setting("slack", "T1", "review_channel") is None
 
 
-async def test_stats_counts_by_clause_action_source_status_and_appeals(store: SqliteStore) -> None:
+async def test_stats_counts_by_clause_action_source_status_and_appeals(store: SqlStore) -> None:
     await store.create_case(make_draft("a"), CaseStatus.ACTIONED, ActionState.DONE)
     await store.create_case(
         make_draft("b", rule_id="spam", clause=4, automated=False, source=CaseSource.MODERATOR),
@@ -469,12 +470,14 @@ async def test_stats_counts_by_clause_action_source_status_and_appeals(store: Sq
     assert empty["clause"] == {}
 
 
-async def test_a_sibling_store_shares_the_connection_and_its_lock(store: SqliteStore) -> None:
-    async with store.write_lock:
+async def test_a_sibling_store_shares_the_connection_and_its_lock(store: SqlStore) -> None:
+    db = store.database
+    assert isinstance(db, SqliteDatabase)
+    async with db.lock:
         pending = asyncio.ensure_future(store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING))
         await asyncio.sleep(0.01)
         assert not pending.done()
-        assert not store.connection.in_transaction
+        assert not db.connection.in_transaction
     case, created = await pending
     assert created
     assert case.id > 0
@@ -550,7 +553,7 @@ async def test_migration_0003_rebuilds_cases_keeping_every_row_id_and_audit_link
     cases_before = raw(path, "SELECT * FROM cases ORDER BY id")
     audit_before = raw(path, "SELECT * FROM audit ORDER BY id")
 
-    store = await SqliteStore.open(path)
+    store = await SqlStore.open(path)
     assert await store.schema_version() == len(load_migrations())
     # Later migrations only add columns (NULL for old rows): the v2 columns keep their values.
     kept = [row[: len(cases_before[0])] for row in raw(path, "SELECT * FROM cases ORDER BY id")]
@@ -584,7 +587,7 @@ async def test_migration_0003_rebuilds_cases_keeping_every_row_id_and_audit_link
     assert created
     assert other.id == 41
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        await store.connection.execute(
+        await store.database.fetchall(
             "INSERT INTO audit (case_id, at, actor_id, event) VALUES (999, 'x', 'y', 'orphan')"
         )
     await store.close()
@@ -595,7 +598,7 @@ async def test_migration_0003_rebuilds_cases_keeping_every_row_id_and_audit_link
 
 async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     path = tmp_path / "orphan.sqlite3"
-    store = await SqliteStore.open(path)
+    store = await SqlStore.open(path)
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     await store.close()
     good = load_migrations()
@@ -605,15 +608,15 @@ async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Pa
         "INSERT INTO audit (case_id, at, actor_id, event) VALUES (999, 'x', 'y', 'orphan');",
     )
     with pytest.raises(StoreError, match="foreign key"):
-        await SqliteStore.open(path, migrations=[*good, orphan])
+        await SqlStore.open(path, migrations=[*good, orphan])
     assert raw(path, "PRAGMA user_version") == [(len(good),)]
     assert raw(path, "SELECT COUNT(*) FROM audit WHERE event = 'orphan'") == [(0,)]
-    reopened = await SqliteStore.open(path)
+    reopened = await SqlStore.open(path)
     assert await reopened.get_case(case.id) == case
     await reopened.close()
 
 
-async def test_the_case_key_is_platform_community_channel_and_message(store: SqliteStore) -> None:
+async def test_the_case_key_is_platform_community_channel_and_message(store: SqlStore) -> None:
     first, _ = await store.create_case(make_draft("1.0001"), CaseStatus.ACTIONED, ActionState.PENDING)
     variants = [
         make_draft("1.0001", channel="c2"),
@@ -633,7 +636,7 @@ async def test_the_case_key_is_platform_community_channel_and_message(store: Sql
 # --- edits, conditional bookkeeping and claims ------------------------------------------------
 
 
-async def test_escalate_case_moves_an_undecided_automated_case_to_the_edit(store: SqliteStore) -> None:
+async def test_escalate_case_moves_an_undecided_automated_case_to_the_edit(store: SqlStore) -> None:
     case, _ = await store.create_case(
         make_draft(action=Action.WARN, rule_id="tone", clause=2, content="zut"), CaseStatus.ACTIONED, ActionState.DONE
     )
@@ -678,7 +681,7 @@ async def test_escalate_case_moves_an_undecided_automated_case_to_the_edit(store
     ids=["decided", "manual", "action-moved", "status-moved"],
 )
 async def test_escalate_case_refuses_a_case_a_person_has_touched(
-    store: SqliteStore, changes: dict[str, object], expected_action: Action
+    store: SqlStore, changes: dict[str, object], expected_action: Action
 ) -> None:
     case, _ = await store.create_case(make_draft(action=Action.WARN), CaseStatus.ACTIONED, ActionState.DONE)
     if changes:
@@ -706,7 +709,7 @@ async def test_escalate_case_refuses_a_case_a_person_has_touched(
         )
 
 
-async def test_the_content_snapshot_is_still_fixed_for_ordinary_updates(store: SqliteStore) -> None:
+async def test_the_content_snapshot_is_still_fixed_for_ordinary_updates(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
     for field in ("content", "evidence", "confidence"):
         with pytest.raises(ValueError, match="cannot be changed"):
@@ -714,7 +717,7 @@ async def test_the_content_snapshot_is_still_fixed_for_ordinary_updates(store: S
     assert await store.get_case(case.id) == case
 
 
-async def test_update_case_if_action_leaves_an_escalated_case_pending(store: SqliteStore) -> None:
+async def test_update_case_if_action_leaves_an_escalated_case_pending(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(action=Action.WARN), CaseStatus.ACTIONED, ActionState.PENDING)
     await store.update_case(case.id, entry(case.id, "escalated"), action=Action.REMOVE)
     late = await store.update_case(
@@ -729,8 +732,8 @@ async def test_update_case_if_action_leaves_an_escalated_case_pending(store: Sql
 
 
 def test_claims_are_exclusive_until_released() -> None:
-    store = SqliteStore.__new__(SqliteStore)
-    SqliteStore.__init__(store, None)  # type: ignore[arg-type]
+    store = SqlStore.__new__(SqlStore)
+    SqlStore.__init__(store, None)  # type: ignore[arg-type]
     assert store.claim_action(7)
     assert not store.claim_action(7)
     assert store.claim_action(8)

@@ -18,7 +18,7 @@ from bot.adapters.slack.platform import SlackPlatform
 from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import ActionState, Case, CaseStatus, Delivery, Nudge, NudgeState, NudgeStep, PostedRef, Statement
-from bot.store.sqlite import SqliteStore
+from bot.store import SqlStore
 from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, ApiCall, FakeSlack
 from tests.fakes import RESPECT, START, FakeClock, FakePolicy, make_charter, make_draft
 
@@ -28,7 +28,7 @@ TEAM = "T1"
 @dataclass
 class World:
     fake: FakeSlack
-    store: SqliteStore
+    store: SqlStore
     clock: FakeClock
     directory: SlackDirectory
     platform: SlackPlatform
@@ -41,7 +41,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     fake = FakeSlack()
     await fake.start()
     fake.add_user("UANN", "Ann", locale="fr-FR")
-    store = await SqliteStore.open(tmp_path / "vigie.sqlite3")
+    store = await SqlStore.open(tmp_path / "vigie.sqlite3")
     clock = FakeClock()
     bot = install_retries(AsyncWebClient(token=BOT_TOKEN, base_url=fake.base_url), rate_limit_retries=1)
     admin = install_retries(AsyncWebClient(token=ADMIN_TOKEN, base_url=fake.base_url), rate_limit_retries=1)
