@@ -178,6 +178,10 @@ class Store(Protocol):
         """Store a per-community setting (JSON value)."""
         ...
 
+    async def schema_version(self) -> int:
+        """The migration number the database is at (also a cheap liveness probe)."""
+        ...
+
     async def close(self) -> None:
         """Close the connection."""
         ...
