@@ -257,7 +257,7 @@ async def test_the_language_comes_from_the_author_then_the_message(env: Env) -> 
 
 
 async def test_one_info_line_per_enforcement_without_the_content(env: Env, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="bot.moderation"):
+    with caplog.at_level(logging.INFO, logger="bot.cases.actions"):
         outcome = await env.moderation.handle_message(make_message(INSULT))
     assert outcome.case is not None
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
