@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.disclosure.fold import Folded
+from bot.disclosure.grammar import starts_word
 
 _PROMO_NOUN = (
     r"(?:(?:promo|promotional|discount|coupon|voucher|referral|creator|affiliate|rabatt|gutschein|aktions|rabat"
@@ -170,6 +171,8 @@ _STOP = frozenset(
     ]
 )
 
+# No pattern starts with `\b`: it would stop the regex engine from jumping to the first word;
+# find_codes checks that a match starts a word instead.
 _PATTERNS = (
     # "use code X", "utilisez mon code X", "mit dem Code X", "usa il mio codice X"
     (
@@ -189,12 +192,12 @@ _PATTERNS = (
         ),
     ),
     # "promo code: X", "code promo « X »", "Rabattcode X"
-    ("noun", re.compile(r"\b" + _PROMO_NOUN + r"\b" + _COPULA + _SEP + _PROMO_CODE)),
+    ("noun", re.compile(_PROMO_NOUN + r"\b" + _COPULA + _SEP + _PROMO_CODE)),
     # "code X" next to an offer: "code DERMIA20 pour -20 %", "20% off with code X"
-    ("code", re.compile(r"\b" + _CODE_WORD + r"\b" + _SEP + _PROMO_CODE)),
+    ("code", re.compile(_CODE_WORD + r"\b" + _SEP + _PROMO_CODE)),
     # An offer with a code word and no code: "20% off with my code", "code promo pour vous", "-15 % avec le code"
     ("offer", re.compile(r"(?:" + _OFFER + r")[^.!?\n]{0,40}?\b(?:" + _PROMO_NOUN + "|" + _CODE_WORD + r")\b")),
-    ("offer", re.compile(r"\b" + _PROMO_NOUN + r"\b[^.!?\n]{0,40}?(?:" + _OFFER + ")")),
+    ("offer", re.compile(_PROMO_NOUN + r"\b[^.!?\n]{0,40}?(?:" + _OFFER + ")")),
 )
 _OFFER_RE = re.compile(_OFFER)
 _OFFER_REACH = 60
@@ -243,7 +246,7 @@ def find_codes(text: str, folded: Folded) -> Iterator[CodeHit]:
     for kind, regex in _PATTERNS:
         for match in regex.finditer(ftext):
             start, end = match.span()
-            if _asks_or_lacks(ftext, start, end):
+            if not starts_word(ftext, start) or _asks_or_lacks(ftext, start, end):
                 continue
             if kind == "offer":
                 yield CodeHit(start, end, None, _lang(ftext[start:end]))

@@ -13,6 +13,8 @@ import re
 # written with a capital or an @ ("free sneakers from Stridewell", not "free workshop from 5pm").
 WHO = r"(?P<who>@?[\w][\w.&'-]*(?:[ \t]+[\w][\w.&'-]*){0,2}?)"
 BRAND = r"(?P<brand>@?[\w][\w.&'-]*)"
+# An empty group: the giver is the words just before the match ("Lumio sent me", not "my mom sent me").
+SUBJECT = r"(?P<subject>)"
 
 GIFT: dict[str, tuple[str, ...]] = {
     "en": (
@@ -23,7 +25,8 @@ GIFT: dict[str, tuple[str, ...]] = {
         r"\bc/o\s+@?\w",
         r"\b(?:(?:sent|provided|supplied|given|offered)\s+(?:to\s+(?:me|us)\s+)(?:for\s+free\s+|free\s+of\s+charge\s+)?"
         r"|gifted\s+)by\s+(?:the\s+(?:brand|team|company|folks|people)\b|" + WHO + ")",
-        WHO + r"\s+(?:kindly\s+|generously\s+|just\s+|recently\s+)?(?:sent|gave|gifted|mailed|shipped)\s+(?:me|us)\b"
+        # "X sent me ...": the giver is read from the words before (see SUBJECT), so the scan starts at the verb.
+        SUBJECT + r"\b(?:sent|gave|gifted|mailed|shipped)\s+(?:me|us)\b"
         r"(?!\s+(?:a|an|the|their|this|that)?\s*(?:message|email|e-mail|mail|link|text|dm|reply|note|notification"
         r"|reminder|update|survey|invite|invitation|screenshot|file|answer|response|call|letter)s?\b)",
         r"\b(?:thanks|thank\s+you|thx|ty|shout\s*out)\s+(?:so\s+much\s+|a\s+lot\s+|again\s+)?(?:to\s+)?"
@@ -276,7 +279,7 @@ SHOPPING: dict[str, tuple[str, ...]] = {
 # "pas sponsorisé", "nicht gesponsert", "no affiliate links"), or that sit inside it ("is not sponsored").
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "without", "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent", "weren't", "werent"}
-    | {"didn't", "didnt", "don't", "dont", "doesn't", "doesnt", "nor", "zero", "neither", "non", "un"}
+    | {"didn't", "didnt", "don't", "dont", "doesn't", "doesnt", "nor", "zero", "neither", "non"}
     | {"pas", "jamais", "sans", "aucun", "aucune", "ni", "nullement"}
     | {"kein", "keine", "keinen", "keiner", "keinem", "nicht", "ohne", "nie", "niemals"}
     | {"sin", "nunca", "ningun", "ninguna", "ningunos"}
@@ -408,8 +411,24 @@ KIN = frozenset(
 
 
 def compile_family(table: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:
-    """Each pattern compiled, with its language (patterns name their groups, so they are not joined)."""
-    return [(lang, re.compile(pattern)) for lang, patterns in table.items() for pattern in patterns]
+    """Each pattern compiled, with its language (patterns name their groups, so they are not joined).
+
+    A leading `\\b` is taken off, because it stops the regex engine from jumping to the pattern's
+    first word; `starts_word` puts that check back on each match.
+    """
+    return [(lang, re.compile(_unanchored(pattern))) for lang, patterns in table.items() for pattern in patterns]
+
+
+def _unanchored(pattern: str) -> str:
+    for prefix in (r"(?P<subject>)\b", r"\b"):
+        if pattern.startswith(prefix):
+            return pattern.replace(r"\b", "", 1)
+    return pattern
+
+
+def starts_word(folded: str, start: int) -> bool:
+    """Whether a match starts a word (the `\\b` compile_family took off)."""
+    return start == 0 or not (folded[start - 1].isalnum() or folded[start - 1] == "_")
 
 
 def negated(folded: str, start: int, end: int) -> bool:

@@ -11,7 +11,17 @@ from bot.charter.disclosure_model import PHRASE_KINDS, DisclosurePolicy
 from bot.disclosure.brands import BrandIndex
 from bot.disclosure.codes import find_codes
 from bot.disclosure.fold import Folded, fold_key, looks_like_code, needle_of, template_regex
-from bot.disclosure.grammar import COMMISSION, GIFT, SHOPPING, SPONSOR, compile_family, is_person, kin_before, negated
+from bot.disclosure.grammar import (
+    COMMISSION,
+    GIFT,
+    SHOPPING,
+    SPONSOR,
+    compile_family,
+    is_person,
+    kin_before,
+    negated,
+    starts_word,
+)
 from bot.disclosure.knowledge import LinkKnowledge
 from bot.disclosure.links import Link, LinkPattern, compile_link_pattern, domain_matches, find_links, parse_link
 
@@ -177,7 +187,9 @@ class Scanner:
         for kind, family in (("gift", _GIFT), ("sponsor_cta", _SPONSOR), ("commission", _COMMISSION)):
             for lang, regex in family:
                 for match in regex.finditer(ftext):
-                    if negated(ftext, match.start(), match.end()) or _names_a_person(match, folded, text, kind):
+                    if not starts_word(ftext, match.start()) or negated(ftext, match.start(), match.end()):
+                        continue
+                    if _names_a_person(match, folded, text, kind):
                         continue
                     if (
                         add("sponsor_cta" if kind == "commission" else kind, lang, *match.span())
@@ -207,6 +219,11 @@ def _names_a_person(match: re.Match[str], folded: Folded, text: str, kind: str) 
         start, _ = folded.span(*match.span("brand"))
         if not (text[start : start + 1].isupper() or text.startswith("@", start)):
             return True
+    if "subject" in groups:
+        clause = max(folded.text.rfind(c, 0, match.start()) for c in ".!?;,\n(") + 1
+        start, end = folded.span(clause, match.start())
+        words = text[start:end].split()[-3:]
+        return not words or is_person(" ".join(words))  # "sent me ..." with nobody named is no gift
     if "who" not in groups or match.group("who") is None:
         return False
     start, end = folded.span(*match.span("who"))
