@@ -6,6 +6,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
+from bot.errors import VigieError
+
+
+class StoreError(VigieError):
+    """The database cannot be used as it is (unreachable, or written by a newer Vigie, for instance)."""
+
+
 Engine = Literal["sqlite", "postgresql"]
 
 Params = Sequence[Any] | Mapping[str, Any]

@@ -1,4 +1,4 @@
-"""Checks on a database path before it is opened, so the CLI can refuse it with one clear line."""
+"""Checks on a database path before it is opened, so the CLI can refuse it with one clear line (SQLite only)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import os
 import stat
 from pathlib import Path
 
+from bot.store.locate import is_postgres, sqlite_path
+
 
 def database_problem(path: str, *, must_exist: bool) -> str | None:
     """Why `path` cannot serve as Vigie's database (None when it can): a folder, a missing folder, read-only."""
+    if is_postgres(path):
+        return None  # a server: reachability is checked when it is opened
+    path = sqlite_path(path)
     if path == ":memory:":
         return None
     target = Path(path)

@@ -7,13 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
+
 from bot.store.cases import CaseQueries
-from bot.store.connection import Database
-from bot.store.migrate import Migration, StoreError, load_migrations, migrate, schema_version
+from bot.store.connection import Database, StoreError
+from bot.store.locate import connect, describe
+from bot.store.migrate import Migration, load_migrations, migrate, schema_version
 from bot.store.nudges import NudgeStore
 from bot.store.privacy import PrivacyStore
 from bot.store.settings import SettingQueries
-from bot.store.sqlite import SqliteDatabase
 from bot.store.stats import StatsQueries
 from bot.store.transparency import TransparencyStore
 
@@ -28,17 +30,19 @@ class SqlStore(CaseQueries, StatsQueries, SettingQueries):
         self._setting_listeners: list[Callable[[str, str], None]] = []
 
     @classmethod
-    async def open(cls, path: str | Path, *, migrations: Sequence[Migration] | None = None) -> SqlStore:
-        """Open (or create) the database at `path` (":memory:" allowed) and bring its schema up to date."""
+    async def open(cls, location: str | Path, *, migrations: Sequence[Migration] | None = None) -> SqlStore:
+        """Open the database at `location` and bring its schema up to date.
+
+        `location`: a file path (":memory:" allowed) or `sqlite:///path` for SQLite,
+        `postgresql://user:pass@host:port/db` for PostgreSQL.
+        """
+        db = await connect(location)
+        shown = describe(location)
         try:
-            db = await SqliteDatabase.connect(path)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the database {path}: {exc}") from None
-        try:
-            await migrate(db, load_migrations() if migrations is None else migrations)
-        except sqlite3.Error as exc:
+            await migrate(db, load_migrations(db.engine) if migrations is None else migrations)
+        except (sqlite3.Error, asyncpg.PostgresError, OSError) as exc:
             await db.close()
-            raise StoreError(f"cannot use the database {path}: {exc}") from None
+            raise StoreError(f"cannot use the database {shown}: {exc}") from None
         except BaseException:
             await db.close()
             raise
@@ -51,7 +55,6 @@ class SqlStore(CaseQueries, StatsQueries, SettingQueries):
 
     async def schema_version(self) -> int:
         """The migration number the database is at."""
-        assert isinstance(self._db, SqliteDatabase)
         return await schema_version(self._db)
 
     async def close(self) -> None:

@@ -1,4 +1,5 @@
-"""The SQLite store on real files: migrations, idempotent cases, atomic transitions, audit, purge, settings."""
+"""The store on both engines (a SQLite file, a PostgreSQL database): idempotent cases, atomic transitions,
+audit, purge, settings; and SQLite's own migration mechanics on real files."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.errors import NotFoundError, TransitionError
@@ -18,10 +20,19 @@ from tests.fakes import AUTHOR, START, make_draft
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    opened = await SqlStore.open(tmp_path / "vigie.sqlite3")
+async def store(db_url: str) -> AsyncIterator[SqlStore]:
+    opened = await SqlStore.open(db_url)
     yield opened
     await opened.close()
+
+
+# What each engine raises when a constraint or trigger refuses a statement.
+REFUSED = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError, asyncpg.RaiseError)
+
+
+async def execute(store: SqlStore, sql: str) -> None:
+    async with store.database.transaction() as tx:
+        await tx.execute(sql)
 
 
 def entry(
@@ -171,7 +182,10 @@ async def test_naive_datetimes_are_refused(store: SqlStore) -> None:
         "\x00nul and ünïcödé ‮ right-to-left",
     ],
 )
-async def test_injection_looking_strings_are_stored_verbatim(store: SqlStore, tmp_path: Path, hostile: str) -> None:
+async def test_injection_looking_strings_are_stored_verbatim(store: SqlStore, hostile: str) -> None:
+    kept = hostile
+    if store.database.engine == "postgresql":
+        kept = hostile.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL; the store writes U+FFFD
     case, _ = await store.create_case(
         make_draft(content=hostile, author_name=hostile, message_id=hostile), CaseStatus.ACTIONED, ActionState.PENDING
     )
@@ -183,11 +197,13 @@ async def test_injection_looking_strings_are_stored_verbatim(store: SqlStore, tm
         appeal_reason=hostile,
     )
     await store.set_setting("discord", hostile, hostile, {"v": hostile})
-    assert (updated.content, updated.author_name, updated.message_id, updated.appeal_reason) == (hostile,) * 4
+    assert (updated.content, updated.author_name, updated.message_id, updated.appeal_reason) == (kept,) * 4
     assert await store.case_for_message("discord", "g1", "c1", hostile) == updated
-    assert (await store.audit_trail(case.id))[-1].reason == hostile
+    assert (await store.audit_trail(case.id))[-1].reason == kept
     assert await store.get_setting("discord", hostile, hostile) == {"v": hostile}
-    assert raw(tmp_path / "vigie.sqlite3", "SELECT COUNT(*) FROM audit") == [(2,)]
+    count = await store.database.fetchone("SELECT COUNT(*) FROM audit")
+    assert count is not None
+    assert count[0] == 2
 
 
 async def test_get_case_and_case_for_message_miss_cleanly(store: SqlStore) -> None:
@@ -250,8 +266,8 @@ async def test_concurrent_transitions_let_exactly_one_win(store: SqlStore) -> No
     assert len(await store.audit_trail(case.id)) == 2
 
 
-async def test_transitions_across_two_connections_to_one_file_let_one_win(tmp_path: Path) -> None:
-    path = tmp_path / "two.sqlite3"
+async def test_transitions_across_two_connections_to_one_file_let_one_win(db_url: str) -> None:
+    path = db_url
     first = await SqlStore.open(path)
     second = await SqlStore.open(path)
     case, _ = await first.create_case(make_draft(), CaseStatus.REVIEW, ActionState.NONE)
@@ -267,8 +283,8 @@ async def test_transitions_across_two_connections_to_one_file_let_one_win(tmp_pa
     await second.close()
 
 
-async def test_racing_connections_see_a_transition_error_not_a_lock_error(tmp_path: Path) -> None:
-    path = tmp_path / "race.sqlite3"
+async def test_racing_connections_see_a_transition_error_not_a_lock_error(db_url: str) -> None:
+    path = db_url
     stores = [await SqlStore.open(path) for _ in range(4)]
     for n in range(10):
         case, _ = await stores[0].create_case(make_draft(f"m{n}"), CaseStatus.APPEALED, ActionState.DONE)
@@ -314,20 +330,17 @@ async def test_update_case_records_side_effect_bookkeeping(store: SqlStore) -> N
         await store.update_case(999, None, action_state=ActionState.DONE)
 
 
-async def test_the_audit_trail_cannot_be_rewritten(store: SqlStore, tmp_path: Path) -> None:
+async def test_the_audit_trail_cannot_be_rewritten(store: SqlStore) -> None:
     case, _ = await store.create_case(make_draft(), CaseStatus.ACTIONED, ActionState.PENDING)
-    path = tmp_path / "vigie.sqlite3"
     for sql in ("UPDATE audit SET event = 'nothing'", "DELETE FROM audit"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            raw(path, sql)
+        with pytest.raises(REFUSED, match="append-only"):
+            await execute(store, sql)
     assert [e.event for e in await store.audit_trail(case.id)] == ["created"]
 
 
-async def test_audit_entries_must_belong_to_a_case(store: SqlStore, tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / "vigie.sqlite3") as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-            conn.execute("INSERT INTO audit (case_id, at, actor_id, event) VALUES (12345, 'x', 'y', 'orphan')")
+async def test_audit_entries_must_belong_to_a_case(store: SqlStore) -> None:
+    with pytest.raises(REFUSED, match=r"(?i)foreign key"):
+        await execute(store, "INSERT INTO audit (case_id, at, actor_id, event) VALUES (12345, 'x', 'y', 'orphan')")
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -470,7 +483,8 @@ async def test_stats_counts_by_clause_action_source_status_and_appeals(store: Sq
     assert empty["clause"] == {}
 
 
-async def test_a_sibling_store_shares_the_connection_and_its_lock(store: SqlStore) -> None:
+async def test_a_sibling_store_shares_the_connection_and_its_lock(tmp_path: Path) -> None:
+    store = await SqlStore.open(tmp_path / "vigie.sqlite3")
     db = store.database
     assert isinstance(db, SqliteDatabase)
     async with db.lock:
@@ -479,6 +493,7 @@ async def test_a_sibling_store_shares_the_connection_and_its_lock(store: SqlStor
         assert not pending.done()
         assert not db.connection.in_transaction
     case, created = await pending
+    await store.close()
     assert created
     assert case.id > 0
 

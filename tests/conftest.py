@@ -1,0 +1,46 @@
+"""Session-wide fixtures: one throwaway PostgreSQL server, started only when a test asks for it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.postgres_server import PostgresServer, find_binaries
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Started once per session; skipped without binaries, except in CI (CI set), where that fails."""
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but no PostgreSQL binaries (initdb, pg_ctl) were found; install postgresql")
+        pytest.skip("PostgreSQL binaries not found (install postgresql to run the PostgreSQL half)")
+    server = PostgresServer(binaries)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The session's migrated PostgreSQL database, emptied for this test."""
+    return postgres_server.clean_database()
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server: PostgresServer) -> str:
+    """A new PostgreSQL database with no schema at all (for migration tests)."""
+    return postgres_server.fresh_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
+    """A fresh database location on each engine: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path) + "/vigie.sqlite3"
+    return str(request.getfixturevalue("postgres_url"))
