@@ -15,6 +15,7 @@ from bot.intake import MessageIntake
 from bot.moderation import ModerationService
 from bot.policy import ActivePolicy
 from bot.ports import Clock, NudgeRecords, Platform, Store, SystemClock
+from bot.privacy.retention import RetentionJob
 from bot.privacy.service import PrivacyService
 from bot.settings import Settings
 from bot.store import open_stores
@@ -40,6 +41,7 @@ class Services:
     privacy: PrivacyService
     transparency: TransparencyStore
     guards: GuardService
+    retention: RetentionJob
     platforms: dict[str, Platform] = field(default_factory=dict)
     probes: dict[str, Callable[[], bool]] = field(default_factory=dict)
     """Liveness of each connected platform (adapters register theirs), for /healthz."""
@@ -51,7 +53,7 @@ class Services:
     def housekeeping(self) -> list[tuple[str, Callable[[], Awaitable[object]]]]:
         """The periodic jobs of a running bot: retention purges and due disclosure reminders."""
         return [
-            ("purge cases", self.moderation.purge_expired),
+            ("retention", self.retention.run),
             ("purge nudges", self.nudges.purge),
             ("nudge reminders", self.intake.deliver_due),
         ]
@@ -117,5 +119,6 @@ async def build_services(
         privacy=PrivacyService(opened.privacy, active, used_clock),
         transparency=transparency,
         guards=guards,
+        retention=RetentionJob(opened.privacy, active, used_clock, platforms),
         platforms=platforms,
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.charter.model import Charter
+from bot.i18n import tr
 from bot.models import SYSTEM_ACTOR, Action, AuditEntry, Case, CaseStatus, Nudge
 from bot.ports import Clock
 from bot.privacy.pseudonym import MemberKey, pseudonym
@@ -120,6 +121,43 @@ def member_export(rows: MemberRows, member: MemberKey, charter: Charter, now: da
             "open_appeals": sum(1 for c in rows.cases if c.status is CaseStatus.APPEALED),
         },
     }
+
+
+def summary(data: dict[str, Any], lang: str | None) -> str:
+    """A short, private summary of an export in the member's language."""
+    cases = data["cases"]
+    if not cases and not data["reports_you_made"] and not data["disclosure_notes"]:
+        return tr("privacy.summary_empty", lang)
+    return tr(
+        "privacy.summary",
+        lang,
+        cases=len(cases),
+        texts=sum(1 for c in cases if c["your_text"] is not None),
+        appeals=sum(1 for c in cases if c["appeal"] is not None),
+        reports=len(data["reports_you_made"]),
+        notes=len(data["disclosure_notes"]),
+    )
+
+
+def case_lines(cases: list[Case], charter: Charter, lang: str | None) -> list[str]:
+    """`/mycases`: one line per case of the member's own, newest first, in their language."""
+    lines = []
+    for case in cases:
+        rule = charter.rule(case.rule_id) or charter.clause(case.clause)
+        title = rule.text(rule.title, charter.language_for(lang), charter.default_language) if rule else case.rule_id
+        lines.append(
+            tr(
+                "privacy.mycases_line",
+                lang,
+                case=case.id,
+                date=case.created_at.date().isoformat(),
+                clause=case.clause,
+                title=title,
+                action=case.action.value,
+                status=case.status.value,
+            )
+        )
+    return lines
 
 
 class PrivacyService:

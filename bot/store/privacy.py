@@ -73,6 +73,27 @@ class PrivacyStore:
         assert row is not None
         return bytes.fromhex(str(row[0]))
 
+    async def installation_value(self, key: str) -> str | None:
+        """A per-installation value (never the pseudonym secret's row name), or None."""
+        row = await self._db.fetchone("SELECT value FROM installation WHERE key = ?", (key,))
+        return str(row[0]) if row else None
+
+    async def set_installation_value(self, key: str, value: str) -> None:
+        """Store a per-installation value."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO installation (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def checkpoint(self) -> None:
+        """Copy SQLite's write-ahead log into the file and empty it, so purged text does not linger there."""
+        if not isinstance(self._db, SqliteDatabase):
+            return
+        async with self._db.lock, self._db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            await cursor.fetchall()
+
     async def member_rows(self, platform: str, community: str, user: str) -> MemberRows:
         """Every row about `user` in one community of one platform."""
         scope = (platform, community, user)
