@@ -354,7 +354,12 @@ class FakeDiscord:
     def _multipart_json(raw: bytes, content_type: str) -> Any:
         # discord.py sends multipart only with files; keep the JSON part, which is what tests assert on.
         match = re.search(rb'name="payload_json"\r\n(?:[^\r\n]*\r\n)*?\r\n(.*?)\r\n--', raw, re.S)
-        return json.loads(match.group(1)) if match else {"_content_type": content_type}
+        body = json.loads(match.group(1)) if match else {"_content_type": content_type}
+        # Attached files, by name, so tests can read what a member received.
+        files = re.findall(rb'filename="([^"]+)"\r\n(?:[^\r\n]*\r\n)*?\r\n(.*?)\r\n--', raw, re.S)
+        if files and isinstance(body, dict):
+            body["_files"] = {name.decode(): content.decode("utf-8", "replace") for name, content in files}
+        return body
 
     def _answer(self, req: Request) -> web.StreamResponse:
         m, p = req.method, req.path

@@ -42,6 +42,11 @@ async def test_commands_are_published_with_french_localisations(fake: FakeDiscor
         "override",
         "vigie",
         "disclosure",
+        "privacy",
+        "mydata",
+        "mycases",
+        "forgetme",
+        "guard",
         "Report to moderators",
         "Remove under charter",
     }

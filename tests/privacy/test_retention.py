@@ -48,4 +48,3 @@ async def test_the_daily_job_purges_once_a_day_and_posts_the_count(tmp_path: Pat
     raw = database_bytes(db)
     assert b"OLDTEXT" not in raw
     assert b"YOUNGTEXT" in raw
-

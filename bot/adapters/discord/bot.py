@@ -35,6 +35,8 @@ EXTENSIONS = (
     "cogs.reports",
     "cogs.setup",
     "cogs.disclosure",
+    "cogs.privacy",
+    "cogs.guard",
 )
 """Cogs loaded at start, in order."""
 
