@@ -148,10 +148,17 @@ class PrivacyStore:
                 withdrawn += appeal_open
                 await tx.execute(
                     "UPDATE cases SET content = NULL, author_id = ?, author_name = ?, evidence = ?,"
+                    " private_channel = NULL, private_message_id = NULL,"
                     " appeal_reason = CASE WHEN appeal_reason IS NULL THEN NULL ELSE ? END,"
                     " status = CASE WHEN status = 'appealed' THEN 'actioned' ELSE status END,"
                     " updated_at = ? WHERE id = ?",
                     (pseudonym, pseudonym, _scrubbed_evidence(evidence, all_details=True), ERASED, stamp, case_id),
+                )
+                # Where their private notice was sent (their direct-message channel) points to them too.
+                await conn.execute(
+                    "UPDATE audit SET detail = ? WHERE case_id = ? AND detail IS NOT NULL"
+                    " AND event IN ('private_notice_sent', 'private_notice_failed', 'notify_failed')",
+                    (ERASED, case_id),
                 )
                 if appeal_open:
                     await tx.execute(

@@ -23,7 +23,7 @@ BOT_USER = "UVIGIE"
 BOT_ID = "BVIGIE"
 ADMIN_USER = "UADMIN"
 ALL_SCOPES = (
-    "channels:history,channels:read,chat:write,chat:write.customize,commands,groups:history,groups:read,"
+    "channels:history,channels:read,chat:write,chat:write.customize,commands,files:write,groups:history,groups:read,"
     "im:write,usergroups:read,users:read"
 )
 _JSON_ARGS = ("blocks", "view", "attachments")
@@ -118,7 +118,12 @@ class FakeSlack:
             "conversations.open": lambda token, args: {"channel": {"id": f"D{args.get('users', 'X')}"}},
             "conversations.history": self._history,
             "conversations.replies": self._replies,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+            "files.info": lambda token, args: {"file": {"id": args.get("file")}},
         }
+        self.uploads: dict[str, bytes] = {}  # file id -> uploaded bytes
+        self.shared_files: list[Json] = []  # completed uploads: file ids, channel, comment
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -127,6 +132,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)  # slack_sdk reads with GET, writes with POST
         app.router.add_post("/hooks/{hook}", self._hook)
+        app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/link", self._link)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -271,6 +277,22 @@ class FakeSlack:
             return {"ok": False, "error": fault.error}, 200, {}
         headers = {"x-oauth-scopes": self.scopes} if token == BOT_TOKEN else {}
         return {"ok": True, **result}, 200, headers
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file"]] = await request.read()
+        return web.Response(text="OK - 1")
+
+    def _upload_url(self, token: str | None, args: Json) -> Json:
+        file_id = f"F{next(self._ids):05d}"
+        return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, token: str | None, args: Json) -> Json:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files or []
+        self.shared_files.append(
+            {"files": files, "channel": args.get("channel_id"), "comment": args.get("initial_comment")}
+        )
+        return {"files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
 
     async def _hook(self, request: web.Request) -> web.Response:
         await self._record(ApiCall("response_url", None, await request.json()))

@@ -19,6 +19,7 @@ from bot.adapters.slack.disclosure import SlackDisclosure
 from bot.adapters.slack.glue import Glue
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.platform import SlackPlatform
+from bot.adapters.slack.privacy import SlackPrivacy
 from bot.errors import PlatformError, PlatformFailure, VigieError
 from bot.runtime import Services
 from bot.settings import Settings
@@ -32,6 +33,7 @@ BOT_SCOPES = (
     "chat:write",
     "chat:write.customize",
     "commands",
+    "files:write",
     "groups:history",
     "groups:read",
     "im:write",
@@ -86,6 +88,7 @@ def build_slack_app(
     SlackListeners(glue).register(app)
     SlackCommands(glue).register(app)
     SlackDisclosure(glue).register(app)
+    SlackPrivacy(glue).register(app)
     log.info("slack app ready (%s removal)", "full" if admin is not None else "degraded: no admin user token")
     return app
 
