@@ -35,6 +35,7 @@ class Settings:
     slack_api_url: str | None = None
     http_port: int = 3000
     http_host: str = "0.0.0.0"  # noqa: S104 - Slack must reach the Events API endpoint
+    transparency_page: bool = False  # serve the public transparency page at /transparency
     health_port: int = 8080
     catch_up_minutes: int = 60
     catch_up_messages: int = 500
@@ -76,6 +77,7 @@ class Settings:
             slack_api_url=get("SLACK_API_URL"),
             http_port=int(port) if port else 3000,
             http_host=get("VIGIE_HTTP_HOST") or "0.0.0.0",  # noqa: S104 - Slack must reach it
+            transparency_page=(get("VIGIE_TRANSPARENCY") or "").lower() in ("1", "true", "yes", "on"),
             health_port=number("VIGIE_HEALTH_PORT", 8080),
             catch_up_minutes=number("VIGIE_CATCH_UP_MINUTES", 60, most=10_080),
             catch_up_messages=number("VIGIE_CATCH_UP_MESSAGES", 500, most=100_000),

@@ -113,6 +113,8 @@ class CharterCog(
         lang = settings.language or charter.default_language
         old = await community.get(PLATFORM, str(guild_id), PUBLISHED_CHARTER)
         body = render_markdown(charter, lang)
+        if charter.transparency is not None and charter.transparency.url:
+            body += "\n\n" + tr("privacy.transparency_link", lang, url=charter.transparency.url)
         if old and old.get("hash") != charter.content_hash:
             lines = charter_changes(previous, charter, lang) if previous is not None else []
             if previous is not None and lines:

@@ -9,6 +9,7 @@ import urllib.request
 
 from aiohttp import web
 
+from bot.adapters.transparency_http import add_transparency_routes
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ async def serve_health(services: Services, host: str, port: int) -> web.AppRunne
 
     app = web.Application()
     app.router.add_get(HEALTH_PATH, healthz)
+    if services.settings.transparency_page:
+        add_transparency_routes(app, services)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
