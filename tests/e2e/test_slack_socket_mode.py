@@ -90,6 +90,6 @@ async def test_missing_scopes_are_named_in_one_line(fake_slack: FakeSlack, caplo
     await check_tokens(web_client(BOT_TOKEN, settings), None)
     [line] = [r.getMessage() for r in caplog.records if "lacks" in r.getMessage()]
     assert line == (
-        "slack: the bot token lacks channels:read, chat:write.customize, groups:history, groups:read, im:write, "
-        "usergroups:read; reinstall the app from slack-app-manifest.yml"
+        "slack: the bot token lacks channels:read, chat:write.customize, files:write, groups:history, groups:read, "
+        "im:write, usergroups:read; reinstall the app from slack-app-manifest.yml"
     )

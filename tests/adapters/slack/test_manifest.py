@@ -30,7 +30,19 @@ def _list_under(key: str) -> list[str]:
 
 def test_manifest_declares_every_slash_command() -> None:
     commands = re.findall(r"^\s+- command: (\S+)$", MANIFEST, re.MULTILINE)
-    assert commands == ["/charter", "/appeal", "/case", "/override", "/vigie-setup", "/disclosure"]
+    assert commands == [
+        "/charter",
+        "/appeal",
+        "/case",
+        "/override",
+        "/vigie-setup",
+        "/disclosure",
+        "/privacy",
+        "/mydata",
+        "/mycases",
+        "/forgetme",
+        "/guard",
+    ]
     assert MANIFEST.count("should_escape: true") == len(commands)  # mentions and channels arrive as ids
 
 
