@@ -155,7 +155,7 @@ class PrivacyStore:
                     (pseudonym, pseudonym, _scrubbed_evidence(evidence, all_details=True), ERASED, stamp, case_id),
                 )
                 # Where their private notice was sent (their direct-message channel) points to them too.
-                await conn.execute(
+                await tx.execute(
                     "UPDATE audit SET detail = ? WHERE case_id = ? AND detail IS NOT NULL"
                     " AND event IN ('private_notice_sent', 'private_notice_failed', 'notify_failed')",
                     (ERASED, case_id),
