@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from bot.charter.disclosure_model import DisclosurePolicy
 from bot.community import JURISDICTION, LANGUAGE
 from bot.disclosure import law_notes
-from bot.disclosure.checker import DisclosureChecker, DisclosureFinding
+from bot.disclosure.checker import DisclosureChecker, DisclosureFinding, Severity
 from bot.disclosure.messages import (
     escalation_text,
     not_sponsored_text,
@@ -414,7 +414,8 @@ class NudgeService:
         if policy is None:
             return nudge
         finding = self._checker(policy).inspect(text, jurisdiction=nudge.jurisdiction, lang=lang)
-        if not finding.needs_nudge:
+        # A well-labelled restricted promotion is fixed as far as the author can fix it: compliance was told.
+        if not finding.needs_nudge or finding.severity is Severity.OK:
             return await self._close(nudge, NudgeState.FIXED, by=by)
         updated = await self._store.update_finding(
             nudge.id,

@@ -79,3 +79,11 @@ async def test_an_ordinary_sponsored_post_alerts_nobody(env: tuple[Services, Off
     await services.intake.on_message(post("Code LUMIERE20 pour -20 % sur la boutique"))
     assert platform.nudges
     assert platform.alerts == []
+
+
+async def test_labelling_a_restricted_promotion_closes_its_note(env: tuple[Services, OfflinePlatform]) -> None:
+    services, _ = env
+    created = (await services.intake.on_message(post(CRYPTO))).nudge
+    assert created is not None
+    fixed = await services.nudges.mark_fixed(created.id, AMBASSADOR, "Publicité — " + CRYPTO)
+    assert fixed.state.value == "fixed"

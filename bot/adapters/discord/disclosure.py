@@ -44,7 +44,8 @@ def finding_reply(
     rules = policy.rules_for(finding.jurisdiction)
     if finding.severity is Severity.OK:
         return tr("discord.well_labelled", lang, label=finding.label or "", audience=rules.name), None
-    severity = tr(f"discord.severity_{finding.severity.value}", lang)
+    key = "soft_link" if finding.soft_only and not finding.label else finding.severity.value
+    severity = tr(f"discord.severity_{key}", lang)
     embed = discord.Embed(
         title=clip(tr("discord.check_title", lang, audience=rules.name, severity=severity), 256),
         colour=discord.Colour.gold(),

@@ -35,7 +35,8 @@ def finding_text(finding: DisclosureFinding, policy: DisclosurePolicy, lang: str
         "audience": rules.name,
         "expected": finding.suggested_label,
     }
-    lines = [tr(f"slack.finding.severity.{finding.severity.value}", lang, **values)]
+    key = "soft_link" if finding.soft_only and not finding.label else finding.severity.value
+    lines = [tr(f"slack.finding.severity.{key}", lang, **values)]
     if finding.needs_nudge:
         lines.append(tr("slack.finding.why", lang, rule=rules.rule_text(pick(lang))))
         if finding.suggestion:
