@@ -271,7 +271,10 @@ def _as_expected(case: Case, finding: DisclosureFinding) -> bool:
 
 
 def _pct(hits: int, total: int) -> str:
-    return f"{100 * hits / total:.1f} % ({hits}/{total})" if total else "n/a"
+    if not total:
+        return "n/a"
+    share = 100 * hits / total
+    return f"{share:.3f} % ({hits}/{total})" if 0 < share < 1 else f"{share:.1f} % ({hits}/{total})"
 
 
 def _ratio(value: float | None) -> str:

@@ -109,6 +109,8 @@ SPONSOR: dict[str, tuple[str, ...]] = {
         r"#(?:sponsored|sponsor|paidpartnership|paidpromotion|sponsoredpost)\b",
         r"\bsponsor(?:ed)?\s+(?:post|content|segment|message|spot)\b",
         r"\btoday'?s\s+sponsor\b",
+        r"(?<![^\n])[ \t]*(?:video\s+|episode\s+|stream\s+)?sponsors?\s*:",
+        r"\bmy\s+amazon\s+(?:store|storefront|shop|influencer\s+(?:store|page)|list|lists)\b",
     ),
     "fr": (
         r"\bsponsorise(?:e|s|es)?\s+par\b",
@@ -235,6 +237,9 @@ SHOPPING: dict[str, tuple[str, ...]] = {
         r"|mentioned|featured|in\s+this\s+video)\b",
         r"\bmy\s+(?:gear|setup|kit|equipment|favorite\s+products|favourite\s+products|storefront|shop)\b",
         r"\bwhat\s+i\s+(?:use|used|wear|wore|bought)\b",
+        r"\b(?:camera|audio|recording|editing|lighting|studio|video|photo|filming)\s+(?:gear|equipment|setup|kit)\b",
+        r"\b(?:gear|equipment|kit|products)\s*(?:used|list|i\s+use)?\s*:",
+        r"\bsupport\s+(?:the|my|this)\s+channel\b",
         r"\b(?:everything|links?|products?|items?)\s+(?:i\s+)?(?:mentioned|featured|used|showed|shown|reviewed)\b",
         r"[$£€]\s*\d",
     ),
