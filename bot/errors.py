@@ -39,14 +39,21 @@ class PlatformFailure(enum.StrEnum):
     NOT_FOUND = "not_found"  # the target is already gone (Discord 404, Slack message_not_found)
     UNSUPPORTED = "unsupported"  # the platform cannot do this with the current tokens
     NOT_IN_CHANNEL = "not_in_channel"  # the app is not a member of the channel
-    UNAVAILABLE = "unavailable"  # network, 5xx, rate limits past retries
+    UNAVAILABLE = "unavailable"  # network, 5xx: worth retrying later
+    RATE_LIMITED = "rate_limited"  # HTTP 429 / Slack ratelimited: retried after `retry_after`, never final
 
 
 class PlatformError(VigieError):
     """An action the platform refused or could not perform."""
 
-    def __init__(self, failure: PlatformFailure, detail: str = "") -> None:
-        """Keep the failure kind and a short detail safe to log and store."""
+    def __init__(self, failure: PlatformFailure, detail: str = "", *, retry_after: float | None = None) -> None:
+        """Keep the failure kind, a short detail safe to log and store, and how long the platform asked to wait."""
         super().__init__(f"{failure.value}: {detail}" if detail else failure.value)
         self.failure = failure
         self.detail = detail
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        """True when trying again later may work (network, 5xx, rate limits); 403/404-like refusals are final."""
+        return self.failure in (PlatformFailure.UNAVAILABLE, PlatformFailure.RATE_LIMITED)

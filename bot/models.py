@@ -375,3 +375,40 @@ class NudgeReport:
         """Fixed nudges over all nudges whose post still exists; None when there are none."""
         counted = self.total - self.withdrawn
         return self.fixed / counted if counted else None
+
+
+class StepKind(enum.StrEnum):
+    """One side effect of a case, tracked on its own (pending before it is tried, then done or failed).
+
+    Extensible: a new kind is one member here plus the code in bot/cases/actions.py that carries
+    it out and resumes it; the store keeps kinds as text and lists none of them.
+    """
+
+    DELETE = "delete"  # the removal of the member's message
+    AUTHOR_DM = "author_dm"  # the durable private notice (a direct message with Appeal / See my message)
+    NOTICE = "notice"  # the short public notice in the channel
+    ESCALATION = "escalation"  # counting the author's standing cases against the rule's threshold
+    TIMEOUT = "timeout"  # the timeout the escalation decided
+    REVIEW_CARD = "review_card"  # the card that puts a held or reported message in front of moderators
+    ALERT = "alert"  # telling moderators that a removal needs a human
+
+
+class StepState(enum.StrEnum):
+    """Where a tracked step stands."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A tracked side effect: `next_at` is when a pending retry is due (None: as soon as possible)."""
+
+    case_id: int
+    kind: StepKind
+    state: StepState
+    attempts: int = 0
+    next_at: datetime | None = None
+    error: str | None = None
+    detail: str | None = None

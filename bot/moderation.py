@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.cases.actions import AUTOMOD_ACTOR, CaseActions
+from bot.cases.actions import AUTOMOD_ACTOR, REMOVAL_STEPS, REVIEW_STEPS, WARNING_STEPS, CaseActions
 from bot.cases.permissions import MAX_REASON, moderates, require_moderator, require_reason
 from bot.cases.transitions import ENFORCED, Event, Role, allows, step
 from bot.charter.model import Rule
 from bot.errors import NotFoundError, TransitionError, VigieError
 from bot.explain import outcome_text
+from bot.lanes import Lanes
 from bot.models import (
     SYSTEM_ACTOR,
     Action,
@@ -23,11 +26,23 @@ from bot.models import (
     CaseStatus,
     Evidence,
     Message,
+    Step,
+    StepKind,
+    StepState,
     Verdict,
 )
 from bot.ports import Clock, PolicySource, Store
 
 log = logging.getLogger(__name__)
+
+
+def steps_for(action: Action) -> tuple[StepKind, ...]:
+    """The side effects a fresh automated case of this action will carry out, recorded with it."""
+    if action is Action.REMOVE:
+        return REMOVAL_STEPS
+    if action is Action.WARN:
+        return WARNING_STEPS
+    return REVIEW_STEPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +63,9 @@ class ModerationService:
         self._policy = policy
         self._clock = clock
         self._effects = actions
+        self.lanes = Lanes()
+        """Side effects in order per channel, a bounded number at once; `lanes.backlog` is the backlog."""
+        self._started = clock.now()
 
     def _draft(
         self,
@@ -117,6 +135,7 @@ class ModerationService:
             draft,
             CaseStatus.REVIEW if review else CaseStatus.ACTIONED,
             ActionState.NONE if review else ActionState.PENDING,
+            steps=steps_for(verdict.action),
         )
         if not created:
             # Gateway replays, Slack retries and edits: a message is acted on at most once, unless an
@@ -133,8 +152,13 @@ class ModerationService:
             )
             await self._effects.card(case, "review")
         else:
-            case = await self._effects.enforce(case)
+            case = await self.in_lane(case, self._effects.enforce)
         return Outcome(verdict, await self._current(case), True)
+
+    async def in_lane(self, case: Case, work: Callable[[Case], Awaitable[Case]]) -> Case:
+        """Carry out `work` on the case in its channel's lane: after the cases before it in that channel,
+        with a bound on how many run at once."""
+        return await self.lanes.run((case.platform, case.community, case.channel), lambda: work(case))
 
     async def _escalate_edit(self, case: Case, message: Message, verdict: Verdict, rule: Rule) -> Case | None:
         """Act on an edit that makes a held or merely warned message worse (post mild, then edit in
@@ -180,10 +204,13 @@ class ModerationService:
             case.clause,
             case.rule_id,
         )
+        # A different decision deserves its own notice: the edit reopens the steps it needs.
+        for kind in steps_for(verdict.action):
+            await self._store.begin_step(case.id, kind, self._clock.now())
         if review:
             await self._effects.card(case, "review")
         else:
-            case = await self._effects.enforce(case)
+            case = await self.in_lane(case, self._effects.enforce)
         return await self._current(case)
 
     async def _current(self, case: Case) -> Case:
@@ -210,7 +237,9 @@ class ModerationService:
             actor_id=moderator.id,
             source=CaseSource.MODERATOR,
         )
-        case, created = await self._store.create_case(draft, CaseStatus.ACTIONED, ActionState.PENDING)
+        case, created = await self._store.create_case(
+            draft, CaseStatus.ACTIONED, ActionState.PENDING, steps=REMOVAL_STEPS
+        )
         if created:
             case = await self._store.update_case(
                 case.id,
@@ -260,7 +289,7 @@ class ModerationService:
             actor_id=reporter.id,
             source=CaseSource.REPORT,
         )
-        case, created = await self._store.create_case(draft, CaseStatus.REVIEW, ActionState.NONE)
+        case, created = await self._store.create_case(draft, CaseStatus.REVIEW, ActionState.NONE, steps=REVIEW_STEPS)
         if created:
             log.info(
                 "case %d on %s: reported for review under clause %d (%s)",
@@ -292,7 +321,9 @@ class ModerationService:
             actor_id=AUTOMOD_ACTOR,
             source=CaseSource.PLATFORM_AUTOMOD,
         )
-        case, created = await self._store.create_case(draft, CaseStatus.ACTIONED, ActionState.DONE)
+        case, created = await self._store.create_case(
+            draft, CaseStatus.ACTIONED, ActionState.DONE, steps=(StepKind.AUTHOR_DM, StepKind.NOTICE)
+        )
         if created:
             log.info(
                 "case %d on %s: platform filter removal under clause %d (%s)",
@@ -332,9 +363,70 @@ class ModerationService:
                     done += 1
             finally:
                 self._store.release_action(listed.id)
+        done += await self.resume_due(platform, everything=True)
         if done:
             log.info("resumed %d pending case action(s)", done)
         return done
+
+    async def resume_due(self, platform: str | None = None, *, everything: bool = False) -> int:
+        """Take up tracked steps left pending: retries whose backoff is over and steps a stopped process
+        never tried (`everything`: every pending retry too, as at start). Each case goes through its
+        channel's lane, so resumed work keeps the channel's order and the bound."""
+        now = self._clock.now()
+        due = await self._store.due_steps(now + timedelta(days=3650) if everything else now, self._started)
+        cases: dict[int, Case] = {}
+        for listed in due:
+            if listed.case_id in cases:
+                continue
+            case = await self._store.get_case(listed.case_id)
+            if case is not None and (platform is None or case.platform == platform):
+                cases[case.id] = case
+        if not cases:
+            return 0
+        results = await asyncio.gather(
+            *(self.in_lane(case, self._resume_steps) for case in cases.values()), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, Exception):
+                log.error("resuming a case's steps failed", exc_info=result)
+        log.info("took up the pending steps of %d case(s)", len(cases))
+        return len(cases)
+
+    async def _resume_steps(self, case: Case) -> Case:
+        if not self._store.claim_action(case.id):
+            return case  # being carried out right now by a live handler
+        try:
+            return await self._resume_claimed(case)
+        finally:
+            self._store.release_action(case.id)
+
+    async def _resume_claimed(self, listed: Case) -> Case:
+        case = await self._store.get_case(listed.id) or listed
+        steps = await self._store.steps_of(case.id)
+        pending = {kind for kind, tracked in steps.items() if tracked.state is StepState.PENDING}
+        stands = case.status in ENFORCED and case.action in (Action.REMOVE, Action.WARN)
+        if case.action_state is ActionState.PENDING and case.status in ENFORCED:
+            return await self._effects.enforce_claimed(case)  # delete or warning, notices, escalation
+        told = {StepKind.AUTHOR_DM, StepKind.NOTICE} & pending
+        if told and stands:
+            removed = case.action is Action.REMOVE and case.action_state is ActionState.DONE
+            await self._effects.notice(case, removed=removed)
+        if {StepKind.ESCALATION, StepKind.TIMEOUT} & pending and stands:
+            await self._effects.escalate(case)
+        if StepKind.REVIEW_CARD in pending and case.status is CaseStatus.REVIEW:
+            await self._effects.card(case, "review")
+        if StepKind.ALERT in pending:
+            await self._effects.alert(case, steps[StepKind.ALERT].detail or f"Case #{case.id} needs a moderator.")
+        left = {StepKind.REVIEW_CARD} if case.status is not CaseStatus.REVIEW else set()
+        if not stands:
+            left |= {StepKind.DELETE, StepKind.AUTHOR_DM, StepKind.NOTICE, StepKind.ESCALATION, StepKind.TIMEOUT}
+        for kind in sorted(left & pending):
+            await self._store.update_case(
+                case.id,
+                self._effects.entry(case, "step_cancelled", detail=f"{kind.value}: case is {case.status.value}"),
+                step=Step(case.id, kind, StepState.FAILED, error=f"cancelled: case is {case.status.value}"),
+            )
+        return await self._current(case)
 
     async def _resume(self, listed: Case) -> bool:
         """Finish or call off what is still pending once the claim is held; False if nothing was."""

@@ -22,6 +22,8 @@ from bot.models import (
     NudgeStep,
     PostedRef,
     Statement,
+    Step,
+    StepKind,
     Verdict,
 )
 
@@ -52,8 +54,10 @@ class Store(Protocol):
     Every method commits before returning, so a crash right after a call loses nothing.
     """
 
-    async def create_case(self, draft: CaseDraft, status: CaseStatus, action_state: ActionState) -> tuple[Case, bool]:
-        """Insert a case and its `created` audit entry in one transaction.
+    async def create_case(
+        self, draft: CaseDraft, status: CaseStatus, action_state: ActionState, *, steps: Sequence[StepKind] = ()
+    ) -> tuple[Case, bool]:
+        """Insert a case, its `created` audit entry and its pending `steps` in one transaction.
 
         Idempotent per message, whatever the rule: if a case already exists for
         (platform, community, channel, message_id), return it with `False` and insert nothing.
@@ -84,13 +88,43 @@ class Store(Protocol):
         ...
 
     async def update_case(
-        self, case_id: int, entry: AuditEntry | None = None, *, if_action: Action | None = None, **changes: Any
+        self,
+        case_id: int,
+        entry: AuditEntry | None = None,
+        *,
+        if_action: Action | None = None,
+        step: Step | None = None,
+        **changes: Any,
     ) -> Case:
         """Apply `changes` whatever the status (side-effect bookkeeping), optionally auditing it.
 
         With `if_action`, `changes` apply only while the case's action is still that one; the
-        entry is recorded either way.
+        entry is recorded either way. `step` records an attempted step's outcome in the same transaction.
         """
+        ...
+
+    async def steps_of(self, case_id: int) -> dict[StepKind, Step]:
+        """The case's tracked steps, by kind."""
+        ...
+
+    async def begin_step(self, case_id: int, kind: StepKind, at: datetime, *, detail: str | None = None) -> None:
+        """Record a step as pending before it is tried."""
+        ...
+
+    async def due_steps(self, now: datetime, recorded_before: datetime, limit: int = 200) -> list[Step]:
+        """Pending steps to resume: due retries, and untried steps recorded before `recorded_before`."""
+        ...
+
+    async def pending_steps(self) -> int:
+        """How many steps are pending."""
+        ...
+
+    async def mark_screened(self, platform: str, community: str, channel: str, message_id: str, at: datetime) -> None:
+        """Remember the last message screened in a channel."""
+        ...
+
+    async def screened_marks(self, platform: str) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """The last message screened per (community, channel) of a platform, and when."""
         ...
 
     async def escalate_case(

@@ -72,7 +72,12 @@ class Services:
                 checks[name] = bool(probe())
             except Exception:
                 checks[name] = False
-        return {"ok": all(checks.values()), "checks": checks}
+        report: dict[str, Any] = {"ok": all(checks.values()), "checks": checks}
+        report["backlog"] = self.moderation.lanes.backlog
+        report["oldest_seconds"] = round(self.moderation.lanes.oldest(), 1)
+        if checks["database"]:
+            report["pending_steps"] = await self.store.pending_steps()
+        return report
 
     async def close(self) -> None:
         """Release the database connection."""

@@ -83,9 +83,16 @@ class FakePlatform:
     failures: dict[str, PlatformError] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
 
-    def fail(self, method: str, failure: PlatformFailure = PlatformFailure.FORBIDDEN, detail: str = "") -> None:
+    def fail(
+        self,
+        method: str,
+        failure: PlatformFailure = PlatformFailure.FORBIDDEN,
+        detail: str = "",
+        *,
+        retry_after: float | None = None,
+    ) -> None:
         """Make `method` raise `PlatformError(failure, detail)` until `heal(method)`."""
-        self.failures[method] = PlatformError(failure, detail)
+        self.failures[method] = PlatformError(failure, detail, retry_after=retry_after)
 
     def heal(self, method: str | None = None) -> None:
         """Stop failing `method` (or every method)."""
@@ -306,10 +313,10 @@ class Env:
         return [entry.event for entry in await self.store.audit_trail(case_id)]
 
 
-async def build_env(path: Path, charter: Charter | None = None) -> Env:
+async def build_env(path: Path, charter: Charter | None = None, clock: FakeClock | None = None) -> Env:
     """Open a store at `path` and wire the services around a FakePlatform named "discord"."""
     store = await SqlStore.open(path)
-    clock = FakeClock()
+    clock = clock or FakeClock()
     platform = FakePlatform()
     policy = FakePolicy(charter or make_charter())
     platforms: dict[str, Any] = {"discord": platform}

@@ -99,7 +99,6 @@ async def test_the_case_is_committed_before_the_platform_is_asked_to_delete(env:
         PlatformFailure.FORBIDDEN,
         PlatformFailure.UNSUPPORTED,
         PlatformFailure.NOT_IN_CHANNEL,
-        PlatformFailure.UNAVAILABLE,
     ],
 )
 async def test_a_refused_delete_keeps_the_case_and_degrades_honestly(env: Env, failure: PlatformFailure) -> None:
@@ -137,7 +136,7 @@ async def test_a_message_already_gone_counts_as_removed(env: Env) -> None:
 
 async def test_every_platform_step_can_fail_without_losing_the_case(env: Env) -> None:
     for method in ("delete_message", "post_notice", "send_card", "alert"):
-        env.platform.fail(method, PlatformFailure.UNAVAILABLE, "503")
+        env.platform.fail(method, PlatformFailure.FORBIDDEN, "403")
     outcome = await env.moderation.handle_message(make_message(INSULT))
     assert outcome.case is not None
     case = await env.store.get_case(outcome.case.id)
@@ -155,7 +154,7 @@ async def test_an_adapter_bug_is_contained_and_recorded(env: Env) -> None:
     outcome = await env.moderation.handle_message(make_message(INSULT))
     assert outcome.case is not None
     assert outcome.case.action_state is ActionState.FAILED
-    assert outcome.case.action_error == "unavailable: unexpected KeyError"
+    assert outcome.case.action_error == "unsupported: unexpected KeyError"
 
 
 async def test_a_notice_that_cannot_be_posted_is_audited(env: Env) -> None:

@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from bot.cases.transitions import ENFORCED, Event, Role, step
 from bot.charter.model import Rule
 from bot.errors import PlatformError, PlatformFailure
 from bot.explain import reversed_text, statement_for
-from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, AuditEntry, Case, CaseStatus, PostedRef
+from bot.models import (
+    SYSTEM_ACTOR,
+    Action,
+    ActionState,
+    Actor,
+    AuditEntry,
+    Case,
+    CaseStatus,
+    PostedRef,
+    Step,
+    StepKind,
+    StepState,
+)
 from bot.ports import CardKind, Clock, Platform, PolicySource, Store
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+BACKOFF_FIRST = 2.0
+BACKOFF_MAX = 300.0
+"""Retries of a failed step wait 2 s, 4 s, 8 s... up to 5 minutes, or what a rate limit asked for."""
+
+REMOVAL_STEPS = (StepKind.DELETE, StepKind.AUTHOR_DM, StepKind.NOTICE, StepKind.ESCALATION)
+WARNING_STEPS = (StepKind.AUTHOR_DM, StepKind.NOTICE, StepKind.ESCALATION)
+REVIEW_STEPS = (StepKind.REVIEW_CARD,)
 
 AUTOMOD_ACTOR = "automod"
 """The actor id recorded for removals the platform's own filter carried out."""
@@ -40,6 +60,32 @@ class CaseActions:
         self.policy = policy
         self.clock = clock
         self.platforms = platforms
+        self._attempts: dict[tuple[int, StepKind], int] = {}
+        self._retrying: set[int] = set()  # cases whose removal or warning just got a retry scheduled
+
+    def outcome(self, case: Case, kind: StepKind, err: PlatformError | None, *, detail: str | None = None) -> Step:
+        """A step's recorded outcome: done; pending again after a backoff when the failure may pass
+        (network, 5xx, rate limit: never final); failed when the platform refused for good."""
+        key = (case.id, kind)
+        if err is None:
+            self._attempts.pop(key, None)
+            return Step(case.id, kind, StepState.DONE, detail=detail)
+        if not err.retryable:
+            self._attempts.pop(key, None)
+            return Step(case.id, kind, StepState.FAILED, error=str(err), detail=detail)
+        if kind in (StepKind.DELETE, StepKind.NOTICE, StepKind.AUTHOR_DM):
+            self._retrying.add(case.id)
+        tries = self._attempts.get(key, 0) + 1
+        self._attempts[key] = tries
+        wait = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (tries - 1))
+        if err.retry_after is not None:
+            wait = max(err.retry_after, 0.05)
+        when = self.clock.now() + timedelta(seconds=wait)
+        return Step(case.id, kind, StepState.PENDING, next_at=when, error=str(err), detail=detail)
+
+    async def done_steps(self, case: Case) -> set[StepKind]:
+        """The steps of a case already carried out (read before any side effect that must not repeat)."""
+        return {kind for kind, step in (await self.store.steps_of(case.id)).items() if step.state is StepState.DONE}
 
     def entry(
         self,
@@ -84,7 +130,7 @@ class CaseActions:
         except Exception as exc:
             # An adapter bug must not stop the remaining steps; the traceback goes to the log.
             log.exception("case %d: %s raised on %s", case.id, step, case.platform)
-            return None, PlatformError(PlatformFailure.UNAVAILABLE, f"unexpected {type(exc).__name__}")
+            return None, PlatformError(PlatformFailure.UNSUPPORTED, f"unexpected {type(exc).__name__}")
 
     async def _call(self, case: Case, step: str, call: Callable[[Platform], Awaitable[None]]) -> PlatformError | None:
         _, err = await self._ask(case, step, call)
@@ -95,35 +141,56 @@ class CaseActions:
 
     async def notice(self, case: Case, *, removed: bool) -> PlatformError | None:
         """Tell the author: a durable private notice (clause, case, Appeal and See my message) first,
-        then the short public notice; both audited, and where they landed kept on the case.
+        then the short public notice; each is a tracked step, audited, and where it landed is kept.
 
-        Returns an error only when neither reached the author.
+        A step already done for this case is skipped, so a retry or a resume after a crash never
+        sends a second notice. Returns an error only when neither reached the author.
         """
+        # A notice is done for the decision it announced: a warning's notice does not stand for a later
+        # removal of the same message (an edit, a moderator), which gets its own.
+        steps = await self.store.steps_of(case.id)
+        decision = case.action.value
+        done = {
+            kind
+            for kind, tracked in steps.items()
+            if tracked.state is StepState.DONE and (tracked.detail or decision) == decision
+        }
         statement = statement_for(case, self.rule_for(case), self.policy.charter, lang=case.lang, removed=removed)
-        ref, private_err = await self._ask(case, "private notice", lambda p: p.send_private_notice(case, statement))
-        changes: dict[str, Any] = {}
-        if private_err is None:
-            detail = f"{ref.channel}/{ref.message_id}" if ref else "not durable (ephemeral)"
-            await self._audit(case, self.entry(case, "private_notice_sent", detail=detail))
-            if ref is not None:
-                changes |= {"private_channel": ref.channel, "private_message_id": ref.message_id}
-        else:
-            await self._audit(case, self.entry(case, "private_notice_failed", detail=str(private_err)))
-        told = private_err is None
-        posted, err = await self._ask(
-            case, "notice", lambda p: p.post_notice(case, statement, removed=removed, told_privately=told)
-        )
-        if err is None:
-            await self._audit(case, self.entry(case, "notice_posted", detail=f"removed={removed}"))
-            if posted:
-                changes["notice_message_id"] = posted
-        else:
-            await self._audit(case, self.entry(case, "notice_failed", detail=str(err)))
-        if changes:
-            case = await self.store.update_case(case.id, **changes)
-            if case.status is CaseStatus.OVERTURNED:
-                # Overturned while the notices were on their way: they must not stand with live buttons.
-                await self.retract_notices(case)
+        private_err: PlatformError | None = None
+        if StepKind.AUTHOR_DM not in done:
+            ref, private_err = await self._ask(case, "private notice", lambda p: p.send_private_notice(case, statement))
+            step = self.outcome(case, StepKind.AUTHOR_DM, private_err, detail=decision)
+            if private_err is None:
+                detail = f"{ref.channel}/{ref.message_id}" if ref else "not durable (ephemeral)"
+                where: dict[str, Any] = (
+                    {"private_channel": ref.channel, "private_message_id": ref.message_id} if ref else {}
+                )
+                case = await self.store.update_case(
+                    case.id, self.entry(case, "private_notice_sent", detail=detail), step=step, **where
+                )
+            else:
+                case = await self.store.update_case(
+                    case.id, self.entry(case, "private_notice_failed", detail=str(private_err)), step=step
+                )
+        err: PlatformError | None = None
+        if StepKind.NOTICE not in done:
+            told = private_err is None
+            posted, err = await self._ask(
+                case, "notice", lambda p: p.post_notice(case, statement, removed=removed, told_privately=told)
+            )
+            step = self.outcome(case, StepKind.NOTICE, err, detail=decision)
+            if err is None:
+                where = {"notice_message_id": posted} if posted else {}
+                case = await self.store.update_case(
+                    case.id, self.entry(case, "notice_posted", detail=f"removed={removed}"), step=step, **where
+                )
+            else:
+                case = await self.store.update_case(
+                    case.id, self.entry(case, "notice_failed", detail=str(err)), step=step
+                )
+        if case.status is CaseStatus.OVERTURNED and (case.public_notice or case.private_notice):
+            # Overturned while the notices were on their way: they must not stand with live buttons.
+            await self.retract_notices(case)
         return err if private_err is not None else None
 
     async def retract_notices(self, case: Case) -> Case:
@@ -142,19 +209,28 @@ class CaseActions:
 
     async def card(self, case: Case, kind: CardKind) -> PlatformError | None:
         """Put the case in front of moderators; if the card cannot be posted, alert instead."""
-        err = await self._call(case, f"{kind} card", lambda p: p.send_card(case, self.rule_for(case), kind))
-        if err is None:
-            await self._audit(case, self.entry(case, "card_sent", detail=kind))
+        tracked = kind in ("review", "report")
+        if tracked and StepKind.REVIEW_CARD in await self.done_steps(case):
             return None
-        await self._audit(case, self.entry(case, "card_failed", detail=f"{kind}: {err}"))
+        err = await self._call(case, f"{kind} card", lambda p: p.send_card(case, self.rule_for(case), kind))
+        step = self.outcome(case, StepKind.REVIEW_CARD, err) if tracked else None
+        if err is None:
+            await self.store.update_case(case.id, self.entry(case, "card_sent", detail=kind), step=step)
+            return None
+        await self.store.update_case(case.id, self.entry(case, "card_failed", detail=f"{kind}: {err}"), step=step)
+        if step is not None and step.state is StepState.PENDING:
+            return err  # tried again later; moderators are alerted only if it fails for good
         await self.alert(case, f"Case #{case.id} needs a moderator ({kind}), but its card could not be posted: {err}.")
         return err
 
     async def alert(self, case: Case, text: str) -> PlatformError | None:
         """Tell the community's moderators; `text` never carries message content."""
+        await self.store.begin_step(case.id, StepKind.ALERT, self.clock.now(), detail=text)
         err = await self._call(case, "alert", lambda p: p.alert(case.community, text))
-        await self._audit(
-            case, self.entry(case, "alert_sent" if err is None else "alert_failed", detail=str(err or text))
+        await self.store.update_case(
+            case.id,
+            self.entry(case, "alert_sent" if err is None else "alert_failed", detail=str(err or text)),
+            step=self.outcome(case, StepKind.ALERT, err, detail=text),
         )
         return err
 
@@ -177,6 +253,10 @@ class CaseActions:
             # A decision taken while the claim was held (an overturn during the notice) found the case
             # claimed and left its side effects to this holder: carry them out before letting go.
             current = await self.store.get_case(case.id) or case
+            if case.id in self._retrying:
+                self._retrying.discard(case.id)
+                if current.action is case.action:
+                    return case  # its retry is scheduled; nothing was decided meanwhile
             if current.restore_state is ActionState.PENDING and current.status is CaseStatus.OVERTURNED:
                 restored = await self.restore_claimed(current)
                 return await self.retract_notices(restored)
@@ -193,10 +273,14 @@ class CaseActions:
     async def enforce_claimed(self, case: Case) -> Case:
         """`enforce` for a caller that holds the case's claim; acts until nothing is pending."""
         acted: Case | None = None
+        tried: set[Action] = set()
         while True:
             case = await self.store.get_case(case.id) or case
             if case.status not in ENFORCED or case.action_state is not ActionState.PENDING:
                 break
+            if case.action in tried:
+                break  # its retry is scheduled (a step pending with next_at): not again in this call
+            tried.add(case.action)
             if case.action is Action.REMOVE:
                 case = await self._delete(case)
             elif case.action is Action.WARN:
@@ -213,7 +297,7 @@ class CaseActions:
                 case.action_state.value,
             )
             acted = case
-        if acted is not None:
+        if acted is not None and acted.action_state is not ActionState.PENDING:
             await self.escalate(acted)
         return case
 
@@ -222,6 +306,13 @@ class CaseActions:
         # The platform may have taken a while (rate limits): a decision taken meanwhile wins.
         current = await self.store.get_case(case.id) or case
         stands = current.status in ENFORCED
+        if err is not None and err.retryable and stands:
+            # Rate limited or unreachable: the removal stays pending and is tried again after a backoff.
+            step = self.outcome(case, StepKind.DELETE, err)
+            when = step.next_at.isoformat() if step.next_at else "soon"
+            return await self.store.update_case(
+                case.id, self.entry(case, "delete_retry", detail=f"{err}; next try {when}"), step=step
+            )
         if err is None or err.failure is PlatformFailure.NOT_FOUND:
             detail = "the message was already gone" if err else None
             changes: dict[str, Any] = {"action_state": ActionState.DONE, "action_error": None}
@@ -229,7 +320,12 @@ class CaseActions:
                 detail = f"{detail or 'deleted'}; the case was {current.status.value} meanwhile"
                 if current.status is CaseStatus.OVERTURNED and current.restore_state is not ActionState.DONE:
                     changes["restore_state"] = ActionState.PENDING
-            case = await self.store.update_case(case.id, self.entry(case, "deleted", detail=detail), **changes)
+            case = await self.store.update_case(
+                case.id,
+                self.entry(case, "deleted", detail=detail),
+                step=Step(case.id, StepKind.DELETE, StepState.DONE),
+                **changes,
+            )
             if stands:
                 await self.notice(case, removed=True)
             elif case.restore_state is ActionState.PENDING:
@@ -238,6 +334,7 @@ class CaseActions:
         case = await self.store.update_case(
             case.id,
             self.entry(case, "action_failed", detail=str(err)),
+            step=Step(case.id, StepKind.DELETE, StepState.FAILED, error=str(err)),
             action_state=ActionState.FAILED,
             action_error=str(err),
         )
@@ -255,6 +352,8 @@ class CaseActions:
 
     async def _warn(self, case: Case) -> Case:
         err = await self.notice(case, removed=False)
+        if err is not None and err.retryable:
+            return await self.store.get_case(case.id) or case  # the notice steps are retried later
         # `if_action`: an edit may have escalated the warning to a removal while the notice was posted.
         if err is None:
             return await self.store.update_case(
@@ -274,27 +373,64 @@ class CaseActions:
         return case
 
     async def escalate(self, case: Case) -> None:
-        """Time the author out when the rule's escalation threshold is reached."""
-        if case.status not in ENFORCED or case.action not in (Action.REMOVE, Action.WARN):
+        """Time the author out when the rule's escalation threshold is reached (tracked: a crash between
+        the removal and this check, or a failed timeout, is taken up again at the next resume)."""
+        steps = await self.store.steps_of(case.id)
+        if StepKind.TIMEOUT in steps and steps[StepKind.TIMEOUT].state is StepState.PENDING:
+            await self._timeout(case, steps[StepKind.TIMEOUT].detail or "")
             return
+        check = steps.get(StepKind.ESCALATION)
+        if check is not None and check.state is not StepState.PENDING:
+            return
+        decision = await self._escalation(case)
+        if decision is None:
+            if check is not None:
+                await self.store.update_case(case.id, step=Step(case.id, StepKind.ESCALATION, StepState.DONE))
+            return
+        await self.store.begin_step(case.id, StepKind.TIMEOUT, self.clock.now(), detail=decision)
+        if check is not None:
+            await self.store.update_case(case.id, step=Step(case.id, StepKind.ESCALATION, StepState.DONE))
+        await self._timeout(case, decision)
+
+    async def _escalation(self, case: Case) -> str | None:
+        """`until|reason` when the author must be timed out for this case, else None."""
+        if case.status not in ENFORCED or case.action not in (Action.REMOVE, Action.WARN):
+            return None
         rule = self.policy.charter.rule(case.rule_id)
         escalation = rule.escalation if rule else None
         if rule is None or escalation is None:
-            return
+            return None
         now = self.clock.now()
         since = now - timedelta(hours=escalation.window_hours)
         count = await self.store.count_enforced(case.platform, case.community, case.author_id, since)
         if count < escalation.count:
-            return
+            return None
         until = now + timedelta(minutes=escalation.timeout_minutes)
         reason = (
             f"Charter clause {rule.number}: {count} enforced cases within {escalation.window_hours} h (case #{case.id})"
         )
+        return f"{until.isoformat()}|{reason}"
+
+    async def _timeout(self, case: Case, decision: str) -> None:
+        stamp, _, reason = decision.partition("|")
+        try:
+            until = datetime.fromisoformat(stamp)
+        except ValueError:
+            until = self.clock.now()
+        if until <= self.clock.now():
+            await self.store.update_case(
+                case.id,
+                self.entry(case, "timeout_expired", reason=reason, detail="it ended before it could be applied"),
+                step=Step(case.id, StepKind.TIMEOUT, StepState.DONE),
+            )
+            return
         err = await self._call(case, "timeout", lambda p: p.timeout_member(case, until, reason))
+        step = self.outcome(case, StepKind.TIMEOUT, err, detail=decision)
         if err is None:
-            await self._audit(case, self.entry(case, "timeout", reason=reason, detail=f"until {until.isoformat()}"))
+            entry = self.entry(case, "timeout", reason=reason, detail=f"until {until.isoformat()}")
         else:
-            await self._audit(case, self.entry(case, "timeout_failed", reason=reason, detail=str(err)))
+            entry = self.entry(case, "timeout_failed", reason=reason, detail=str(err))
+        await self.store.update_case(case.id, entry, step=step)
 
     async def restore(self, case: Case) -> Case:
         """Post an overturned removal back in its channel; a failure is kept on the case and alerted."""

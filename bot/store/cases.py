@@ -18,7 +18,10 @@ from bot.models import (
     CaseSource,
     CaseStatus,
     Evidence,
+    Step,
+    StepKind,
 )
+from bot.store import steps as case_steps
 from bot.store.connection import Database, Row, Transaction
 from bot.store.values import from_text, to_text
 
@@ -186,8 +189,11 @@ class CaseQueries:
         sql = "UPDATE cases SET " + clause + (", " if clause else "") + "updated_at = ? WHERE id = ?"  # noqa: S608
         await tx.execute(sql, [*values, to_text(at), case_id])
 
-    async def create_case(self, draft: CaseDraft, status: CaseStatus, action_state: ActionState) -> tuple[Case, bool]:
-        """Insert a case and its `created` audit entry in one transaction; idempotent per message."""
+    async def create_case(
+        self, draft: CaseDraft, status: CaseStatus, action_state: ActionState, *, steps: Sequence[StepKind] = ()
+    ) -> tuple[Case, bool]:
+        """Insert a case, its `created` audit entry and its pending `steps` in one transaction; idempotent
+        per message."""
         if draft.action is Action.ALLOW:
             raise ValueError("an allowed message is never recorded as a case")
         created_at = to_text(draft.created_at)
@@ -226,6 +232,7 @@ class CaseQueries:
                 await self._insert_entry(
                     tx, AuditEntry(case_id, draft.created_at, draft.actor_id, "created", None, detail)
                 )
+                await case_steps.add_pending(tx, case_id, steps, draft.created_at)
                 case = await self._fetch_case(tx, case_id)
             else:
                 row = await tx.fetchone(_BY_MESSAGE, (draft.platform, draft.community, draft.channel, draft.message_id))
@@ -268,22 +275,31 @@ class CaseQueries:
         return case
 
     async def update_case(
-        self, case_id: int, entry: AuditEntry | None = None, *, if_action: Action | None = None, **changes: Any
+        self,
+        case_id: int,
+        entry: AuditEntry | None = None,
+        *,
+        if_action: Action | None = None,
+        step: Step | None = None,
+        **changes: Any,
     ) -> Case:
         """Apply `changes` whatever the status, optionally auditing it; with no changes, only audit.
 
         With `if_action`, `changes` apply only while the case's action is still that one (an edit
-        may have escalated it meanwhile); the entry is recorded either way.
+        may have escalated it meanwhile); the entry is recorded either way. `step` records the outcome
+        of an attempted step in the same transaction.
         """
         async with self._db.transaction() as tx:
             current = await self._fetch_case(tx, case_id, lock=True)
             if current is None:
                 raise NotFoundError(f"There is no case #{case_id}.")
+            at = entry.at if entry else datetime.now(UTC)
             if changes and (if_action is None or current.action is if_action):
-                at = entry.at if entry else datetime.now(UTC)
                 await self._apply(tx, case_id, at, changes)
             if entry is not None:
                 await self._insert_entry(tx, entry)
+            if step is not None:
+                await case_steps.record(tx, step, at, attempted=True)
             case = await self._fetch_case(tx, case_id)
         assert case is not None
         return case

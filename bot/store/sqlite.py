@@ -1,4 +1,4 @@
-"""The SQLite driver of the connection port: one aiosqlite connection, writes serialised by a lock."""
+"""The SQLite driver of the connection port: one connection used inline on the loop (inline.py), one lock."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import aiosqlite
 
 from bot.store.connection import Params, Row
+from bot.store.inline import InlineConnection
 
 _BUSY_TIMEOUT_MS = 5000
 
 
-async def _wal(conn: aiosqlite.Connection) -> None:
+async def _wal(conn: InlineConnection) -> None:
     """Switch to WAL; a process creating the same fresh file at the same moment may hold it briefly."""
     for attempt in range(50):
         try:
@@ -31,7 +32,7 @@ async def _wal(conn: aiosqlite.Connection) -> None:
 class SqliteTransaction:
     """Statements inside one IMMEDIATE transaction on the shared connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: InlineConnection) -> None:
         """Run on `conn`, whose transaction the caller opened."""
         self._conn = conn
 
@@ -55,14 +56,14 @@ class SqliteTransaction:
 
 
 class SqliteDatabase:
-    """The connection port on one aiosqlite connection.
+    """The connection port on one SQLite connection, used inline on the event loop.
 
     Every coroutine shares the connection, so an asyncio lock serialises its use: without it one
     coroutine's statements could land inside another's transaction. Other processes on the same
     file wait on SQLite's own lock (busy timeout), taken up front by BEGIN IMMEDIATE.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, lock: asyncio.Lock | None = None) -> None:
+    def __init__(self, conn: InlineConnection, lock: asyncio.Lock | None = None) -> None:
         """Wrap an open connection in autocommit mode (`isolation_level=None`); use `connect` instead."""
         self._conn = conn
         self._lock = lock or asyncio.Lock()
@@ -70,13 +71,14 @@ class SqliteDatabase:
     @classmethod
     async def connect(cls, path: str | Path) -> SqliteDatabase:
         """Open (or create) the file at `path` (":memory:" allowed) in WAL mode with foreign keys on."""
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn = await InlineConnection.connect(str(path))
         conn.row_factory = sqlite3.Row
         try:
             await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
             await conn.execute("PRAGMA foreign_keys = ON")
-            # Deleted content (purged snapshots, erased members) is zeroed, not left in free space.
-            await conn.execute("PRAGMA secure_delete = ON")
+            # WAL with NORMAL: a commit is durable once the OS has it (a killed process loses nothing);
+            # only a power cut can lose the last commits. FULL would fsync every case on the loop.
+            await conn.execute("PRAGMA synchronous = NORMAL")
             await _wal(conn)
         except BaseException:
             await conn.close()
@@ -96,7 +98,8 @@ class SqliteDatabase:
     @property
     def connection(self) -> aiosqlite.Connection:
         """The raw connection, for the migration runner (which must hold `lock`)."""
-        return self._conn
+        # InlineConnection offers the part of aiosqlite.Connection its users need, same signatures.
+        return cast("aiosqlite.Connection", self._conn)
 
     @property
     def lock(self) -> asyncio.Lock:

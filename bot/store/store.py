@@ -17,10 +17,11 @@ from bot.store.nudges import NudgeStore
 from bot.store.privacy import PrivacyStore
 from bot.store.settings import SettingQueries
 from bot.store.stats import StatsQueries
+from bot.store.steps import StepQueries
 from bot.store.transparency import TransparencyStore
 
 
-class SqlStore(CaseQueries, StatsQueries, SettingQueries):
+class SqlStore(CaseQueries, StatsQueries, SettingQueries, StepQueries):
     """Every query of the Store port, written once against `Database`."""
 
     def __init__(self, db: Database) -> None:

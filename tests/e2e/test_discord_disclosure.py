@@ -64,9 +64,17 @@ def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def nudge_from(services: Services, request: Request) -> Nudge:
-    """The nudge whose id a DM or pointer carries in its first button."""
+    """The nudge whose id a DM or pointer carries in its first button, once its delivery is recorded.
+
+    The fake sees the request before the bot sees the answer: the bot records the delivery after that.
+    """
     nudge_id = int(custom_ids(request.json)[0].rsplit(":", 1)[1])
-    return await services.nudges.get(nudge_id)
+
+    async def probe() -> Nudge | None:
+        nudge = await services.nudges.get(nudge_id)
+        return nudge if nudge.delivery is not Delivery.PENDING else None
+
+    return await eventually(probe)
 
 
 async def nudge_in(services: Services, nudge_id: int, state: NudgeState) -> Nudge:

@@ -37,7 +37,7 @@ FAILURES: dict[str, PlatformFailure] = {
     "channel_not_found": PlatformFailure.NOT_IN_CHANNEL,
     "user_not_in_channel": PlatformFailure.NOT_IN_CHANNEL,
     "is_archived": PlatformFailure.NOT_IN_CHANNEL,
-    "ratelimited": PlatformFailure.UNAVAILABLE,
+    "ratelimited": PlatformFailure.RATE_LIMITED,
 }
 
 
@@ -69,6 +69,16 @@ def to_platform_error(exc: Exception, what: str) -> PlatformError:
             needed = data.get("needed", "?")
             log.error("slack: %s needs the %s scope; add it from slack-app-manifest.yml and reinstall", what, needed)
             return PlatformError(failure, f"missing_scope {needed}")
+        if failure is PlatformFailure.RATE_LIMITED:
+            headers = exc.response.headers if exc.response is not None else {}
+            found = next((v for k, v in (headers or {}).items() if str(k).lower() == "retry-after"), None)
+            raw = str(found[0] if isinstance(found, list) and found else found)
+            try:
+                wait: float | None = float(raw) if found is not None else None
+            except ValueError:
+                wait = None
+            log.warning("slack: %s rate limited (retry after %s s)", what, wait)
+            return PlatformError(failure, code, retry_after=wait)
         if failure is PlatformFailure.NOT_IN_CHANNEL:
             log.warning("slack: %s failed with %s; invite the app to the channel", what, code)
         else:

@@ -20,7 +20,7 @@ from bot.community import (
     CommunityService,
     Setting,
 )
-from bot.errors import PlatformError, PlatformFailure
+from bot.errors import PlatformError
 from bot.models import Actor
 from bot.ports import Clock
 
@@ -99,7 +99,7 @@ class SlackDirectory:
             response = await call(self._client.users_info(user=user_id, include_locale=True), "users.info")
         except PlatformError as exc:
             fallback = SlackUser(id=user_id, name=user_id)
-            if exc.failure is not PlatformFailure.UNAVAILABLE:
+            if not exc.retryable:
                 self._users.put(user_id, fallback)  # a missing scope will not fix itself: ask again later
             return fallback
         user = user_from_info(response.get("user") or {"id": user_id})
@@ -130,7 +130,7 @@ class SlackDirectory:
         try:
             response = await call(self._client.usergroups_list(include_users=True), "usergroups.list")
         except PlatformError as exc:
-            if exc.failure is not PlatformFailure.UNAVAILABLE:
+            if not exc.retryable:
                 self._memberships.put(team, {})  # a missing scope will not fix itself: ask again later
             return {}
         found: dict[str, list[SlackGroup]] = {}

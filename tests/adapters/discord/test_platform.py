@@ -26,7 +26,7 @@ def http_error(kind: type[discord.HTTPException], status: int) -> discord.HTTPEx
         (http_error(discord.Forbidden, 403), PlatformFailure.FORBIDDEN),
         (http_error(discord.NotFound, 404), PlatformFailure.NOT_FOUND),
         (http_error(discord.DiscordServerError, 503), PlatformFailure.UNAVAILABLE),
-        (http_error(discord.HTTPException, 429), PlatformFailure.UNAVAILABLE),
+        (http_error(discord.HTTPException, 429), PlatformFailure.RATE_LIMITED),
         (http_error(discord.HTTPException, 400), PlatformFailure.UNSUPPORTED),
         (aiohttp.ClientConnectionError("reset"), PlatformFailure.UNAVAILABLE),
         (TimeoutError(), PlatformFailure.UNAVAILABLE),

@@ -112,11 +112,13 @@ async def test_rate_limit_is_retried_honouring_retry_after(world: World) -> None
     assert [c.result["ok"] for c in world.fake.find("chat.delete")] == [False, True]
 
 
-async def test_rate_limit_past_the_retries_is_unavailable(world: World) -> None:
+async def test_rate_limit_past_the_retries_is_rate_limited_with_its_wait(world: World) -> None:
     world.fake.fail("chat.delete", "ratelimited", status=429, retry_after=0, times=5)
     with pytest.raises(PlatformError) as raised:
         await world.platform.delete_message(world.case)
-    assert (raised.value.failure, raised.value.detail) == (PlatformFailure.UNAVAILABLE, "ratelimited")
+    assert (raised.value.failure, raised.value.detail) == (PlatformFailure.RATE_LIMITED, "ratelimited")
+    assert raised.value.retryable
+    assert raised.value.retry_after == 0
     assert len(world.fake.find("chat.delete")) == 2
 
 
