@@ -214,7 +214,7 @@ def measure(quick: bool = False) -> Report:
     }
     benign: dict[str, list[int]] = {}
     for source, line in benign_lines():
-        if quick and sum(n for n, _ in benign.values()) >= 2000:
+        if quick and sum(total for _, total in benign.values()) >= 2000:
             break
         tally = benign.setdefault(source, [0, 0])
         tally[1] += 1

@@ -175,6 +175,9 @@ COMMISSION: dict[str, tuple[str, ...]] = {
         r"\bcommissions?\s+(?:earned|at\s+no|on\s+(?:qualifying|any|purchases|sales))\b",
         r"\bpaid\s+links?\b",
         r"\bat\s+no\s+(?:extra|additional)\s+(?:cost|charge)\s+to\s+you\b",
+        r"\b(?:i|we)\s+(?:may|might|will|could|would|do)?\s*(?:be\s+compensated|receive\s+compensation"
+        r"|get\s+compensated|earn\s+a\s+(?:small\s+)?(?:fee|percentage|share))\b",
+        r"\baffiliate\s+(?:disclaimer|disclosure|notice)\b",
         r"\breferral\s+links?\b",
     ),
     "fr": (

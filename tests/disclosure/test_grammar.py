@@ -123,6 +123,8 @@ def test_a_denial_does_not_hide_an_affiliate_link(checker: DisclosureChecker) ->
         "If you buy, I may earn a small commission at no extra cost to you.",
         "As an Amazon Associate I earn from qualifying purchases.",
         "These are Amazon associate links.",
+        "I may be compensated if you buy through these links.",
+        "Affiliate disclosure: some links below earn me a commission.",
         "(paid link)",
         "#ad",
     ],
