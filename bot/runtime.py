@@ -124,6 +124,6 @@ async def build_services(
         privacy=PrivacyService(opened.privacy, active, used_clock),
         transparency=transparency,
         guards=guards,
-        retention=RetentionJob(opened.privacy, active, used_clock, platforms),
+        retention=RetentionJob(opened.privacy, active, used_clock, platforms, community),
         platforms=platforms,
     )

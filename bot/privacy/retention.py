@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 
+from bot.community import LANGUAGE, CommunityService
 from bot.errors import PlatformError
 from bot.i18n import tr
 from bot.ports import Clock, Platform, PolicySource
@@ -25,12 +26,15 @@ class RetentionJob:
         policy: PolicySource,
         clock: Clock,
         platforms: Mapping[str, Platform],
+        community: CommunityService | None = None,
     ) -> None:
-        """`platforms` may gain entries later; counts go to each community's log channel through `alert`."""
+        """`platforms` may gain entries later; counts go to each community's log channel through `alert`,
+        in the community's language setting (else the charter's default language)."""
         self._store = store
         self._policy = policy
         self._clock = clock
         self._platforms = platforms
+        self._community = community
 
     async def run(self) -> dict[tuple[str, str], int]:
         """Purge if today's purge has not run yet; return the counts per (platform, community)."""
@@ -47,10 +51,14 @@ class RetentionJob:
             target = self._platforms.get(platform)
             if target is None:
                 continue
+            lang = self._policy.charter.default_language
+            if self._community is not None:
+                chosen: str | None = await self._community.get(platform, community, LANGUAGE)
+                lang = chosen or lang
             try:
                 await target.alert(
                     community,
-                    tr("privacy.retention_purged", self._policy.charter.default_language, count=count, days=days),
+                    tr("privacy.retention_purged", lang, count=count, days=days),
                 )
             except PlatformError as exc:
                 log.warning("retention count not posted on %s: %s", platform, exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,18 @@ rights.fr = "Utilisez /mydata, /mycases et /forgetme."
 INSULT = "you absolute moron QWERTYSECRET"
 
 
+TRANSPARENCY = """
+[transparency]
+territorial_scope = ["FR", "BE"]
+url = "https://example.org/transparence"
+"""
+
+
 @pytest.fixture
 def charter_file(tmp_path: Path) -> Path:
+    categorised = re.sub(r'(action = "\w+"\n)', r'\1category = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"\n', TEST_CHARTER)
     path = tmp_path / "charter.toml"
-    path.write_text(TEST_CHARTER + PRIVACY, encoding="utf-8")
+    path.write_text(categorised + PRIVACY + TRANSPARENCY, encoding="utf-8")
     return path
 
 
@@ -125,3 +134,14 @@ async def test_guard_status_and_restore_are_for_moderators(fake: FakeDiscord, se
         await fake.interact(fake.slash(fake.mod, "guard", [{"name": "restore", "type": 1, "options": options}]))
     ).json
     assert "nothing to restore" in nothing["data"]["content"]
+
+
+async def test_charter_publish_links_the_transparency_page(fake: FakeDiscord, vigie: Any) -> None:
+    channel = {**fake.channels[fake.announcements], "permissions": "0"}
+    options = [{"name": "publish", "type": 1, "options": [{"name": "channel", "type": 7, "value": fake.announcements}]}]
+    payload = fake.slash(fake.owner, "charter", options, resolved={"channels": {fake.announcements: channel}})
+    await fake.interact(payload)
+    posted = await fake.wait_for("POST", rf"/channels/{fake.announcements}/messages")
+    everything = "".join(p.json["content"] for p in fake.posted(fake.announcements))
+    assert posted.json["content"].startswith("# Test charter")
+    assert "Transparency report: https://example.org/transparence" in everything

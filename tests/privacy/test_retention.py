@@ -48,3 +48,20 @@ async def test_the_daily_job_purges_once_a_day_and_posts_the_count(tmp_path: Pat
     raw = database_bytes(db)
     assert b"OLDTEXT" not in raw
     assert b"YOUNGTEXT" in raw
+
+
+async def test_the_count_is_posted_in_the_communitys_language(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
+    services = await build_services(Settings(db_path=str(tmp_path / "v.sqlite3"), charter_path=str(CHARTER)), clock)
+    platform = OfflinePlatform()
+    services.register(platform)
+    try:
+        await services.community.set_setting("cli", "cli", "language", "en")
+        await services.intake.on_message(message("old", "a", "t'es qu'un connard"))
+        clock.advance(days=181)
+        assert await services.retention.run() == {("cli", "cli"): 1}
+        assert platform.alerts == [
+            "Retention: the text of 1 removed message(s) older than 180 days was deleted today, as the charter says."
+        ]
+    finally:
+        await services.close()
