@@ -6,12 +6,12 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 
 from bot.charter.loader import CharterInvalid
 from bot.privacy.pseudonym import MemberKey
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
+from bot.store.paths import database_problem
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -56,8 +56,8 @@ def cmd_data_export(args: argparse.Namespace) -> int:
     member = _member(args)
     if member is None:
         return EXIT_USAGE
-    if args.db and not Path(args.db).exists():
-        sys.stderr.write(f"no database at {args.db}\n")
+    if args.db and (problem := database_problem(args.db, must_exist=True)):
+        sys.stderr.write(f"vigie: {problem}\n")
         return EXIT_USAGE
     try:
         sys.stdout.write(asyncio.run(_export(_settings(args), member)))
@@ -78,8 +78,8 @@ def cmd_data_erase(args: argparse.Namespace) -> int:
             "run again with --yes to confirm\n"
         )
         return EXIT_USAGE
-    if args.db and not Path(args.db).exists():
-        sys.stderr.write(f"no database at {args.db}\n")
+    if args.db and (problem := database_problem(args.db, must_exist=True)):
+        sys.stderr.write(f"vigie: {problem}\n")
         return EXIT_USAGE
     try:
         sys.stdout.write(asyncio.run(_erase(_settings(args), member)))

@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.charter.loader import CharterInvalid
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
+from bot.store.paths import database_problem
 from bot.transparency.report import build_report, write_report
 from bot.transparency.statements import statements
 
@@ -49,8 +50,8 @@ async def _statements(settings: Settings, since: datetime | None, out: TextIO) -
 
 def cmd_export_statements(args: argparse.Namespace) -> int:
     """One DSA statement of reasons per decision, as JSON Lines."""
-    if args.db and not Path(args.db).exists():
-        sys.stderr.write(f"no database at {args.db}\n")
+    if args.db and (problem := database_problem(args.db, must_exist=True)):
+        sys.stderr.write(f"vigie: {problem}\n")
         return EXIT_USAGE
     buffer = io.StringIO()
     try:

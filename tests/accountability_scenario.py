@@ -36,7 +36,8 @@ MEMBER_STRINGS = (MEMBER_ID, "ZQXW")
 class History:
     """Where the history lives and the case numbers it made."""
 
-    db: Path
+    db: Path  # the SQLite file (meaningless for PostgreSQL: use `location`)
+    location: str
     insult_case: int
     spam_case: int
     others_case: int
@@ -59,21 +60,24 @@ def transcript(path: Path) -> Path:
     return path
 
 
-async def open_services(db: Path) -> Services:
+async def open_services(db: Path | str) -> Services:
     services = await build_services(Settings(db_path=str(db), charter_path=str(CHARTER)))
     services.register(OfflinePlatform())
     return services
 
 
-def build_history(tmp: Path) -> History:
-    """Screen the transcript with `screen --db`, then appeal, decide and report through the services."""
+def build_history(tmp: Path, location: str | None = None) -> History:
+    """Screen the transcript with `screen --db`, then appeal, decide and report through the services.
+
+    `location` is a database URL (PostgreSQL); by default a SQLite file in `tmp`.
+    """
     tmp.mkdir(parents=True, exist_ok=True)
-    db = tmp / "vigie.sqlite3"
-    assert main(["screen", "--charter", str(CHARTER), "--db", str(db), str(transcript(tmp / "t.jsonl"))]) == 0
+    db = location or str(tmp / "vigie.sqlite3")
+    assert main(["screen", "--charter", str(CHARTER), "--db", db, str(transcript(tmp / "t.jsonl"))]) == 0
     return asyncio.run(_moderate(db))
 
 
-async def _moderate(db: Path) -> History:
+async def _moderate(db: str) -> History:
     services = await open_services(db)
     try:
         store = services.store
@@ -95,7 +99,7 @@ async def _moderate(db: Path) -> History:
         manual = await services.moderation.remove_manually(
             message("m6", "camille", "Achetez mes stickers ici"), "spam", MODERATOR, "Publicité hors sujet"
         )
-        return History(db, insult.id, spam.id, others.id, reported.id, held.id, manual.id)
+        return History(Path(db), db, insult.id, spam.id, others.id, reported.id, held.id, manual.id)
     finally:
         await services.close()
 
