@@ -224,6 +224,9 @@ COMMISSION: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A product at the start of a line (after a bullet and up to two words), then a colon.
+GEAR_LINE = r"(?<![^\n])[ \t]*[-*•►▶→>]*[ \t]*(?:[\w'-]+[ \t]+){{0,2}}(?:{nouns})\b[^:\n]{{0,30}}:"
+
 # Shopping words: next to a shortened or link-in-bio link they make a soft signal.
 SHOPPING: dict[str, tuple[str, ...]] = {
     "en": (
@@ -243,6 +246,18 @@ SHOPPING: dict[str, tuple[str, ...]] = {
         r"\b(?:camera|audio|recording|editing|lighting|studio|video|photo|filming)\s+(?:gear|equipment|setup|kit)\b",
         r"\b(?:gear|equipment|kit|products)\s*(?:used|list|i\s+use)?\s*:",
         r"\bsupport\s+(?:the|my|this)\s+channel\b",
+        r"\b(?:amazon|ebay|aliexpress|etsy|walmart|best\s+buy|bestbuy|newegg|b&h|bhphoto|banggood|temu|shein|asos"
+        r"|sephora|ulta|zalando)\b",
+        r"\bfree\s+(?:trial|month|months|week|weeks)\b",
+        r"\b\d+\s*(?:days?|weeks?|months?)\s+(?:free|for\s+free)\b",
+        r"\bsign\s+up\s+(?:here|now|today|for)\b",
+        # A gear list: a product at the start of a line, then a colon ("► Main camera: bit.ly/...").
+        GEAR_LINE.format(
+            nouns="camera|cameras|lens|lenses|mic|mics|microphone|tripod|gimbal|lights?|lighting|headphones|earbuds"
+            "|keyboard|mouse|monitor|laptop|desk|chair|drone|sd\\s+card|memory\\s+card|bag|backpack|shirt|t-shirt"
+            "|hoodie|shoes|sneakers|dress|jacket|watch|glasses|sunglasses|guitar|amp|pedal|strings|books?|filters?"
+            "|charger|cable|battery|batteries|webcam|speakers?|ring\\s+light|body|interface|preamp|controller"
+        ),
         r"\b(?:everything|links?|products?|items?)\s+(?:i\s+)?(?:mentioned|featured|used|showed|shown|reviewed)\b",
         r"[$£€]\s*\d",
     ),
@@ -256,6 +271,12 @@ SHOPPING: dict[str, tuple[str, ...]] = {
         r"\bliens?\s+(?:ci-dessous|en\s+bio|dans\s+(?:la|ma)\s+bio|en\s+description)\b",
         r"\bmon\s+(?:materiel|equipement|setup)\b",
         r"\bque\s+j'(?:utilise|ai\s+utilise|porte|recommande)\b",
+        r"\b(?:amazon|fnac|cdiscount|darty|boulanger|sephora|zalando|vinted)\b",
+        r"\bessai\s+gratuit\b",
+        GEAR_LINE.format(
+            nouns="appareil\\s+photo|objectif|micro|trepied|casque|ecouteurs|clavier|souris|ecran|sac|robe|chaussures"
+            "|montre|lunettes|livres?|eclairage|lumiere|camera|boitier|filtres?|chargeur|cable|batterie"
+        ),
     ),
     "de": (
         r"\b(?:kaufen|kauft|bestellen|bestellt|angebot|angebote|rabatt|preis|schnappt)\b",
@@ -263,23 +284,37 @@ SHOPPING: dict[str, tuple[str, ...]] = {
         r"\b(?:hier|online)\s+(?:erhaltlich|kaufen|bestellen)\b",
         r"\bmein\s+(?:equipment|setup)\b",
         r"\bdie\s+ich\s+(?:benutze|verwende|nutze|empfehle)\b",
+        r"\b(?:amazon|otto|zalando|mediamarkt|saturn|thomann)\b",
+        r"\b(?:kostenlos|gratis)\s+testen\b",
+        GEAR_LINE.format(
+            nouns="kamera|objektiv|mikrofon|stativ|kopfhorer|tastatur|maus|monitor|licht|beleuchtung|rucksack|schuhe"
+            "|kleid|jacke|uhr|brille|buch|bucher|filter|ladegerat|kabel|akku"
+        ),
     ),
     "es": (
-        r"\b(?:comprar|compralo|comprala|compra\s+aqui|pidelo|tienda|ofertas?|descuentos?|rebajas|precio|consiguelo)\b",
+        r"\b(?:compr\w*|pidelo|tienda|ofertas?|descuentos?|rebajas|precio|consiguelo)\b",
         r"\bdisponible\s+(?:aqui|en)\b",
         r"\bmi\s+equipo\b",
         r"\bque\s+(?:uso|utilizo|recomiendo)\b",
+        r"\b(?:amazon|el\s+corte\s+ingles|pccomponentes|zalando)\b",
+        GEAR_LINE.format(nouns="camara|objetivo|microfono|tripode|auriculares|teclado|raton|luces|mochila|zapatillas"),
     ),
     "it": (
-        r"\b(?:compra|compralo|comprare|acquista|acquistalo|acquistare|ordina|negozio|offerta|offerte|sconto|saldi|prezzo)\b",
+        r"\b(?:(?:compr|acquist)\w*|ordina|ordinalo|negozio|offerta|offerte|sconto|saldi|prezzo)\b",
         r"\bdisponibile\s+(?:qui|su)\b",
         r"\bla\s+mia\s+attrezzatura\b",
         r"\bche\s+(?:uso|utilizzo|consiglio)\b",
+        r"\b(?:amazon|zalando|mediaworld|unieuro)\b",
+        GEAR_LINE.format(nouns="fotocamera|obiettivo|microfono|treppiede|cuffie|tastiera|luci|zaino|scarpe"),
     ),
     "nl": (
         r"\b(?:kopen|koop|bestel|bestellen|winkel|aanbieding|korting|uitverkoop|prijs)\b",
         r"\bverkrijgbaar\s+(?:bij|via)\b",
         r"\bdie\s+ik\s+(?:gebruik|aanraad)\b",
+        r"\b(?:amazon|bol\.com|coolblue|zalando)\b",
+        GEAR_LINE.format(
+            nouns="camera|lens|microfoon|statief|koptelefoon|toetsenbord|muis|verlichting|rugzak|schoenen"
+        ),
     ),
 }
 
