@@ -356,13 +356,13 @@ class ModerationService:
         for listed in await self._store.pending_actions():
             if platform is not None and listed.platform != platform:
                 continue
-            if not self._store.claim_action(listed.id):
+            if not await self._store.claim_action(listed.id):
                 continue
             try:
                 if await self._resume(listed):
                     done += 1
             finally:
-                self._store.release_action(listed.id)
+                await self._store.release_action(listed.id)
         done += await self.resume_due(platform, everything=True)
         if done:
             log.info("resumed %d pending case action(s)", done)
@@ -393,12 +393,12 @@ class ModerationService:
         return len(cases)
 
     async def _resume_steps(self, case: Case) -> Case:
-        if not self._store.claim_action(case.id):
+        if not await self._store.claim_action(case.id):
             return case  # being carried out right now by a live handler
         try:
             return await self._resume_claimed(case)
         finally:
-            self._store.release_action(case.id)
+            await self._store.release_action(case.id)
 
     async def _resume_claimed(self, listed: Case) -> Case:
         case = await self._store.get_case(listed.id) or listed

@@ -146,12 +146,12 @@ class Store(Protocol):
         """
         ...
 
-    def claim_action(self, case_id: int) -> bool:
-        """Reserve the case's side effects (delete, warning, restore) for the caller, within this
-        process; False if another caller holds them. Not persisted: a crash drops every claim."""
+    async def claim_action(self, case_id: int) -> bool:
+        """Reserve the case's side effects (delete, warning, restore) for the caller, across every process
+        on the database; False if another caller holds them. A lease: a dead holder's claim expires."""
         ...
 
-    def release_action(self, case_id: int) -> None:
+    async def release_action(self, case_id: int) -> None:
         """Give back a claim taken with `claim_action`."""
         ...
 

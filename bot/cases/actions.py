@@ -245,7 +245,7 @@ class CaseActions:
 
     async def _claimed(self, case: Case, work: Callable[[Case], Awaitable[Case]]) -> Case:
         """Run `work` holding the case's claim; another holder means it is already being carried out."""
-        if not self.store.claim_action(case.id):
+        if not await self.store.claim_action(case.id):
             log.debug("case %d: its side effects are already being carried out", case.id)
             return case
         try:
@@ -264,7 +264,7 @@ class CaseActions:
                 return await self.enforce_claimed(current)
             return case
         finally:
-            self.store.release_action(case.id)
+            await self.store.release_action(case.id)
 
     async def enforce(self, case: Case) -> Case:
         """Carry out a recorded removal or warning whose action is still pending, then escalate."""

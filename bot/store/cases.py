@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.errors import NotFoundError, TransitionError
@@ -50,6 +50,9 @@ _MUTABLE: frozenset[str] = frozenset(
         "decided_at",
     }
 )
+
+CLAIM_LEASE = timedelta(minutes=2)
+"""How long a claim on a case's side effects holds before another process may take it over."""
 
 # The case key (migration 0003): a Slack ts is unique only within its channel.
 _BY_MESSAGE = "SELECT * FROM cases WHERE platform = ? AND community = ? AND channel = ? AND message_id = ?"
@@ -151,10 +154,10 @@ def _marks(count: int) -> str:
 
 
 class CaseQueries:
-    """The case half of the Store port; needs `_db` and `_claims` from the store it is mixed into."""
+    """The case half of the Store port; needs `_db` and `_holder` (this store's claim name) from its store."""
 
     _db: Database
-    _claims: set[int]
+    _holder: str
 
     async def _fetch_case(self, tx: Transaction, case_id: int, *, lock: bool = False) -> Case | None:
         suffix = self._db.for_update if lock else ""
@@ -364,20 +367,26 @@ class CaseQueries:
         assert case is not None
         return case
 
-    def claim_action(self, case_id: int) -> bool:
+    async def claim_action(self, case_id: int) -> bool:
         """Reserve the case's side effects for the caller; False if another caller holds them.
 
-        Claims live in this process only (Vigie runs one process per database): a crash drops
-        them and leaves the recorded action pending for `resume_pending`, with no lease to expire.
+        The claim is a row in the database, so it holds across processes. It is a lease of
+        `CLAIM_LEASE`: a holder that died without releasing it (kill -9) is taken over after that.
         """
-        if case_id in self._claims:
-            return False
-        self._claims.add(case_id)
-        return True
+        now = datetime.now(UTC)
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO action_claims (case_id, holder, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (case_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+                " WHERE action_claims.expires_at < ?",
+                (case_id, self._holder, to_text(now + CLAIM_LEASE), to_text(now)),
+            )
+        return changed == 1
 
-    def release_action(self, case_id: int) -> None:
-        """Give back a claim taken with `claim_action`."""
-        self._claims.discard(case_id)
+    async def release_action(self, case_id: int) -> None:
+        """Give back a claim taken with `claim_action` (only this store's own claim)."""
+        async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM action_claims WHERE case_id = ? AND holder = ?", (case_id, self._holder))
 
     async def audit_trail(self, case_id: int) -> list[AuditEntry]:
         """The case's audit entries, oldest first."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +30,8 @@ class SqlStore(CaseQueries, StatsQueries, SettingQueries, StepQueries):
     def __init__(self, db: Database) -> None:
         """Use an open, migrated database; use `SqlStore.open` instead."""
         self._db = db
-        self._claims: set[int] = set()
+        # Unique per store: a claim is released only by the store that took it.
+        self._holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._setting_listeners: list[Callable[[str, str], None]] = []
 
     @classmethod

@@ -746,12 +746,31 @@ async def test_update_case_if_action_leaves_an_escalated_case_pending(store: Sql
     assert done.action_state is ActionState.DONE
 
 
-def test_claims_are_exclusive_until_released() -> None:
-    store = SqlStore.__new__(SqlStore)
-    SqlStore.__init__(store, None)  # type: ignore[arg-type]
-    assert store.claim_action(7)
-    assert not store.claim_action(7)
-    assert store.claim_action(8)
-    store.release_action(7)
-    assert store.claim_action(7)
-    store.release_action(99)  # releasing what nobody holds is harmless
+async def test_claims_are_exclusive_across_stores_until_released(db_url: str) -> None:
+    one, two = await SqlStore.open(db_url), await SqlStore.open(db_url)
+    try:
+        assert await one.claim_action(7)
+        assert not await one.claim_action(7)
+        assert not await two.claim_action(7)  # another process on the same database
+        assert await two.claim_action(8)
+        await two.release_action(7)  # not its claim: nothing happens
+        assert not await two.claim_action(7)
+        await one.release_action(7)
+        assert await two.claim_action(7)
+        await one.release_action(99)  # releasing what nobody holds is harmless
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_dead_holders_claim_is_taken_over_once_its_lease_is_past(db_url: str) -> None:
+    one, two = await SqlStore.open(db_url), await SqlStore.open(db_url)
+    try:
+        assert await one.claim_action(5)
+        async with one.database.transaction() as tx:  # as if the holder had died long ago
+            await tx.execute("UPDATE action_claims SET expires_at = '2000-01-01T00:00:00.000000+00:00'")
+        assert await two.claim_action(5)
+        assert not await one.claim_action(5)
+    finally:
+        await one.close()
+        await two.close()
