@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.charter.loader import CharterInvalid, CharterIssue, load_charter
@@ -23,6 +24,11 @@ class ActivePolicy:
         self._engine = ScreeningEngine(charter)
         self._disclosure = _checker(charter)
         self._path = path
+        self._reload_listeners: list[Callable[[Charter], None]] = []
+
+    def on_reload(self, listener: Callable[[Charter], None]) -> None:
+        """Call `listener(charter)` after every reload that changed the charter in force."""
+        self._reload_listeners.append(listener)
 
     @classmethod
     def from_path(cls, path: str | Path) -> ActivePolicy:
@@ -60,8 +66,12 @@ class ActivePolicy:
             )
             return list(exc.issues)
         engine = ScreeningEngine(charter, floods=self._engine.floods)
+        changed = charter.content_hash != self._charter.content_hash
         self._charter, self._engine, self._disclosure = charter, engine, _checker(charter)
         log.info("charter reloaded: version %s (%s)", charter.version, charter.short_hash)
+        if changed:
+            for listener in self._reload_listeners:
+                listener(charter)
         return []
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
@@ -380,4 +380,16 @@ class LinkResolver(Protocol):
 
     async def resolve(self, url: str) -> str | None:
         """The last address the link redirects to, or None when it cannot be followed safely."""
+        ...
+
+
+class Announcements(Protocol):
+    """Messages to every process on the database (PostgreSQL NOTIFY): charter reloads, settings writes."""
+
+    async def announce(self, channel: str, payload: str) -> None:
+        """Tell every process listening on `channel`."""
+        ...
+
+    async def on_announcement(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call `callback(payload)` for every announcement on `channel`."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -9,12 +10,13 @@ from typing import Any
 
 from bot.cases.actions import CaseActions
 from bot.cases.service import CaseService
+from bot.charter.model import Charter
 from bot.community import CommunityService
 from bot.disclosure.nudges import NudgeService
 from bot.intake import MessageIntake
 from bot.moderation import ModerationService
 from bot.policy import ActivePolicy
-from bot.ports import Clock, NudgeRecords, Platform, Store, SystemClock
+from bot.ports import Announcements, Clock, NudgeRecords, Platform, Store, SystemClock
 from bot.privacy.retention import RetentionJob
 from bot.privacy.service import PrivacyService
 from bot.settings import Settings
@@ -23,6 +25,29 @@ from bot.store.transparency import TransparencyStore
 from bot.transparency.guard import GuardedPolicy, GuardService
 
 log = logging.getLogger(__name__)
+
+
+CHARTER_CHANNEL = "vigie_charter"
+
+
+async def share_charter_reloads(store: Announcements, policy: ActivePolicy) -> None:
+    """A charter reload in one process reaches the others on the database: they re-read the file.
+
+    The announcement carries the new hash; a process already on it does nothing, so nothing echoes.
+    """
+    tasks: set[asyncio.Task[None]] = set()
+
+    def announce(charter: Charter) -> None:
+        task = asyncio.get_running_loop().create_task(store.announce(CHARTER_CHANNEL, charter.content_hash))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    def heard(content_hash: str) -> None:
+        if content_hash != policy.charter.content_hash:
+            policy.reload()
+
+    policy.on_reload(announce)
+    await store.on_announcement(CHARTER_CHANNEL, heard)
 
 
 @dataclass(slots=True)
@@ -97,6 +122,7 @@ async def build_services(
     nudge_records: NudgeRecords = opened.nudges
     used_clock = clock or SystemClock()
     community = CommunityService(store)
+    await share_charter_reloads(opened.store, active)
     opened.store.on_setting_change(community.invalidate)
     platforms: dict[str, Platform] = {}
     actions = CaseActions(store=store, policy=active, clock=used_clock, platforms=platforms)

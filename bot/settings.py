@@ -6,10 +6,33 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DB = "vigie.sqlite3"
 DEFAULT_CHARTER = "policies/charter.toml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _shards(count: str | None, ids: str | None) -> dict[str, Any]:
+    """VIGIE_SHARD_COUNT and VIGIE_SHARD_IDS ("0,1" or "0-3"): both unset keeps one unsharded bot."""
+    if count is None:
+        if ids is not None:
+            raise ValueError("VIGIE_SHARD_IDS needs VIGIE_SHARD_COUNT (the total number of shards)")
+        return {}
+    if not count.isdigit() or not 1 <= int(count) <= 10_000:
+        raise ValueError(f"VIGIE_SHARD_COUNT must be a whole number from 1, got {count!r}")
+    total = int(count)
+    if ids is None:
+        return {"shard_count": total, "shard_ids": tuple(range(total))}
+    chosen: list[int] = []
+    for part in ids.replace(" ", "").split(","):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise ValueError(f"VIGIE_SHARD_IDS must list shard numbers like 0,1 or 0-3, got {ids!r}")
+        chosen.extend(range(int(low), int(high or low) + 1))
+    if not chosen or any(n >= total for n in chosen) or len(set(chosen)) != len(chosen):
+        raise ValueError(f"VIGIE_SHARD_IDS must name distinct shards below VIGIE_SHARD_COUNT ({total}), got {ids!r}")
+    return {"shard_count": total, "shard_ids": tuple(sorted(chosen))}
 
 
 def _secret_repr(value: str | None) -> str:
@@ -40,6 +63,8 @@ class Settings:
     catch_up_minutes: int = 60
     catch_up_messages: int = 500
     log_level: str = "INFO"
+    shard_count: int | None = None  # Discord: total shards across every process (VIGIE_SHARD_COUNT)
+    shard_ids: tuple[int, ...] | None = None  # Discord: the shards this process runs (VIGIE_SHARD_IDS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +107,7 @@ class Settings:
             catch_up_minutes=number("VIGIE_CATCH_UP_MINUTES", 60, most=10_080),
             catch_up_messages=number("VIGIE_CATCH_UP_MESSAGES", 500, most=100_000),
             log_level=level,
+            **_shards(get("VIGIE_SHARD_COUNT"), get("VIGIE_SHARD_IDS")),
         )
 
     @property

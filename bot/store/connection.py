@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
@@ -74,6 +74,14 @@ class Database(Protocol):
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """A read outside any transaction: every row."""
+        ...
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call `callback(payload)` for every `notify` on `channel`, from any process on this database."""
+        ...
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Tell every listener on `channel`, in every process on this database (after commit)."""
         ...
 
     async def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any, Literal
@@ -126,6 +126,7 @@ class PostgresDatabase:
         """Wrap an open pool; use `connect` instead."""
         self._pool = pool
         self._url = url
+        self._listener: asyncpg.Connection | None = None
 
     @classmethod
     async def connect(cls, url: str, *, max_size: int = 10) -> PostgresDatabase:
@@ -175,6 +176,22 @@ class PostgresDatabase:
         async with self._pool.acquire() as conn:
             await conn.execute(sql)
 
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """LISTEN on `channel` on one dedicated connection; `callback(payload)` runs for every NOTIFY."""
+        if self._listener is None:
+            self._listener = await asyncpg.connect(self._url)
+
+        def deliver(_conn: object, _pid: int, _channel: str, payload: object) -> None:
+            callback(str(payload))
+
+        await self._listener.add_listener(channel, deliver)
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """NOTIFY every process listening on `channel` (this one included)."""
+        await self._pool.execute("SELECT pg_notify($1, $2)", channel, payload)
+
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Close the listening connection and every pooled connection."""
+        if self._listener is not None:
+            await self._listener.close()
         await self._pool.close()

@@ -8,6 +8,9 @@ from typing import Any
 
 from bot.store.connection import Database
 
+SETTINGS_CHANNEL = "vigie_settings"
+"""The notification channel on which a settings write reaches every process."""
+
 
 class SettingQueries:
     """The settings half of the Store port; needs `_db` from the store it is mixed into."""
@@ -38,8 +41,15 @@ class SettingQueries:
         try:
             await self._set_setting(platform, scope, key, value)
         finally:
-            for listener in self._setting_listeners:
-                listener(platform, scope)
+            self._setting_changed(json.dumps([platform, scope]))
+            # Other processes on the database drop their cached copy too (PostgreSQL NOTIFY).
+            await self._db.notify(SETTINGS_CHANNEL, json.dumps([platform, scope]))
+
+    def _setting_changed(self, payload: str) -> None:
+        """Tell this process's listeners that a community's settings changed (payload: [platform, scope])."""
+        platform, scope = json.loads(payload)
+        for listener in self._setting_listeners:
+            listener(str(platform), str(scope))
 
     async def _set_setting(self, platform: str, scope: str, key: str, value: Any) -> None:
         async with self._db.transaction() as tx:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal, cast
@@ -67,6 +67,7 @@ class SqliteDatabase:
         """Wrap an open connection in autocommit mode (`isolation_level=None`); use `connect` instead."""
         self._conn = conn
         self._lock = lock or asyncio.Lock()
+        self._listeners: dict[str, list[Callable[[str], None]]] = {}
 
     @classmethod
     async def connect(cls, path: str | Path) -> SqliteDatabase:
@@ -128,6 +129,19 @@ class SqliteDatabase:
         """A read: every row."""
         async with self._lock, self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call `callback(payload)` on every `notify` on `channel` through this connection.
+
+        SQLite has no notifications between processes: one process per database file is the
+        supported deployment, and several processes belong on PostgreSQL.
+        """
+        self._listeners.setdefault(channel, []).append(callback)
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Tell this connection's listeners on `channel`."""
+        for callback in self._listeners.get(channel, []):
+            callback(payload)
 
     async def close(self) -> None:
         """Close the connection."""

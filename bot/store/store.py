@@ -18,7 +18,7 @@ from bot.store.locate import connect, describe
 from bot.store.migrate import Migration, load_migrations, migrate, schema_version
 from bot.store.nudges import NudgeStore
 from bot.store.privacy import PrivacyStore
-from bot.store.settings import SettingQueries
+from bot.store.settings import SETTINGS_CHANNEL, SettingQueries
 from bot.store.stats import StatsQueries
 from bot.store.steps import StepQueries
 from bot.store.transparency import TransparencyStore
@@ -51,7 +51,10 @@ class SqlStore(CaseQueries, StatsQueries, SettingQueries, StepQueries):
         except BaseException:
             await db.close()
             raise
-        return cls(db)
+        store = cls(db)
+        if db.engine == "postgresql":
+            await db.listen(SETTINGS_CHANNEL, store._setting_changed)
+        return store
 
     @property
     def database(self) -> Database:
@@ -61,6 +64,14 @@ class SqlStore(CaseQueries, StatsQueries, SettingQueries, StepQueries):
     async def schema_version(self) -> int:
         """The migration number the database is at."""
         return await schema_version(self._db)
+
+    async def announce(self, channel: str, payload: str) -> None:
+        """Tell every process on this database (PostgreSQL NOTIFY; within this process on SQLite)."""
+        await self._db.notify(channel, payload)
+
+    async def on_announcement(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call `callback(payload)` for every announcement on `channel`."""
+        await self._db.listen(channel, callback)
 
     async def close(self) -> None:
         """Close the connection."""

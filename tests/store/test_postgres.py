@@ -131,3 +131,48 @@ def test_screen_records_cases_in_postgresql(postgres_url: str, capsys: pytest.Ca
     rows = asyncio.run(stored())
     assert {row[0] for row in rows} == flagged  # one case per flagged message, even after a second run
     assert {row[1] for row in rows} == {"cli"}
+
+
+async def test_a_settings_write_reaches_every_process(postgres_url: str) -> None:
+    from bot.community import LANGUAGE, CommunityService
+
+    here, there = await SqlStore.open(postgres_url), await SqlStore.open(postgres_url)
+    try:
+        community = CommunityService(here)
+        here.on_setting_change(community.invalidate)
+        changed: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        here.on_setting_change(lambda platform, scope: changed.put_nowait((platform, scope)))
+        assert (await community.of("discord", "g1")).get(LANGUAGE) != "de"  # cached now
+
+        await there.set_setting("discord", "g1", LANGUAGE.key, "de")  # another process writes
+        assert await asyncio.wait_for(changed.get(), 10) == ("discord", "g1")
+        assert (await community.of("discord", "g1")).get(LANGUAGE) == "de"
+    finally:
+        await here.close()
+        await there.close()
+
+
+async def test_a_charter_reload_in_one_process_reaches_the_others(postgres_url: str, tmp_path: Path) -> None:
+    from bot.runtime import build_services
+    from bot.settings import Settings
+    from tests.fakes import FakeClock
+
+    charter = tmp_path / "charter.toml"
+    charter.write_text(CHARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = Settings(db_path=postgres_url, charter_path=str(charter))
+    here, there = await build_services(settings, FakeClock()), await build_services(settings, FakeClock())
+    try:
+        charter.write_text(
+            CHARTER.read_text(encoding="utf-8").replace('version = "2026.11"', 'version = "2099.1"', 1),
+            encoding="utf-8",
+        )
+        assert here.policy.reload() == []
+        assert here.policy.charter.version == "2099.1"
+        for _ in range(200):  # the other process re-reads the file when the announcement arrives
+            if there.policy.charter.version == "2099.1":
+                break
+            await asyncio.sleep(0.05)
+        assert there.policy.charter.version == "2099.1"
+    finally:
+        await here.close()
+        await there.close()

@@ -151,12 +151,32 @@ class VigieBot(commands.Bot):
         await route_modal(interaction, MODAL_ROUTES + NUDGE_MODAL_ROUTES)
 
 
+class ShardedVigieBot(VigieBot, commands.AutoShardedBot):
+    """VigieBot on the gateway shards this process was given (VIGIE_SHARD_COUNT, VIGIE_SHARD_IDS).
+
+    Each process runs its own shards; the database is shared, so a case, a claim or a button press
+    is handled the same whichever process receives it.
+    """
+
+
+def make_bot(services: Services) -> VigieBot:
+    """One unsharded bot, as always; or, with shards configured, the shards this process runs.
+
+    Only the process running shard 0 publishes the slash commands (the same for every shard).
+    """
+    settings = services.settings
+    if settings.shard_count is None:
+        return VigieBot(services)
+    ids = list(settings.shard_ids or range(settings.shard_count))
+    return ShardedVigieBot(services, sync_commands=0 in ids, shard_count=settings.shard_count, shard_ids=ids)
+
+
 async def run_discord(services: Services) -> None:
     """Run the bot until it is closed; token and intent problems raise `VigieError` with one clear sentence."""
     token = services.settings.discord_token
     if not token:
         raise VigieError(NOT_CONFIGURED)
-    bot = VigieBot(services)
+    bot = make_bot(services)
     try:
         async with bot:
             await bot.start(token)
