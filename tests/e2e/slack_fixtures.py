@@ -320,12 +320,15 @@ SlackFactory = Callable[..., Awaitable[SlackHarness]]
 @pytest.fixture
 async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackFactory]:
     """Build and serve the app: `await make_slack(admin=False)` for a workspace without admin token,
-    `await make_slack(clock=FakeClock())` for services that run on a clock the test moves."""
+    `await make_slack(clock=FakeClock())` for services that run on a clock the test moves,
+    `await make_slack(db=url)` for another worker on a shared database."""
     opened: list[tuple[Services, web.AppRunner, aiohttp.ClientSession]] = []
 
-    async def make(*, admin: bool = True, configure: bool = True, clock: Clock | None = None) -> SlackHarness:
+    async def make(
+        *, admin: bool = True, configure: bool = True, clock: Clock | None = None, db: str | None = None
+    ) -> SlackHarness:
         settings = Settings(
-            db_path=str(tmp_path / "vigie.sqlite3"),
+            db_path=db or str(tmp_path / "vigie.sqlite3"),
             charter_path=str(CHARTER),
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SECRET,
