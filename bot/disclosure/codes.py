@@ -63,6 +63,12 @@ _LACK = re.compile(
     r"|vergessen|sucht|jemand|fehler|olvide|alguien|busco|error|dimenticato|qualcuno|cerco|errore|vergeten|iemand"
     r"|zoek|fout)\b"
 )
+# After the code: it did not work ("promo code SAVE20 isn't valid", « le code ne marche pas »).
+_FAILS = re.compile(
+    r"\b(?:(?:does|did|will|is|was)\s*n[o']?t|won'?t|can'?t|cannot|not)\s+(?:\w+\s+)?(?:work|working|valid|apply|applied"
+    r"|accepted|recognized|recognised)\b|\b(?:expired|invalid|ne\s+marche\s+pas|ne\s+fonctionne\s+pas"
+    r"|funktioniert\s+nicht|no\s+funciona|non\s+funziona|werkt\s+niet)\b"
+)
 _STOP = frozenset(
     [
         "below",
@@ -294,4 +300,6 @@ def _asks_or_lacks(folded: str, start: int, end: int) -> bool:
     sentence_end = min(stops) if stops else len(folded)
     if folded[sentence_end : sentence_end + 1] == "?":
         return True
-    return _LACK.search(folded, sentence_start, start) is not None
+    return (
+        _LACK.search(folded, sentence_start, start) is not None or _FAILS.search(folded, end, sentence_end) is not None
+    )

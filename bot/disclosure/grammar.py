@@ -26,9 +26,11 @@ GIFT: dict[str, tuple[str, ...]] = {
         r"\b(?:(?:sent|provided|supplied|given|offered)\s+(?:to\s+(?:me|us)\s+)(?:for\s+free\s+|free\s+of\s+charge\s+)?"
         r"|gifted\s+)by\s+(?:the\s+(?:brand|team|company|folks|people)\b|" + WHO + ")",
         # "X sent me ...": the giver is read from the words before (see SUBJECT), so the scan starts at the verb.
-        SUBJECT + r"\b(?:sent|gave|gifted|mailed|shipped)\s+(?:me|us)\b"
-        r"(?!\s+(?:a|an|the|their|this|that)?\s*(?:message|email|e-mail|mail|link|text|dm|reply|note|notification"
-        r"|reminder|update|survey|invite|invitation|screenshot|file|answer|response|call|letter)s?\b)",
+        # The object must read like the brand's own product ("this lamp", "their new earbuds", "a pair of",
+        # "samples", "... to try"): "@airline gave me a $200 voucher" or "sent me an email" is no gift.
+        SUBJECT + r"\b(?:sent|gave|gifted|mailed|shipped)\s+(?:me|us)\s+"
+        r"(?:(?:this|these|their|its|some|samples?|a\s+pair|one\s+of|a\s+few|the\s+new|a\s+(?:sample|box|package"
+        r"|parcel|bundle|kit|set|bottle|tube|jar|pr\s+\w+))\b|[^.!?\n]{0,60}\bto\s+(?:try|test|review)\b)",
         r"\b(?:thanks|thank\s+you|thx|ty|shout\s*out)\s+(?:so\s+much\s+|a\s+lot\s+|again\s+)?(?:to\s+)?"
         + WHO
         + r"\s+for\s+"

@@ -50,6 +50,8 @@ def test_promo_codes_as_written(checker: DisclosureChecker, jurisdiction: str, t
         "Exit code 137 means out of memory",
         "J'ai oublié mon code promo, quelqu'un l'a ?",
         "Hat jemand einen Gutscheincode?",
+        "Your promo code SAVE20 does not work",
+        "le code LUMI20 ne marche pas",
     ],
 )
 def test_code_talk_that_is_no_promo_code(checker: DisclosureChecker, text: str) -> None:
@@ -83,6 +85,7 @@ def test_gifts_as_written(checker: DisclosureChecker, jurisdiction: str, text: s
         "My mom sent me a care package for exams",
         "Ma sœur m'a offert ce livre",
         "Support sent me an email about the outage",
+        "@airline gave me a $200 voucher for the delay",
         "She is a gifted player",
         "Feel free to join the free workshop from 5pm",
     ],
