@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.charter import loader
@@ -16,7 +15,6 @@ from bot.charter.model import Charter
 from bot.models import Actor, Message
 from bot.store import SqlStore
 from bot.store.nudges import NudgeStore
-from bot.store.sqlite import SqliteDatabase
 from tests.fakes import START, FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,17 +94,15 @@ class Holder:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "vigie.sqlite3"
+def db_path(db_url: str) -> str:
+    """The test's database on each engine in turn: a SQLite file, then a PostgreSQL database."""
+    return db_url
 
 
-async def open_nudge_store(path: Path) -> tuple[NudgeStore, aiosqlite.Connection]:
-    """Bring the database up to date with the main store's migration runner, then open our own connection."""
-    main = await SqlStore.open(path)
-    await main.close()
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
-    await conn.execute("PRAGMA busy_timeout = 5000")
-    return NudgeStore(SqliteDatabase(conn)), conn
+async def open_nudge_store(location: str | Path) -> tuple[NudgeStore, SqlStore]:
+    """Open the database (migrated) with its own connection, as another process would; close the SqlStore."""
+    main = await SqlStore.open(location)
+    return NudgeStore(main.database), main
 
 
 @pytest.fixture

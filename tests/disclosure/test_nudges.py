@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from bot.charter.model import Charter
@@ -16,7 +18,9 @@ from bot.disclosure.nudges import NudgeService, report_text
 from bot.errors import NotFoundError, PlatformError, PlatformFailure, TransitionError
 from bot.models import Actor, Delivery, Nudge, NudgeState, NudgeStep
 from bot.store import SqlStore
+from bot.store.locate import is_postgres
 from bot.store.nudges import NudgeStore
+from bot.store.postgres import translate
 from tests.disclosure.conftest import MEMBER, TEAM, Holder, MessageFactory, open_nudge_store
 from tests.fakes import FakeClock
 
@@ -55,9 +59,21 @@ def service(store: NudgeStore, charter: Charter, clock: FakeClock) -> NudgeServi
     return make_service(store, charter, clock)
 
 
-def rows(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql, params).fetchall()
+def rows(location: str | Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """Read the database directly, whatever the engine (a second connection, as an inspector would)."""
+    if not is_postgres(location):
+        with sqlite3.connect(location) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    async def fetch() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(str(location))
+        try:
+            return [tuple(row) for row in await conn.fetch(translate(sql)[0], *params)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, fetch()).result()
 
 
 async def posted(service: NudgeService, post: MessageFactory, outbox: Outbox, text: str = UNLABELLED) -> Nudge:
