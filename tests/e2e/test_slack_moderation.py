@@ -195,6 +195,9 @@ async def test_review_card_then_removal_by_a_moderator(slack: SlackHarness) -> N
     assert update.args["ts"] == card.result["ts"]
     assert "Dangerous health advice." in blocks_text(update)
     assert all(b["type"] != "actions" for b in update.args["blocks"])
+    # The closed card shows the person's decision, not "Decided by: Vigie (automated)".
+    assert f"*Decision*\n<@{MOD}> · " in blocks_text(update)
+    assert "*Decided by*" not in blocks_text(update)
     case = await slack.case_for(message)
     assert case is not None
     assert (case.status, case.decided_by, case.automated) == (CaseStatus.ACTIONED, MOD, False)
