@@ -183,8 +183,9 @@ class Store(Protocol):
         """Cases whose delete or restore was recorded but not yet carried out or failed."""
         ...
 
-    async def count_refusals(self, platform: str, actor_id: str, since: datetime) -> int:
-        """How many refused attempts by this person were audited since `since`."""
+    async def record_refusal(self, entry: AuditEntry, platform: str, since: datetime, limit: int) -> bool:
+        """Audit a refused attempt unless its actor already has `limit` refusals on `platform` since `since`
+        (checked and written atomically); whether it was recorded."""
         ...
 
     async def appealable_cases(

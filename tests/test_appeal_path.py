@@ -3,6 +3,7 @@ the author's open cases, durable notice places, the human decision and the resto
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -143,3 +144,14 @@ async def test_a_decision_is_dated_and_the_restored_copy_is_kept(env: Env) -> No
     )
     assert decided.human_decision
     assert decided.restored_message_id == f"copy-{case_id}"
+
+
+async def test_concurrent_refusals_cannot_pass_the_limit(env: Env) -> None:
+    case_id = await removed(env)
+
+    async def attempt() -> None:
+        with pytest.raises(Refused):
+            await env.cases.check_appeal(case_id, MEMBER)
+
+    await asyncio.gather(*(attempt() for _ in range(REFUSALS_AUDITED * 3)))
+    assert len(await refusals(env, case_id)) == REFUSALS_AUDITED

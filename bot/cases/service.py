@@ -121,12 +121,9 @@ class CaseService:
         if actor.platform != case.platform:
             return refusal
         now = self._clock.now()
-        recent = await self._store.count_refusals(case.platform, actor.id, now - REFUSAL_WINDOW)
-        if recent >= REFUSALS_AUDITED:
+        entry = AuditEntry(case.id, now, actor.id, "refused", None, f"{what}: {refusal.key.removeprefix('refused.')}")
+        if not await self._store.record_refusal(entry, case.platform, now - REFUSAL_WINDOW, REFUSALS_AUDITED):
             log.info("case %d: refusal (%s, %s) not audited: over the per-person limit", case.id, what, refusal.key)
-            return refusal
-        detail = f"{what}: {refusal.key.removeprefix('refused.')}"
-        await self._store.update_case(case.id, AuditEntry(case.id, now, actor.id, "refused", None, detail))
         return refusal
 
     async def _require_moderator_of(self, case_id: int, actor: Actor, what: str, doing: str) -> Case:

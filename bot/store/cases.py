@@ -426,6 +426,22 @@ class CaseQueries:
             (platform, community, *wanted, limit, offset),
         )
 
+    async def record_refusal(self, entry: AuditEntry, platform: str, since: datetime, limit: int) -> bool:
+        """Append a `refused` entry unless its actor already has `limit` of them on this platform since
+        `since`; counted and written in one transaction (the case row locked), so concurrent clicks
+        cannot pass the limit."""
+        async with self._db.transaction() as tx:
+            await self._fetch_case(tx, entry.case_id, lock=True)
+            row = await tx.fetchone(
+                "SELECT COUNT(*) FROM audit JOIN cases ON cases.id = audit.case_id"
+                " WHERE audit.actor_id = ? AND audit.event = 'refused' AND audit.at >= ? AND cases.platform = ?",
+                (entry.actor_id, to_text(since), platform),
+            )
+            if (int(row[0]) if row else 0) >= limit:
+                return False
+            await self._insert_entry(tx, entry)
+        return True
+
     async def appealable_cases(
         self, platform: str, author_id: str, since: datetime, community: str | None
     ) -> list[Case]:

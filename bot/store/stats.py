@@ -41,15 +41,6 @@ class StatsQueries:
         )
         return int(row[0]) if row else 0
 
-    async def count_refusals(self, platform: str, actor_id: str, since: datetime) -> int:
-        """How many refused attempts by this person were audited since `since` (the refusal rate limit)."""
-        row = await self._db.fetchone(
-            "SELECT COUNT(*) FROM audit JOIN cases ON cases.id = audit.case_id"
-            " WHERE audit.actor_id = ? AND audit.event = 'refused' AND audit.at >= ? AND cases.platform = ?",
-            (actor_id, to_text(since), platform),
-        )
-        return int(row[0]) if row else 0
-
     async def stats(self, platform: str, community: str, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
         """Anonymous counts for a transparency report over cases created in [since, until).
 
