@@ -121,14 +121,18 @@ def to_messages(texts: Sequence[str]) -> list[Message]:
 
 
 def throughput(screen: Callable[[Message], object], messages: Sequence[Message], repeats: int) -> float:
-    """Best of `repeats` runs over all messages, in messages per second (the least disturbed run)."""
+    """Best of `repeats` runs over all messages, in messages per CPU second (the least disturbed run).
+
+    CPU time of this process (`time.process_time`), not wall time: on a shared VM, time spent waiting for the
+    core while another process runs is not the screening's cost.
+    """
     best = float("inf")
     for _ in range(repeats):
         gc.collect()
-        started = time.perf_counter()
+        started = time.process_time()
         for message in messages:
             screen(message)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return len(messages) / best
 
 
@@ -136,9 +140,9 @@ def latencies(screen: Callable[[Message], object], messages: Sequence[Message]) 
     """Median and 99th percentile of single-message screening time, in microseconds."""
     times = []
     for message in messages:
-        started = time.perf_counter_ns()
+        started = time.process_time_ns()
         screen(message)
-        times.append((time.perf_counter_ns() - started) / 1_000)
+        times.append((time.process_time_ns() - started) / 1_000)
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
@@ -174,9 +178,9 @@ def bench(size: int, *, full: bool, corpus_size: int, long_count: int, repeats: 
     terms = make_terms(rng, size, vocabulary)
     lines = make_corpus(SEED + size, corpus_size, terms, vocabulary)
     charter = make_charter(terms, full=full)
-    started = time.perf_counter()
+    started = time.process_time()
     engine = ScreeningEngine(charter)
-    build_ms = (time.perf_counter() - started) * 1_000
+    build_ms = (time.process_time() - started) * 1_000
     messages = to_messages([line.text for line in lines])
     flagged = [not engine.screen(message).allowed for message in messages]
     planted, caught, false, by_how = detection(flagged, lines)
@@ -308,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--quick", action="store_true", help="smaller corpus, no reference (smoke test)")
+    parser.add_argument("--no-disclosure", action="store_true", help="screening only, skip the disclosure rows")
     args = parser.parse_args(argv)
     pinned = pin_to_one_core()
     corpus_size = 2_000 if args.quick else CORPUS_SIZE
@@ -329,7 +334,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench(1_000, full=True, corpus_size=corpus_size, long_count=long_count, repeats=repeats, with_reference=False)
     )
     cases = peer_cases()
-    disclosure = bench_disclosure.measure(throughput, corpus_size, repeats)
+    if not args.json:
+        print(markdown(rows, corpus_size), end="\n\n", flush=True)
+        print(cases_markdown(cases), end="\n\n", flush=True)
+    disclosure = [] if args.no_disclosure else bench_disclosure.measure(throughput, corpus_size, repeats)
     elapsed = time.perf_counter() - started
     if args.json:
         print(
@@ -345,12 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     else:
-        print(markdown(rows, corpus_size))
-        print()
-        print(cases_markdown(cases))
-        print()
-        print(bench_disclosure.markdown(disclosure))
-        print()
+        if disclosure:
+            print(bench_disclosure.markdown(disclosure), end="\n\n")
         print(f"Python {platform.python_version()}, {platform.machine()}, {pinned}, total {elapsed:.1f} s")
     return 0
 

@@ -18,7 +18,7 @@ from bot.screening.languages import distinct_letters, suffixes
 from bot.screening.lexicon import lexicon_for
 from bot.screening.links import LinkMatcher
 from bot.screening.masks import HINT as MASK_HINT
-from bot.screening.masks import MaskMatcher, spellings_of
+from bot.screening.masks import PLAIN, MaskMatcher, spellings_of
 from bot.screening.normalize import CharFold, Folding, FoldMap, collapse_runs
 from bot.screening.personal import PersonalDataMatcher
 from bot.screening.strays import StrayMatcher
@@ -223,11 +223,13 @@ class ScreeningEngine:
         spread = folded = ""
         term_hits: list[TermHit] = []
         if self._needs_fold:
-            parts = self.folding.parts(text)
-            spread, folded = parts.spread, parts.folded
+            # Most messages are ASCII with no markup, mask or symbol inside a word: one scan tells, and they
+            # skip those stages.
+            plain = text.isascii() and PLAIN.search(text) is None
+            parts = self.folding.parts(text, markup=not plain)
+            spread, folded, _ = parts
             term_hits = self._terms.find(parts)
-            # Masks and strays are rare: one scan for a rare character class lets ordinary ASCII text skip both.
-            if self._masks.active and (not folded.isascii() or MASK_HINT.search(spread) is not None):
+            if not plain and self._masks.active and (not folded.isascii() or MASK_HINT.search(spread) is not None):
                 term_hits += self._masks.find(parts, [(hit.start, hit.end) for hit in term_hits])
                 if self._strays.active:
                     term_hits += self._strays.find(parts, [(hit.start, hit.end) for hit in term_hits])

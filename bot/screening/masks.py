@@ -16,10 +16,18 @@ MASKS = "*#%_.-"
 _GAP = re.compile(rf"[{re.escape(MASKS)}{AT}]+")
 # A word holding a mask: starts with a letter; `.` and `-` only count between letters ("e.g", not "etc.").
 _LOOSE_MASK = re.compile(rf"[*#%_{AT}]")
-_MARK = re.compile(rf"[{re.escape(MASKS)}{AT}]")
-HINT = re.compile(rf"[{re.escape(MASKS)}{AT}+<=>^~`]")
-"""A character class (fast to scan for) that every ASCII text with a mask or a stray symbol holds."""
+_SYMBOLS = "+<=>^~`"
+# A mask inside a word: after a letter or digit, and before one unless it is a real mask (`f***`). The pattern
+# opens with a character class, which the regex engine scans for quickly; the look-arounds run only there.
+_MARK = re.compile(rf"[{re.escape(MASKS)}{AT}](?<=[^\W_].)(?:(?<=[*#%_{AT}])|(?=[^\W_]))")
+HINT = re.compile(
+    rf"[{re.escape(MASKS + _SYMBOLS)}{AT}](?<=[^\W_].)(?:(?<=[*#%_{AT}{re.escape(_SYMBOLS)}])|(?=[^\W_]))"
+)
+"""Every ASCII text with a mask or a stray symbol inside a word holds a match of this (cheap to scan for)."""
+PLAIN = re.compile(r"[&<\\*_~|`#%@+=>^.\-](?:(?<=[^.\-])|(?<=[^\W_][.\-])(?=[^\W_]))")
+"""An ASCII message with no match of this holds no markup, mask or stray symbol: only folding and terms apply."""
 _MAX_TOKEN = 40
+_CACHE_LIMIT = 20_000  # distinct masked words remembered; cleared when full
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,7 @@ class MaskMatcher:
             by_first.setdefault(spelling[0] + spelling[-1], []).append(spelling)
         self._lines = {key: "\n".join(sorted(group)) for key, group in by_first.items()}
         self.active = bool(spellings)
+        self._cache: dict[str, tuple[int, bool] | None] = {}
 
     def find(self, text: Folded, taken: Sequence[tuple[int, int]] = ()) -> list[TermHit]:
         """Masked words of `text` that fit a term; `taken` are folded spans already matched (skipped)."""
@@ -78,7 +87,7 @@ class MaskMatcher:
         done = 0
         for mark in _MARK.finditer(spread):
             at = mark.start()
-            if at < done or at == 0 or not spread[at - 1].isalnum():
+            if at < done:
                 continue
             begin, end = _token_around(spread, at)
             done = end
@@ -99,7 +108,15 @@ class MaskMatcher:
         return hits
 
     def _fit(self, token: str) -> tuple[int, bool] | None:
-        """The term a masked word stands for and whether that is sure, or None."""
+        """The term a masked word stands for and whether that is sure, or None (cached: words come back)."""
+        if token in self._cache:
+            return self._cache[token]
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        found = self._cache[token] = self._fit_uncached(token)
+        return found
+
+    def _fit_uncached(self, token: str) -> tuple[int, bool] | None:
         visible = _GAP.sub("", token)
         if len(visible) < 2 or token[0] in MASKS or token[0] == AT:
             return None

@@ -362,6 +362,8 @@ class Folding:
 
     def view_map(self, text: str) -> tuple[str, list[int], list[int]] | None:
         """Step 1 with the original `[start, end)` of each character, or None when the text reads as written."""
+        if self._compose is None and not may_hold_markup(text):
+            return None
         changed = False
         starts = list(range(len(text)))
         ends = list(range(1, len(text) + 1))
@@ -374,13 +376,17 @@ class Folding:
             return None
         return composed, starts, ends
 
-    def parts(self, text: str) -> Folded:
-        """Steps 1-5: see the class."""
-        if self._compose is not None or MARKUP_HINT.search(text) is not None:
+    def parts(self, text: str, *, markup: bool = True) -> Folded:
+        """Steps 1-5: see the class. `markup=False` skips step 1 for text known to hold no markup."""
+        if markup and (self._compose is not None or MARKUP_HINT.search(text) is not None):
             text = self.view(text)
-        joined, runs = _join(text.translate(self._table))
-        spread = _leet(joined)
-        return Folded(spread, _REPEAT.sub("", spread), runs)
+        chars = text.translate(self._table)
+        runs: tuple[tuple[int, int], ...] = ()
+        if _CHAIN_HINT.search(chars) is not None:
+            chars, runs = _join(chars)
+        spread = _leet(chars)
+        # tuple.__new__ skips the generated __new__ of the named tuple: this runs on every message.
+        return tuple.__new__(Folded, (spread, _REPEAT.sub("", spread), runs))
 
     def with_map(self, text: str) -> FoldMap:
         """Same matching form as `parts(text).folded`, with the original span of each character."""

@@ -11,6 +11,7 @@ from bot.screening.terms import TermHit, plain
 
 STRAY_MIN_LETTERS = 4
 _MAX_STRAYS = 2
+_SYMBOL = re.compile(r"[+<=>^~`]")
 _ODD = re.compile(r"[^\x00-\x7f]|[+<=>^~`]")
 _EDGES = "!\"'(),.:;?"
 _ASCII_SYMBOLS = frozenset("+<=>^~`")
@@ -40,6 +41,8 @@ class StrayMatcher:
     def find(self, text: Folded, taken: Sequence[tuple[int, int]] = ()) -> list[TermHit]:
         """Hits in `text.folded` (collapsed) whose word sheds its strays to become a term."""
         folded = text.folded
+        if folded.isascii() and _SYMBOL.search(folded) is None:
+            return []
         hits: list[TermHit] = []
         done = 0
         for odd in _ODD.finditer(folded):

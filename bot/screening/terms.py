@@ -18,8 +18,8 @@ from bot.screening.normalize import AMBIGUOUS, AT, DEFAULT, Folded, Folding, run
 
 log = logging.getLogger(__name__)
 
-_MAX_AMBIGUOUS = 6  # ambiguous positions expanded per term (i/l, u/v)
-_MAX_KEYS_PER_TERM = 96  # and never more automaton keys than this for one term
+_MAX_AMBIGUOUS = 6  # i/l positions expanded per spelling: at most 3**6 automaton keys for one spelling
+_MAX_KEYS_PER_SPELLING = 729
 PLURAL_MIN_LETTERS = INFLECTION_MIN_LETTERS  # kept for callers of the old name
 PLURALS = frozenset({"s", "es", "x"})  # a plural of an insult is the insult: the rule applies as written
 _ALL_SUFFIXES = tuple(sorted({s for group in SUFFIXES.values() for s in group}, key=lambda s: (-len(s), s)))
@@ -30,9 +30,10 @@ _FUZZY_MIN_LETTERS = 5
 _FUZZY_CACHE_LIMIT = 50_000
 _FUZZY_MAX_TOKENS = 2_000  # distinct words examined per message; exact matching still sees everything
 _WORD = re.compile(r"[^\W_]+")
-# The other readings of a letter a message may use for a term's letter: "dlck", "bltch", "fvck".
-_READINGS = {"i": ("i", AMBIGUOUS, "l"), "l": ("l", AMBIGUOUS), "u": ("u", "v"), AMBIGUOUS: ("i", "l", AMBIGUOUS)}
-_SUBSTITUTES = frozenset({("i", "l"), ("u", "v")})  # term letter, text letter: a real letter for another
+# The i/l placeholder stands for `1 | ! I` in a message; a term's i or l also matches it.
+_PLACEHOLDER_READINGS = {"i": ("i", AMBIGUOUS), "l": ("l", AMBIGUOUS), AMBIGUOUS: ("i", "l", AMBIGUOUS)}
+# Term letter, and the real letter a message may write instead: "dlck", "bltch", "fvck".
+_SUBSTITUTES = (("i", "l"), ("u", "v"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +67,35 @@ class _Entry:
     term_id: int
 
 
-def _variants(spread: str) -> Iterator[tuple[str, bool]]:
-    """The folded term with each letter also in its other readings, and whether a real letter was swapped."""
+def _placeholder_variants(spread: str) -> Iterator[str]:
+    """The spelling with each i/l also written as the `AMBIGUOUS` placeholder (`1`, `|`, `!` in a text)."""
     options: list[tuple[str, ...]] = []
     expanded = 0
     for char in spread:
-        readings = _READINGS.get(char)
+        readings = _PLACEHOLDER_READINGS.get(char)
         if readings is not None and expanded < _MAX_AMBIGUOUS:
             options.append(readings)
             expanded += 1
         else:
             options.append((char,))
-    for combo in itertools.islice(itertools.product(*options), _MAX_KEYS_PER_TERM):
-        swapped = any((spread[i], c) in _SUBSTITUTES for i, c in enumerate(combo) if c != spread[i])
-        yield "".join(combo), swapped
+    for combo in itertools.product(*options):
+        yield "".join(combo)
+
+
+def _variants(spread: str) -> dict[str, bool]:
+    """Every key for one spelling, and whether it reads a real letter as another (`dlck`, `fvck`).
+
+    A message may write every i of a word as an l or every u as a v; each such spelling, and the term's own,
+    then gets its i/l placeholders. Keys of the term's own spelling win over the swapped ones.
+    """
+    spellings = [(spread, False)]
+    for letter, other in _SUBSTITUTES:
+        spellings += [(spelling.replace(letter, other), True) for spelling, _ in spellings if letter in spelling]
+    keys: dict[str, bool] = {}
+    for spelling, swapped in spellings:
+        for key in itertools.islice(_placeholder_variants(spelling), _MAX_KEYS_PER_SPELLING):
+            keys[key] = keys.get(key, True) and swapped
+    return keys
 
 
 def term_spread(folding: Folding, term: str) -> str:
@@ -222,7 +238,7 @@ class TermMatcher:
         self._form_spreads.add(spread)
         if _WORD.fullmatch(spread):
             self.spreads.append((spread, term_id, inflect))
-        for variant, swapped in _variants(spread):
+        for variant, swapped in _variants(spread).items():
             key, runs = run_profile(variant)
             needs = tuple((offset, run) for offset, run in enumerate(runs) if run > 1)
             entry = _Entry(len(key), needs, key[0].isalnum(), key[-1].isalnum(), inflect, swapped, form, term_id)
