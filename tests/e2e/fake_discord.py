@@ -165,6 +165,11 @@ class FakeDiscord:
         self.gateway_ops: list[Json] = []  # every op the client sent (heartbeats excluded)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
+        # Sharding: how many shards GET /gateway/bot announces, and which shard serves which guild
+        # (Discord's rule is (guild_id >> 22) % shard_count; a test may place guilds itself).
+        self.shard_count = 1
+        self.guild_shards: dict[str, int] = {}
+        self.shard_sockets: dict[int, web.WebSocketResponse] = {}
         self._seq = 0
         self._sent: list[Json] = []  # dispatches of the current session, for resume replays
         self.session_id = "fake-session-1"
@@ -367,6 +372,9 @@ class FakeDiscord:
             if self.reject_token:
                 return _json({"code": 0, "message": "401: Unauthorized"}, 401)
             return _json(self.bot_user.user_payload())
+        if m == "GET" and p == "/gateway/bot":
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 16}
+            return _json({"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit})
         if m == "GET" and p == "/oauth2/applications/@me":
             return _json(self._application())
         if m == "PUT" and re.fullmatch(r"/applications/\d+(?:/guilds/\d+)?/commands", p):
@@ -557,12 +565,15 @@ class FakeDiscord:
             if op == 2 and self.close_on_identify is not None:
                 await ws.close(code=self.close_on_identify, message=b"refused by the fake")
             elif op == 2:
-                await self._on_identify(ws)
+                await self._on_identify(ws, data["d"].get("shard") or [0, 1])
             elif op == 6:
                 await self._on_resume(ws, data["d"])
         if self._ws is ws:
             self._ws = None
             self.connected.clear()
+        for shard, socket in list(self.shard_sockets.items()):
+            if socket is ws:
+                del self.shard_sockets[shard]
         return ws
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: Json) -> None:
@@ -571,23 +582,29 @@ class FakeDiscord:
         self._sent.append(payload)
         await ws.send_str(json.dumps(payload))
 
-    async def _on_identify(self, ws: web.WebSocketResponse) -> None:
+    def shard_of(self, guild_id: str) -> int:
+        """The shard that serves `guild_id`."""
+        return self.guild_shards.get(guild_id, (int(guild_id) >> 22) % self.shard_count)
+
+    async def _on_identify(self, ws: web.WebSocketResponse, shard: list[int]) -> None:
         self._seq = 0
         self._sent = []
+        self.shard_sockets[shard[0]] = ws
+        guilds = [g for g in (self.guild_id, self.other_guild_id) if shard[1] == 1 or self.shard_of(g) == shard[0]]
         ready = {
             "v": 10,
             "user": self.bot_user.user_payload(),
-            "guilds": [{"id": g, "unavailable": True} for g in (self.guild_id, self.other_guild_id)],
+            "guilds": [{"id": g, "unavailable": True} for g in guilds],
             "session_id": self.session_id,
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": shard,
             "application": {"id": self.APP_ID, "flags": 0},
             "private_channels": [],
             "relationships": [],
         }
         await self._send(ws, "READY", ready)
-        await self._send(ws, "GUILD_CREATE", self.guild_payload())
-        await self._send(ws, "GUILD_CREATE", self.guild_payload(self.other_guild_id))
+        for guild in guilds:
+            await self._send(ws, "GUILD_CREATE", self.guild_payload(guild))
         self.connected.set()
 
     async def _on_resume(self, ws: web.WebSocketResponse, data: Json) -> None:
@@ -600,7 +617,15 @@ class FakeDiscord:
         self.connected.set()
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send a dispatch to the connected client."""
+        """Send a dispatch to the connected client (sharded: to the shard serving the event's guild)."""
+        if self.shard_count > 1 and "guild_id" in data:
+            shard = self.shard_of(str(data["guild_id"]))
+            for _ in range(50):
+                if shard in self.shard_sockets:
+                    break
+                await asyncio.sleep(0.1)
+            await self._send(self.shard_sockets[shard], event, data)
+            return
         await asyncio.wait_for(self.connected.wait(), 5)
         assert self._ws is not None
         await self._send(self._ws, event, data)

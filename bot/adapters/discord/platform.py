@@ -235,7 +235,16 @@ class DiscordPlatform:
         """Time the author out until `until`."""
         guild = self._client.get_guild(int(case.community))
         if guild is None:
-            raise PlatformError(PlatformFailure.NOT_FOUND, f"timeout: guild {case.community} is not available")
+            # Another process's shard serves this guild (a case resumed here after that process died):
+            # the timeout is one REST call, which needs no gateway cache.
+            async with translated_errors("timeout"):
+                await self._client.http.edit_member(
+                    int(case.community),
+                    int(case.author_id),
+                    reason=reason[:512],
+                    communication_disabled_until=until.isoformat(),
+                )
+            return
         async with translated_errors("timeout"):
             member = guild.get_member(int(case.author_id)) or await guild.fetch_member(int(case.author_id))
             await member.timeout(until, reason=reason[:512])
