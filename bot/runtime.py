@@ -81,6 +81,8 @@ class Services:
             ("retention", self.retention.run),
             ("purge nudges", self.nudges.purge),
             ("nudge reminders", self.intake.deliver_due),
+            # Another process sharing the database (shards, Slack workers) may have tripped or restored a guard.
+            ("guard states", self.guards.load),
         ]
 
     async def health(self) -> dict[str, Any]:

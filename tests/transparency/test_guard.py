@@ -100,3 +100,29 @@ async def test_fewer_appeals_than_the_minimum_never_trip(services: Services) -> 
         assert not services.guards.is_tripped("cli", "cli", 3)
     finally:
         await services.close()
+
+
+async def test_a_guard_tripped_by_another_process_is_picked_up_by_housekeeping(tmp_path: Path) -> None:
+    first = await open_services(tmp_path / "vigie.sqlite3")
+    second = await open_services(tmp_path / "vigie.sqlite3")
+    try:
+        await first.transparency.set_guard(
+            "cli",
+            "cli",
+            1,
+            state="tripped",
+            appeals=10,
+            overturned=7,
+            at=first.clock.now(),
+            actor_id="vigie",
+            reason="test",
+            case_id=None,
+        )
+        await first.guards.load()
+        assert first.guards.is_tripped("cli", "cli", 1)
+        assert not second.guards.is_tripped("cli", "cli", 1)  # its cache predates the trip
+        await dict(second.housekeeping())["guard states"]()
+        assert second.guards.is_tripped("cli", "cli", 1)
+    finally:
+        await first.close()
+        await second.close()
