@@ -13,6 +13,7 @@ from bot.store.cases import entry_from as _entry_from
 from bot.store.connection import Database
 from bot.store.nudges import _SELECT as _NUDGE_SELECT
 from bot.store.nudges import _nudge_from
+from bot.store.postgres import PostgresDatabase
 from bot.store.sqlite import SqliteDatabase
 from bot.store.values import to_text
 
@@ -264,7 +265,11 @@ class PrivacyStore:
 
         `secure_delete` (set when the store opens) zeroes freed cells; VACUUM rewrites every page
         and the TRUNCATE checkpoint empties the WAL, where older page images may still sit.
+        On PostgreSQL, VACUUM FULL rewrites the tables that held the texts, leaving no dead row versions.
         """
+        if isinstance(self._db, PostgresDatabase):
+            await self._db.run_script("VACUUM FULL cases, audit, disclosure_nudges")
+            return
         if not isinstance(self._db, SqliteDatabase):
             return
         async with self._db.lock:
