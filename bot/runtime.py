@@ -21,6 +21,7 @@ from bot.privacy.retention import RetentionJob
 from bot.privacy.service import PrivacyService
 from bot.settings import Settings
 from bot.store import open_stores
+from bot.store.installations import InstallationRows
 from bot.store.transparency import TransparencyStore
 from bot.transparency.guard import GuardedPolicy, GuardService
 
@@ -67,6 +68,8 @@ class Services:
     transparency: TransparencyStore
     guards: GuardService
     retention: RetentionJob
+    installations: InstallationRows
+    """Slack installations (OAuth tokens) and the purge of a workspace that uninstalled the app."""
     platforms: dict[str, Platform] = field(default_factory=dict)
     probes: dict[str, Callable[[], bool]] = field(default_factory=dict)
     """Liveness of each connected platform (adapters register theirs), for /healthz."""
@@ -153,5 +156,6 @@ async def build_services(
         transparency=transparency,
         guards=guards,
         retention=RetentionJob(opened.privacy, active, used_clock, platforms, community),
+        installations=opened.installations,
         platforms=platforms,
     )

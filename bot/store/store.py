@@ -14,6 +14,7 @@ import asyncpg
 
 from bot.store.cases import CaseQueries
 from bot.store.connection import Database, StoreError
+from bot.store.installations import InstallationRows
 from bot.store.locate import connect, describe
 from bot.store.migrate import Migration, load_migrations, migrate, schema_version
 from bot.store.nudges import NudgeStore
@@ -86,10 +87,11 @@ class Stores:
     nudges: NudgeStore
     privacy: PrivacyStore
     transparency: TransparencyStore
+    installations: InstallationRows
 
 
 async def open_stores(location: str | Path) -> Stores:
     """Open the database at `location` and every store on it."""
     store = await SqlStore.open(location)
     db = store.database
-    return Stores(store, NudgeStore(db), PrivacyStore(db), TransparencyStore(db))
+    return Stores(store, NudgeStore(db), PrivacyStore(db), TransparencyStore(db), InstallationRows(db))

@@ -20,6 +20,7 @@ from bot.adapters.slack.glue import Glue
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.platform import SlackPlatform
 from bot.adapters.slack.privacy import SlackPrivacy
+from bot.adapters.slack.uninstall import register_uninstall
 from bot.errors import PlatformError, PlatformFailure, VigieError
 from bot.runtime import Services
 from bot.settings import Settings
@@ -89,6 +90,7 @@ def build_slack_app(
     SlackCommands(glue).register(app)
     SlackDisclosure(glue).register(app)
     SlackPrivacy(glue).register(app)
+    register_uninstall(app, services)
     log.info("slack app ready (%s removal)", "full" if admin is not None else "degraded: no admin user token")
     return app
 
