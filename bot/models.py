@@ -391,6 +391,7 @@ class StepKind(enum.StrEnum):
     TIMEOUT = "timeout"  # the timeout the escalation decided
     REVIEW_CARD = "review_card"  # the card that puts a held or reported message in front of moderators
     ALERT = "alert"  # telling moderators that a removal needs a human
+    RETRACT = "retract"  # editing an overturned case's notices into "reversed", their buttons gone
 
 
 class StepState(enum.StrEnum):

@@ -417,7 +417,11 @@ class ModerationService:
             await self._effects.card(case, "review")
         if StepKind.ALERT in pending:
             await self._effects.alert(case, steps[StepKind.ALERT].detail or f"Case #{case.id} needs a moderator.")
+        if StepKind.RETRACT in pending and case.status is CaseStatus.OVERTURNED:
+            case = await self._effects.retract_notices(case)
         left = {StepKind.REVIEW_CARD} if case.status is not CaseStatus.REVIEW else set()
+        if case.status is not CaseStatus.OVERTURNED:
+            left.add(StepKind.RETRACT)
         if not stands:
             left |= {StepKind.DELETE, StepKind.AUTHOR_DM, StepKind.NOTICE, StepKind.ESCALATION, StepKind.TIMEOUT}
         for kind in sorted(left & pending):

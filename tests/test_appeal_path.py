@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cases.service import REFUSALS_AUDITED
-from bot.errors import NotFoundError, Refused
-from bot.models import CaseStatus
+from bot.errors import NotFoundError, PlatformFailure, Refused
+from bot.models import CaseStatus, StepKind, StepState
 from tests.fakes import AUTHOR, FOREIGN_MODERATOR, MEMBER, MODERATOR, OTHER_MODERATOR, Env, build_env, make_message
 
 INSULT = "franchement tu es un crétin"
@@ -155,3 +155,33 @@ async def test_concurrent_refusals_cannot_pass_the_limit(env: Env) -> None:
 
     await asyncio.gather(*(attempt() for _ in range(REFUSALS_AUDITED * 3)))
     assert len(await refusals(env, case_id)) == REFUSALS_AUDITED
+
+
+async def test_a_retraction_that_fails_for_now_is_a_step_resumed_later(env: Env) -> None:
+    case_id = await removed(env)
+    await env.cases.appeal(case_id, AUTHOR, "citation")
+    env.platform.fail("retract_notice", PlatformFailure.UNAVAILABLE, "network down")
+    await env.cases.decide(case_id, MODERATOR, "overturn", "c'était une citation")
+    step = (await env.store.steps_of(case_id))[StepKind.RETRACT]
+    assert step.state is StepState.PENDING
+    assert step.next_at is not None
+
+    env.platform.heal()
+    env.platform.calls.clear()
+    env.clock.advance(minutes=10)
+    await env.moderation.resume_due()
+    assert [c.method for c in env.platform.calls] == ["retract_notice", "retract_notice"]
+    assert (await env.store.steps_of(case_id))[StepKind.RETRACT].state is StepState.DONE
+
+
+async def test_a_case_re_imposed_before_its_retraction_is_not_retracted(env: Env) -> None:
+    case_id = await removed(env)
+    env.platform.fail("retract_notice", PlatformFailure.UNAVAILABLE)
+    await env.cases.override(case_id, MODERATOR, "overturn", "faux positif")
+    await env.cases.override(case_id, OTHER_MODERATOR, "uphold", "finalement non")
+    env.platform.heal()
+    env.platform.calls.clear()
+    env.clock.advance(minutes=10)
+    await env.moderation.resume_due()
+    assert env.platform.named("retract_notice") == []
+    assert (await env.store.steps_of(case_id))[StepKind.RETRACT].state is StepState.FAILED

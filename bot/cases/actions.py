@@ -194,17 +194,23 @@ class CaseActions:
         return err if private_err is not None else None
 
     async def retract_notices(self, case: Case) -> Case:
-        """Once a case is overturned, turn its notices into "the removal was reversed", buttons gone."""
+        """Once a case is overturned, turn its notices into "the removal was reversed", buttons gone.
+
+        A tracked step: a failure that may pass (network, rate limit) is retried, after a restart too.
+        """
         case = await self.store.get_case(case.id) or case
         if case.status is not CaseStatus.OVERTURNED:
             return case
         text = reversed_text(case, self.policy.charter, case.lang)
+        failed: PlatformError | None = None
         for where, ref in (("public", case.public_notice), ("private", case.private_notice)):
             if ref is None:
                 continue
             err = await self._call(case, f"{where} notice retraction", _retraction(case, ref, text))
+            failed = failed or err
             event = "notice_retracted" if err is None else "notice_retract_failed"
             await self._audit(case, self.entry(case, event, detail=where if err is None else f"{where}: {err}"))
+        await self.store.update_case(case.id, step=self.outcome(case, StepKind.RETRACT, failed))
         return await self.store.get_case(case.id) or case
 
     async def card(self, case: Case, kind: CardKind) -> PlatformError | None:

@@ -12,7 +12,7 @@ from bot.cases.permissions import is_author, moderates, require_moderator, requi
 from bot.cases.transitions import Event, Role, allows
 from bot.errors import NotFoundError, Refused, TransitionError
 from bot.explain import outcome_text
-from bot.models import Action, ActionState, Actor, AuditEntry, Case, CaseStatus
+from bot.models import Action, ActionState, Actor, AuditEntry, Case, CaseStatus, Step, StepKind, StepState
 from bot.ports import Clock, PolicySource, Store
 
 log = logging.getLogger(__name__)
@@ -321,6 +321,9 @@ class CaseService:
             changes["restore_state"] = ActionState.PENDING
         entry = self._entry(case, moderator, audit, reason, detail)
         case = await self._effects.move(case, event, Role.MODERATOR, entry, **changes)
+        if case.public_notice or case.private_notice:
+            # Tracked before it is tried, so a crash before the notices are edited is resumed at start.
+            await self._store.update_case(case.id, step=Step(case.id, StepKind.RETRACT, StepState.PENDING))
         case = await self._effects.restore(case)
         # No "removed" notice with live buttons may outlive the decision that reversed it.
         return await self._effects.retract_notices(case)
