@@ -826,3 +826,19 @@ async def test_a_moderator_decision_landing_while_the_edit_is_screened_stands(
     assert (final.status, final.content, final.action) == (CaseStatus.DISMISSED, MILD_SCAM, Action.REVIEW)
     assert "edited" not in await env.trail_events(final.id)
     assert env.platform.calls == []
+
+
+async def test_an_overturn_during_the_notice_is_restored_by_the_claim_holder(env: Env) -> None:
+    overturned: list[Case] = []
+
+    async def moderator_overturns(case: Case) -> None:
+        if not overturned:  # the moderator acts while the public notice is still being posted
+            overturned.append(await env.cases.override(case.id, MODERATOR, "overturn", "heated but fair"))
+
+    env.platform.hooks["post_notice"] = moderator_overturns
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert outcome.case is not None
+    assert overturned[0].status is CaseStatus.OVERTURNED
+    assert outcome.case.restore_state is ActionState.DONE
+    assert len(env.platform.named("restore_message")) == 1
+    assert "restored" in await env.trail_events(outcome.case.id)
