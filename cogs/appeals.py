@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.adapters.discord.bot import VigieBot
 from bot.adapters.discord.context import actor_for, reply, user_lang
 from bot.adapters.discord.render import appealable_lines
-from bot.adapters.discord.views import appeal_choices, appeal_modal
+from bot.adapters.discord.views.appeals import appeal_choices, appeal_modal
 from bot.i18n import tr
 
 

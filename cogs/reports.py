@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.adapters.discord.bot import VigieBot
 from bot.adapters.discord.context import guarded, moderators_only, user_lang
-from bot.adapters.discord.views import remove_modal, report_modal
+from bot.adapters.discord.views.reports import remove_modal, report_modal
 
 
 class ReportsCog(commands.Cog):

@@ -12,7 +12,7 @@ from bot.i18n import DEFAULT, PLACEHOLDER, catalogs, languages, pick, placeholde
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("cogs").rglob("*.py")])
-NAMESPACES = ("command", "discord", "slack", "statement", "why", "refused", "appeals", "setup")
+NAMESPACES = tuple(sorted({key.split(".")[0] for key in catalogs()[DEFAULT]}))  # the top-level tables
 KEY_SHAPE = re.compile(rf"(?:{'|'.join(NAMESPACES)})(?:\.[a-z0-9_]+)+")
 
 

@@ -14,9 +14,9 @@ from discord.ext import commands
 
 from bot.adapters.discord.context import explain_failure
 from bot.adapters.discord.i18n import VigieTranslator
-from bot.adapters.discord.nudge_views import NUDGE_ITEMS, NUDGE_MODAL_ROUTES
 from bot.adapters.discord.platform import DiscordPlatform
-from bot.adapters.discord.views import DYNAMIC_ITEMS, MODAL_ROUTES, route_modal
+from bot.adapters.discord.views import DYNAMIC_ITEMS, MODAL_ROUTES
+from bot.adapters.discord.views.base import route_modal
 from bot.errors import VigieError
 from bot.settings import Settings
 
@@ -130,7 +130,7 @@ class VigieBot(commands.Bot):
         self.services.register(self.platform)
         self.services.probes[PLATFORM_NAME] = self.connected
         await self.tree.set_translator(VigieTranslator())
-        self.add_dynamic_items(*DYNAMIC_ITEMS, *NUDGE_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_commands:
@@ -148,7 +148,7 @@ class VigieBot(commands.Bot):
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Modal submissions are routed by custom_id, so a form opened before a restart still works."""
-        await route_modal(interaction, MODAL_ROUTES + NUDGE_MODAL_ROUTES)
+        await route_modal(interaction, MODAL_ROUTES)
 
 
 class ShardedVigieBot(VigieBot, commands.AutoShardedBot):

@@ -13,7 +13,6 @@ import discord
 from bot.adapters.discord.context import GuildSettings
 from bot.adapters.discord.convert import PLATFORM, jump_url
 from bot.adapters.discord.errors import translated_errors
-from bot.adapters.discord.nudge_views import nudge_view, pointer_view
 from bot.adapters.discord.render import (
     MESSAGE_LIMIT,
     card_embed,
@@ -22,7 +21,9 @@ from bot.adapters.discord.render import (
     notice_text,
     private_notice_text,
 )
-from bot.adapters.discord.views import card_view, notice_view
+from bot.adapters.discord.views.appeals import notice_view
+from bot.adapters.discord.views.cases import card_view
+from bot.adapters.discord.views.disclosure import nudge_view, pointer_view
 from bot.charter.model import Charter, Rule
 from bot.community import CommunityService
 from bot.errors import PlatformError, PlatformFailure

@@ -11,7 +11,7 @@ import pytest
 from bot.adapters.discord.errors import translated_errors
 from bot.adapters.discord.platform import webhook_name
 from bot.adapters.discord.render import chunks
-from bot.adapters.discord.views import submitted_values
+from bot.adapters.discord.views.base import submitted_values
 from bot.errors import PlatformError, PlatformFailure
 
 

@@ -14,7 +14,7 @@ from bot.adapters.discord.context import actor_for, guarded, refuse, reply, serv
 from bot.adapters.discord.convert import PLATFORM
 from bot.adapters.discord.errors import translated_errors
 from bot.adapters.discord.render import MESSAGE_LIMIT, clip
-from bot.adapters.discord.views import Button, Form, Handler
+from bot.adapters.discord.views.base import Button, Form, Route
 from bot.disclosure.messages import not_sponsored_text, recheck_text
 from bot.disclosure.nudges import MAX_NOTE
 from bot.i18n import tr
@@ -154,7 +154,7 @@ class ShowNoteButton(NudgeButton, template=rf"vigie:nudge:show:{_NUDGE}"):
         await reply(interaction, note, view=nudge_view(nudge.id, nudge.lang))
 
 
-NUDGE_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (FixedButton, NotSponsoredButton, ShowNoteButton)
+ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (FixedButton, NotSponsoredButton, ShowNoteButton)
 """Register these with the other persistent buttons so old notes still answer."""
 
 
@@ -202,7 +202,5 @@ async def _submit_not_sponsored(
     await _retire_buttons(interaction, nudge)
 
 
-NUDGE_MODAL_ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (re.compile(rf"vigie:nudge-form:{_NUDGE}"), _submit_not_sponsored),
-)
+ROUTES: tuple[Route, ...] = ((re.compile(rf"vigie:nudge-form:{_NUDGE}"), _submit_not_sponsored),)
 """Routed like the other forms, by custom_id, so a form opened before a restart still submits."""
