@@ -29,7 +29,7 @@ from bot.runtime import Services, build_services
 from bot.settings import DEFAULT_CHARTER, Settings
 from bot.store import StoreError
 from bot.store.paths import database_problem
-from bot.transcript import BadLine, read_lines, render_result
+from bot.transcript import BadLine, read_lines, render_result, summary_line
 
 log = logging.getLogger("bot")
 
@@ -79,6 +79,7 @@ async def _screen(args: argparse.Namespace, source: Iterable[bytes]) -> int:
     policy = ActivePolicy.from_path(args.charter)
     clock = SystemClock()
     failures = 0
+    results: list[dict[str, object]] = []
     services = None
     if args.db:
         services = await build_services(Settings(db_path=args.db, charter_path=args.charter), clock, policy=policy)
@@ -87,7 +88,8 @@ async def _screen(args: argparse.Namespace, source: Iterable[bytes]) -> int:
         async for line in read_lines(source, clock, sys.stderr):
             if isinstance(line, BadLine):
                 failures += 1
-                _emit(line.as_json())
+                results.append(line.as_json())
+                _emit(results[-1])
                 continue
             if services is not None:
                 await services.intake.on_message(line.message)
@@ -99,12 +101,15 @@ async def _screen(args: argparse.Namespace, source: Iterable[bytes]) -> int:
                 result = render_result(message, policy.screen(message), policy, case)
             else:
                 result = render_result(line.message, policy.screen(line.message), policy)
+            results.append(result)
             _emit(result)
     finally:
         if services is not None:
             await services.close()
     if failures:
         sys.stderr.write(f"{failures} line(s) could not be screened\n")
+    if args.summary:
+        sys.stderr.write(summary_line(results, db=args.db) + "\n")
     return EXIT_ERRORS if failures else EXIT_OK
 
 
@@ -352,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     screen = sub.add_parser("screen", help="screen a JSON Lines transcript offline")
     screen.add_argument("--charter", default=DEFAULT_CHARTER)
     screen.add_argument("--db", help="record cases in this SQLite file, as the bot would")
+    screen.add_argument("--summary", action="store_true", help="end with one line for people on standard error")
     screen.add_argument("file", nargs="?", default="-", help="JSON Lines file, or - for standard input")
     screen.set_defaults(func=cmd_screen)
 

@@ -212,3 +212,28 @@ def _disclosure(message: Message, policy: ActivePolicy) -> DisclosureFinding | N
     """The offline disclosure check: `screen` never resolves a link."""
     checker = policy.disclosure_checker
     return checker.check(message) if checker is not None else None
+
+
+_DONE = (("remove", "removed"), ("warn", "warned"), ("review", "held for review"), ("allow", "allowed"))
+
+
+def summary_line(results: Iterable[dict[str, Any]], *, db: str | None = None) -> str:
+    """One line for people after `screen --summary`: what was done with how many messages, and where the cases are."""
+    counts: dict[str, int] = {}
+    total = unlabelled = failed = 0
+    for result in results:
+        total += 1
+        if "error" in result:
+            failed += 1
+            continue
+        counts[str(result["action"])] = counts.get(str(result["action"]), 0) + 1
+        disclosure = result.get("disclosure")
+        if isinstance(disclosure, dict) and disclosure.get("severity") not in (None, "ok"):
+            unlabelled += 1
+    parts = [f"{counts[action]} {word}" for action, word in _DONE if counts.get(action)]
+    if failed:
+        parts.append(f"{failed} unreadable")
+    line = f"{total} message{'s' if total != 1 else ''} screened: {', '.join(parts) or 'none'}"
+    if unlabelled:
+        line += f"; {unlabelled} sponsored post{'s' if unlabelled != 1 else ''} without a proper label"
+    return line + (f"; cases recorded in {db}" if db else "")

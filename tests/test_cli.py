@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.transcript import summary_line
 
 ROOT = Path(__file__).resolve().parents[1]
 CHARTER = ROOT / "policies" / "charter.toml"
@@ -107,3 +108,26 @@ def test_run_without_tokens_says_what_is_missing(
     assert "DISCORD_TOKEN" in capsys.readouterr().err
     assert main(["run", "slack"]) == 2
     assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_screen_summary_is_one_line_for_people(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "vigie.sqlite3"
+    code, lines, err = run(capsys, "screen", "--summary", "--charter", str(CHARTER), "--db", str(db), str(SAMPLE))
+    assert code == 0, err
+    actions = [line["action"] for line in lines]
+    removed, held, allowed = actions.count("remove"), actions.count("review"), actions.count("allow")
+    expected = f"{len(lines)} messages screened: {removed} removed, {held} held for review, {allowed} allowed"
+    assert err.splitlines()[-1].startswith(expected)
+    assert err.splitlines()[-1].endswith(f"; cases recorded in {db}")
+
+
+def test_summary_line_counts_unreadable_lines_and_unlabelled_posts() -> None:
+    results: list[dict[str, object]] = [
+        {"id": "a", "action": "warn", "disclosure": {"severity": "missing"}},
+        {"id": "b", "action": "allow", "disclosure": {"severity": "ok"}},
+        {"line": 3, "id": None, "error": "not JSON"},
+    ]
+    assert summary_line(results) == (
+        "3 messages screened: 1 warned, 1 allowed, 1 unreadable; 1 sponsored post without a proper label"
+    )
+    assert summary_line([]) == "0 messages screened: none"
