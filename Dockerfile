@@ -1,5 +1,12 @@
 # Vigie: slim runtime image, non-root, charter and sample shipped.
-FROM python:3.11-slim
+
+# The official python:3.11-slim image, pinned by the digest of its multi-platform manifest list, so a
+# rebuild gets the same Python and Debian whatever the tag points to later. To refresh it on purpose:
+#   docker buildx imagetools inspect python:3.11-slim        (take the "Digest:" line)
+# then rebuild, run the bot and `make test` in it, and commit the new digest. Override for a one-off
+# build with --build-arg PYTHON_IMAGE=python:3.11-slim@sha256:...
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -10,11 +17,16 @@ RUN useradd --create-home --uid 10001 vigie \
     && mkdir -p /data && chown vigie:vigie /data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# Dependencies first, at the exact versions developers test (hashes checked): this layer is rebuilt
+# only when the lock changes, not on every code change.
+COPY requirements-runtime.lock ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements-runtime.lock
+
+COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
 COPY cogs ./cogs
 COPY policies ./policies
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 
 USER vigie
 VOLUME ["/data"]
