@@ -1,4 +1,4 @@
-"""The ports through which the core reaches the outside world: Clock, Store and Platform."""
+"""The ports through which the core reaches the outside world: Clock, Store, Platform and the current policy."""
 
 from __future__ import annotations
 

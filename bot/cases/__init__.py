@@ -1,1 +1,1 @@
-"""Cases: appeals, decisions and overrides, and the audit trail they leave."""
+"""Recorded cases: service (appeals, decisions), transitions (status table), actions (effects), permissions."""
