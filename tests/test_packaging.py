@@ -14,7 +14,7 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 def dry_run(target: str) -> list[str]:
     """The commands `make TARGET` would run on a fresh clone (no .venv yet), without running them."""
     result = subprocess.run(
-        ["make", "--dry-run", "--always-make", target, "VENV=/nonexistent/venv"],
+        ["make", "--dry-run", "--always-make", "--no-print-directory", target, "VENV=/nonexistent/venv"],
         cwd=ROOT,
         capture_output=True,
         text=True,
