@@ -28,6 +28,7 @@ PLAIN = re.compile(r"[&<\\*_~|`#%@+=>^.\-](?:(?<=[^.\-])|(?<=[^\W_][.\-])(?=[^\W
 """An ASCII message with no match of this holds no markup, mask or stray symbol: only folding and terms apply."""
 _MAX_TOKEN = 40
 _CACHE_LIMIT = 20_000  # distinct masked words remembered; cleared when full
+MAX_HITS = 50  # per message: evidence keeps 20, a verdict needs one
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class MaskMatcher:
         spread = text.spread
         hits: list[TermHit] = []
         collapsed: list[int] | None = None
+        covered = bytearray()
         done = 0
         for mark in _MARK.finditer(spread):
             at = mark.start()
@@ -99,12 +101,15 @@ class MaskMatcher:
                 continue
             if collapsed is None:
                 collapsed = _collapsed_positions(spread)
+                covered = covered_positions(len(text.folded), taken)
             start, stop = collapsed[begin], collapsed[begin + len(token) - 1] + 1
-            if any(start < taken_stop and taken_start < stop for taken_start, taken_stop in taken):
+            if covered.find(1, start, stop) >= 0:
                 continue
             term_id, sure = found
             term, rule = self._terms[term_id]
             hits.append(TermHit(rule, term, start, stop, sure=sure))
+            if len(hits) >= MAX_HITS:
+                break
         return hits
 
     def _fit(self, token: str) -> tuple[int, bool] | None:
@@ -143,6 +148,14 @@ class MaskMatcher:
             if rivals:
                 return term_id, False
         return term_id, True
+
+
+def covered_positions(size: int, spans: Sequence[tuple[int, int]]) -> bytearray:
+    """One byte per folded position, 1 where one of `spans` covers it: overlap tests in constant time."""
+    covered = bytearray(size)
+    for start, stop in spans:
+        covered[start:stop] = b"\x01" * (stop - start)
+    return covered
 
 
 def _token_around(spread: str, at: int) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 
+from bot.screening.masks import MAX_HITS, covered_positions
 from bot.screening.normalize import Folded
 from bot.screening.terms import TermHit, plain
 
@@ -44,6 +45,7 @@ class StrayMatcher:
         if folded.isascii() and _SYMBOL.search(folded) is None:
             return []
         hits: list[TermHit] = []
+        covered: bytearray | None = None
         done = 0
         for odd in _ODD.finditer(folded):
             if odd.start() < done:
@@ -63,10 +65,14 @@ class StrayMatcher:
             term_id = self._spellings.get(plain(left))
             if term_id is None or plain(word) in self._common:
                 continue
-            if any(start < stop and begin < end for begin, stop in taken):
+            if covered is None:
+                covered = covered_positions(len(folded), taken)
+            if covered.find(1, start, end) >= 0:
                 continue
             term, rule = self._terms[term_id]
             trimmed = len(word) - len(word.lstrip(_EDGES))
             stop = end - (len(word) - len(word.rstrip(_EDGES)))
             hits.append(TermHit(rule, term, start + trimmed, stop))
+            if len(hits) >= MAX_HITS:
+                break
         return hits

@@ -85,6 +85,14 @@ HOSTILE = {
     "leet": "1!|$@0" * 16_000,
     "regex bomb": "a" * 100_000 + "c",
     "repeated insults": "con " * 25_000,
+    "masks": "c*nn*rd " * 12_000,
+    "one masked word": "ab*cd" * 20_000,
+    "entities": "&#105;" * 16_000,
+    "tags inside a word": "a<b>" * 25_000,
+    "markdown inside a word": "a**b**" * 16_000,
+    "strays": "aʃ" * 50_000,
+    "spaced run": "y o u " * 16_000,
+    "at signs": "c@n " * 25_000,
 }
 
 
