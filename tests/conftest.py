@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -20,9 +21,18 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.skip("PostgreSQL binaries not found (install postgresql to run the PostgreSQL half)")
     server = PostgresServer(binaries)
     server.start()
+    # A session stopped by SIGTERM (a CI timeout, say) still stops its server: the signal becomes a
+    # KeyboardInterrupt, on which pytest runs the session's teardown.
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         yield server
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.stop()
 
 
