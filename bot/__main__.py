@@ -190,7 +190,9 @@ async def _serve(services: Services, platforms: Sequence[str]) -> None:
     health = await serve_health(services, settings.http_host, settings.health_port)
     tasks = [asyncio.create_task(runner) for runner in runners]
     chores = asyncio.create_task(run_forever(services.housekeeping(), interval=60))
-    retries = asyncio.create_task(run_forever([("resume steps", services.moderation.resume_due)], interval=2))
+    retries = asyncio.create_task(
+        run_forever([("resume steps", services.moderation.resume_due), ("screened marks", services.marks.flush)], 2)
+    )
     stopping = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)

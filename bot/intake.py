@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.catchup import ScreenedMarks
 from bot.disclosure.nudges import NudgeService
 from bot.errors import PlatformError, PlatformFailure
 from bot.models import Action, Message, Nudge, NudgeStep
@@ -26,15 +27,25 @@ class IntakeResult:
 class MessageIntake:
     """The one entry point the platform glue calls for messages, and the sender of disclosure nudges."""
 
-    def __init__(self, moderation: ModerationService, nudges: NudgeService, platforms: Mapping[str, Platform]) -> None:
-        """`platforms` is the live registry, so platforms that connect later are used."""
+    def __init__(
+        self,
+        moderation: ModerationService,
+        nudges: NudgeService,
+        platforms: Mapping[str, Platform],
+        marks: ScreenedMarks | None = None,
+    ) -> None:
+        """`platforms` is the live registry, so platforms that connect later are used; `marks` notes the
+        last message screened per channel (for the catch-up after downtime)."""
         self._moderation = moderation
         self._nudges = nudges
         self._platforms = platforms
+        self._marks = marks
 
     async def on_message(self, message: Message) -> IntakeResult:
         """Screen a new or edited message; a post that stays up is then checked for a missing disclosure."""
         outcome = await self._moderation.handle_message(message)
+        if self._marks is not None:
+            self._marks.seen(message)
         if outcome.case is not None and outcome.case.action is Action.REMOVE:
             return IntakeResult(outcome, None)  # a removed post needs no disclosure label
         observed = await (self._nudges.observe_edit(message) if message.edited else self._nudges.observe_post(message))

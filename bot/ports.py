@@ -123,6 +123,10 @@ class Store(Protocol):
         """Remember the last message screened in a channel."""
         ...
 
+    async def mark_screened_many(self, marks: list[tuple[str, str, str, str, datetime]]) -> None:
+        """Record (platform, community, channel, message_id, at) marks in one transaction."""
+        ...
+
     async def screened_marks(self, platform: str) -> dict[tuple[str, str], tuple[str, datetime]]:
         """The last message screened per (community, channel) of a platform, and when."""
         ...

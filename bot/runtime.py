@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.cases.actions import CaseActions
 from bot.cases.service import CaseService
+from bot.catchup import ScreenedMarks
 from bot.charter.model import Charter
 from bot.community import CommunityService
 from bot.disclosure.nudges import NudgeService
@@ -64,6 +65,7 @@ class Services:
     nudges: NudgeService
     intake: MessageIntake
     community: CommunityService
+    marks: ScreenedMarks
     privacy: PrivacyService
     transparency: TransparencyStore
     guards: GuardService
@@ -110,7 +112,11 @@ class Services:
         return report
 
     async def close(self) -> None:
-        """Release the database connection."""
+        """Write the last screened marks, then release the database connection."""
+        try:
+            await self.marks.flush()
+        except Exception:
+            log.exception("could not record the last screened messages; the catch-up will start earlier")
         await self.store.close()
 
 
@@ -139,6 +145,7 @@ async def build_services(
     cases = CaseService(store=store, policy=active, clock=used_clock, actions=actions)
     cases.on_appeal_decided(guards.after_appeal)
     nudges = NudgeService(nudge_records, active, used_clock, settings=community)
+    marks = ScreenedMarks(store, used_clock)
     log.info(
         "services ready: charter %s (%s), db %s", active.charter.version, active.charter.short_hash, settings.db_path
     )
@@ -150,8 +157,9 @@ async def build_services(
         moderation=moderation,
         cases=cases,
         nudges=nudges,
-        intake=MessageIntake(moderation, nudges, platforms),
+        intake=MessageIntake(moderation, nudges, platforms, marks),
         community=community,
+        marks=marks,
         privacy=PrivacyService(opened.privacy, active, used_clock),
         transparency=transparency,
         guards=guards,

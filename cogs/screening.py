@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 import discord
 from discord.ext import commands
@@ -126,16 +128,61 @@ class ScreeningCog(commands.Cog):
         Discord sends READY again after every re-identify; resuming on each would race the
         handlers already carrying out new cases.
         """
-        if self.resumed:
-            return
-        self.resumed = True
-        try:
-            done = await self.bot.services.moderation.resume_pending(PLATFORM)
-        except Exception:
-            self.resumed = False  # an unexpected failure: the next READY tries again
-            raise
-        if done:
-            log.info("completed %d pending action(s) after start", done)
+        if not self.resumed:
+            self.resumed = True
+            try:
+                done = await self.bot.services.moderation.resume_pending(PLATFORM)
+            except Exception:
+                self.resumed = False  # an unexpected failure: the next READY tries again
+                raise
+            if done:
+                log.info("completed %d pending action(s) after start", done)
+        # READY means a new session (a resumed one sends RESUMED): events of the gap were never sent.
+        await self.catch_up()
+
+    async def catch_up(self) -> int:
+        """Screen, in order as if live, the messages posted while Vigie was away: per channel, those after
+        the last one it screened (GET /channels/{id}/messages?after=), at most VIGIE_CATCH_UP_MINUTES old
+        and VIGIE_CATCH_UP_MESSAGES many. A message screened twice is never acted on twice."""
+        services = self.bot.services
+        marks = await services.marks.of(PLATFORM)
+        if not marks:
+            return 0  # never ran here before: nothing was missed
+        settings = services.settings
+        floor = discord.utils.utcnow() - timedelta(minutes=settings.catch_up_minutes)
+        last_seen = max(at for _, at in marks.values())
+        bound = asyncio.Semaphore(4)
+        screened_count = 0
+
+        async def channel_gap(channel: discord.TextChannel) -> None:
+            nonlocal screened_count
+            mark = marks.get((str(channel.guild.id), str(channel.id)))
+            if mark is not None and mark[1] >= floor:
+                after = discord.Object(id=int(mark[0]))
+            else:
+                # A channel not screened lately: from when Vigie was last seen anywhere, within the limit.
+                after = discord.Object(id=discord.utils.time_snowflake(max(floor, last_seen)))
+            async with bound:
+                try:
+                    async for message in channel.history(
+                        limit=settings.catch_up_messages, after=after, oldest_first=True
+                    ):
+                        if screened(message):
+                            await self._screen(message)
+                            screened_count += 1
+                except discord.HTTPException as exc:
+                    log.warning("catch-up: channel %s could not be read (HTTP %s)", channel.id, exc.status)
+
+        channels = [
+            channel
+            for guild in self.bot.guilds
+            for channel in guild.text_channels
+            if channel.permissions_for(guild.me).read_message_history
+        ]
+        await asyncio.gather(*(channel_gap(channel) for channel in channels))
+        if screened_count:
+            log.warning("catch-up: screened %d message(s) posted while Vigie was away", screened_count)
+        return screened_count
 
 
 async def setup(bot: VigieBot) -> None:

@@ -107,6 +107,12 @@ class StepQueries:
         async with self._db.transaction() as tx:
             await tx.execute(_MARK, (platform, community, channel, message_id, to_text(at)))
 
+    async def mark_screened_many(self, marks: list[tuple[str, str, str, str, datetime]]) -> None:
+        """Record (platform, community, channel, message_id, at) marks in one transaction."""
+        async with self._db.transaction() as tx:
+            for platform, community, channel, message_id, at in marks:
+                await tx.execute(_MARK, (platform, community, channel, message_id, to_text(at)))
+
     async def screened_marks(self, platform: str) -> dict[tuple[str, str], tuple[str, datetime]]:
         """The last message screened per (community, channel) of a platform, with when it was screened."""
         rows = await self._db.fetchall(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +29,8 @@ MODERATE_MEMBERS = 1 << 40
 ADMINISTRATOR = 1 << 3
 
 MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 GUILD_ID = "800000000000000001"  # the first guild, where most tests happen
 GENERAL_ID = "700000000000000100"  # its #general channel
@@ -122,7 +124,7 @@ class FakeDiscord:
 
     def __init__(self) -> None:
         """Build the guild; call `start()` to serve it."""
-        self._ids = itertools.count(1_100_000_000_000_000_000)
+        self._last_id = 0
         self.guild_id = GUILD_ID
         self.moderator_role_id = "810000000000000001"
         self.bot_role_id = "810000000000000002"
@@ -210,8 +212,10 @@ class FakeDiscord:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     def next_id(self) -> str:
-        """A fresh snowflake."""
-        return str(next(self._ids))
+        """A fresh snowflake: time-based like Discord's (so `after=` a moment works), and always increasing."""
+        stamp = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last_id = max(self._last_id + 1, stamp)
+        return str(self._last_id)
 
     # ---------------------------------------------------------------- guild model
 
@@ -399,6 +403,8 @@ class FakeDiscord:
                 msg = self.messages.get(message_id) or self._bot_message(channel_id, {})
                 msg.update({k: v for k, v in (req.json or {}).items() if k in ("content", "embeds", "components")})
                 return _json(msg)
+        if m == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", p)):
+            return _json(self._history(match.group(1), req.query))
         if m == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", p)):
             return _json(self._bot_message(match.group(1), req.json or {}))
         if m in ("PUT", "DELETE") and re.fullmatch(r"/channels/\d+/(?:messages/)?pins/\d+", p):
@@ -465,6 +471,16 @@ class FakeDiscord:
             return _json(self.channels[match.group(1)])
         log.warning("fake discord: unhandled %s %s", m, p)
         return _json({"code": 0, "message": "not handled by the fake"}, 404)
+
+    def _history(self, channel_id: str, query: dict[str, str]) -> list[Json]:
+        """GET /channels/{id}/messages?after=&limit=: the `limit` messages right after `after`, newest first."""
+        after = int(query.get("after", "0"))
+        limit = min(int(query.get("limit", "50")), 100)
+        found = sorted(
+            (m for m in self.messages.values() if m["channel_id"] == channel_id and int(m["id"]) > after),
+            key=lambda m: int(m["id"]),
+        )
+        return list(reversed(found[:limit]))
 
     def _application(self) -> Json:
         return {
