@@ -94,8 +94,11 @@ class BenchDiscord(FakeDiscord):
     async def post(self, author: FakeUser, content: str, channel: str, *, live: bool) -> str:
         """A member posts; `live` sends it over the gateway (else it only lands in the channel's history)."""
         payload = self.message_payload(author, content, channel=channel)
-        if live and self._ws is not None and not self._ws.closed:
-            await self._send(self._ws, "MESSAGE_CREATE", payload)
+        ws = self._ws
+        if live and ws is not None and not ws.closed and self.connected.is_set():
+            # If the bot just died, the message stays in the channel's history for the catch-up.
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self._send(ws, "MESSAGE_CREATE", payload)
         return str(payload["id"])
 
 
