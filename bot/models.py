@@ -97,6 +97,7 @@ class Message:
     edited: bool = False
     channel_name: str = ""
     has_image: bool = False  # an image attachment or embed (the French "image retouchée" rule)
+    thread: str | None = None  # the thread it was posted in (Slack thread_ts), kept on its case
 
     @property
     def key(self) -> str:
@@ -169,6 +170,7 @@ class CaseDraft:
     content: str
     lang: str | None
     created_at: datetime
+    thread: str | None = None  # the message's thread (Slack), so notices and restores land there
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,7 @@ class Case:
     private_message_id: str | None = None
     restored_message_id: str | None = None  # the copy posted back in `channel` after an overturn
     decided_at: datetime | None = None  # when `decided_by` decided
+    thread: str | None = None  # the message's thread (Slack): a restore after a restart lands in it
 
     @property
     def author_key(self) -> str:

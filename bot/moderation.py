@@ -101,6 +101,7 @@ class ModerationService:
             content=message.text,
             lang=message.author.locale or message.lang,
             created_at=self._clock.now(),
+            thread=message.thread,
         )
 
     def _verdict_rule(self, verdict: Verdict) -> Rule:

@@ -66,9 +66,9 @@ _INSERT = (
     "INSERT INTO cases (platform, community, channel, message_id, author_id, author_name, rule_id,"
     " clause, charter_version, charter_hash, action, evidence, confidence, automated, actor_id,"
     " source, content, lang, status, action_state, action_error, restore_state, appeal_reason,"
-    " decided_by, decision_reason, created_at, updated_at)"
+    " decided_by, decision_reason, created_at, updated_at, thread)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'none', NULL, NULL, NULL,"
-    " ?, ?)"
+    " ?, ?, ?)"
     " ON CONFLICT (platform, community, channel, message_id) DO NOTHING RETURNING id"
 )
 
@@ -134,6 +134,7 @@ def case_from(row: Row) -> Case:
         private_message_id=row["private_message_id"],
         restored_message_id=row["restored_message_id"],
         decided_at=from_text(row["decided_at"]) if row["decided_at"] else None,
+        thread=row["thread"],
     )
 
 
@@ -223,6 +224,7 @@ class CaseQueries:
             action_state.value,
             created_at,
             created_at,
+            draft.thread,
         )
         async with self._db.transaction() as tx:
             inserted = await tx.fetchone(_INSERT, values)

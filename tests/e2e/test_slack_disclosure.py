@@ -283,16 +283,23 @@ async def test_disclosure_without_a_known_verb_shows_the_usage(vigie: SlackHarne
 async def test_setup_sets_the_compliance_channel_and_the_audience(make_slack: SlackFactory) -> None:
     slack = await make_slack()
     store = slack.services.store
-    for user, text in (
-        (ADMIN, f"compliance <#{COMPLIANCE}|compliance>"),
-        (ADMIN, "jurisdiction US"),
-        (ADMIN, "jurisdiction xx"),
-        (BOB, "jurisdiction de"),
-        (ADMIN, "show"),
+    replies: list[str] = []
+    for number, (user, text) in enumerate(
+        (
+            (ADMIN, f"compliance <#{COMPLIANCE}|compliance>"),
+            (ADMIN, "jurisdiction US"),
+            (ADMIN, "jurisdiction xx"),
+            (BOB, "jurisdiction de"),
+            (ADMIN, "show"),
+        ),
+        start=1,
     ):
         await slack.command(user, "/vigie-setup", text)
-        await slack.settle()  # one answer at a time, so they are read back in order
-    saved, audience, unknown, refused, shown = await answers(slack, count=5)
+        # Wait for this command's own answer before the next one, so each answer is matched to its command.
+        received = await slack.fake.wait_for("response_url", count=number)
+        assert len(received) == number  # exactly this command's answer arrived, nothing else
+        replies.append(str(received[-1].args.get("text")))
+    saved, audience, unknown, refused, shown = replies
 
     assert saved == "Saved. Compliance channel (disclosure): #compliance"
     assert audience == "Saved. Audience (disclosure): us"

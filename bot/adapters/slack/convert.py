@@ -207,6 +207,7 @@ def to_message(post: SlackPost, author: Actor, channel_name: str = "") -> Messag
         edited=post.edited,
         channel_name=channel_name,
         has_image=post.has_image,
+        thread=post.thread_ts,
     )
 
 

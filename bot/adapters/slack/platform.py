@@ -70,6 +70,10 @@ class SlackPlatform:
         if len(self._threads) > THREAD_MEMORY:
             self._threads.pop(next(iter(self._threads)))
 
+    def _thread(self, case: Case) -> str | None:
+        """The thread of a case's message: kept on the case (restarts included), else seen in this process."""
+        return case.thread or self.thread_of(case.channel, case.message_id)
+
     def thread_of(self, channel: str, ts: str) -> str | None:
         """The thread a message was seen in, if it was a thread reply."""
         return self._threads.get((channel, ts))
@@ -105,7 +109,7 @@ class SlackPlatform:
                         user=case.author_id,
                         text=text,
                         blocks=blocks,
-                        thread_ts=self.thread_of(case.channel, case.message_id),
+                        thread_ts=self._thread(case),
                     ),
                     "chat.postEphemeral",
                 )
@@ -124,7 +128,7 @@ class SlackPlatform:
         charter = self._policy.charter
         title = rule_title(charter.rule(case.rule_id), charter, statement.lang, case.rule_id)
         text = thread_notice(case, title, statement.lang, removed=removed)
-        thread = self.thread_of(case.channel, case.message_id) or (None if removed else case.message_id)
+        thread = self._thread(case) or (None if removed else case.message_id)
         try:
             response = await call(
                 self._client.chat_postMessage(
@@ -240,7 +244,7 @@ class SlackPlatform:
                 blocks=restored_blocks(case, content, lang, names),
                 username=name or case.author_id,
                 icon_url=author.avatar_url,
-                thread_ts=self.thread_of(case.channel, case.message_id),
+                thread_ts=self._thread(case),
                 unfurl_links=False,
                 unfurl_media=False,
             ),

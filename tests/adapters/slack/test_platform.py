@@ -228,6 +228,22 @@ async def test_alert_goes_to_the_log_channel_escaped(world: World) -> None:
     assert "&lt;!channel&gt;" in call.args["text"]
 
 
+async def test_a_restore_after_a_restart_lands_in_the_thread_kept_on_the_case(world: World) -> None:
+    message = world.fake.add_message("C1", "UANN", "un autre crétin")
+    draft = make_draft(
+        message.ts, platform="slack", community=TEAM, channel="C1", author_id="UANN", thread="1699999999.000001"
+    )
+    case, _ = await world.store.create_case(draft, CaseStatus.OVERTURNED, ActionState.DONE)
+    stored = await world.store.get_case(case.id)
+    assert stored is not None
+    assert stored.thread == "1699999999.000001"
+    # A fresh platform, as after a restart: it has seen no thread, the case remembers it.
+    assert world.platform.thread_of("C1", message.ts) is None
+    await world.platform.restore_message(stored)
+    [call] = world.fake.find("chat.postMessage")
+    assert call.args["thread_ts"] == "1699999999.000001"
+
+
 async def test_restore_posts_as_the_author_with_a_mark(world: World) -> None:
     await world.platform.restore_message(world.case)
     [call] = world.fake.find("chat.postMessage")
