@@ -1,4 +1,4 @@
-"""Session-wide fixtures: one throwaway PostgreSQL server, started only when a test asks for it."""
+"""Session-wide test setup: Hypothesis without deadlines, one throwaway PostgreSQL server when asked for."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ import signal
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.postgres_server import PostgresServer, find_binaries
+
+# Property tests check behaviour, not speed: no per-example deadline (speed lives in benchmarks/).
+settings.register_profile("vigie", deadline=None)
+settings.load_profile("vigie")
 
 
 @pytest.fixture(scope="session")

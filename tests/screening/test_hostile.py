@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.charter.model import FloodPolicy, LinkPolicy
 from bot.models import Action, Verdict
-from bot.screening import ScreeningEngine
-from tests.screening.builders import make_charter, make_message, make_rule
-
-EVERYTHING = ScreeningEngine(
-    make_charter(
-        make_rule("insults", 1, terms=("con", "ass", "idiot", "connard", "ta gueule", "1488"), fuzzy=85),
-        make_rule("scam", 2, Action.REVIEW, patterns=(r"(?i)free\s+nitro", r"(a|aa)+b", r"\d{3,}")),
-        make_rule("links", 3, links=LinkPolicy(deny_domains=("evil.com",), block_invites=True)),
-        make_rule("mentions", 4, Action.WARN, max_mentions=2),
-        make_rule("privacy", 5, Action.REVIEW, personal_data=("email", "phone")),
-        make_rule("flood", 6, Action.REVIEW, duplicates=FloodPolicy(2, 60, 80)),
-    )
-)
+from tests.screening.builders import make_message
+from tests.screening.hostile import EVERYTHING, HOSTILE
 
 EVASIVE = st.text(
     alphabet=st.sampled_from([*"conasidt .-_@$!|1034+()<>/:#°€сοᴄｃ\u200b\u0301\u202e\U0001d41c", "\ud800"]),
@@ -65,42 +51,8 @@ def test_term_evidence_always_covers_a_folded_term(parts: list[str]) -> None:
             assert text[evidence.start : evidence.end].strip()
 
 
-HOSTILE = {
-    "random wide unicode": "".join(chr((i * 7919) % 0x2FFFF + 1) for i in range(100_000)),
-    "one long word": "a" * 100_000,
-    "dots": "a." * 50_000,
-    "domain labels": "ab." * 33_000 + "1",
-    "digits": "1" * 100_000,
-    "digit pairs": "06 " * 33_000,
-    "plus digits": "+1 " * 33_000,
-    "open brackets": "( " * 50_000,
-    "at dots": "@a." * 33_000,
-    "ats": "a@" * 50_000,
-    "spaced letters": "c o " * 25_000,
-    "dotted letters": "c.o." * 25_000 + "n",
-    "zalgo": "z" + "\u0301\u0337\u0322" * 33_000,
-    "lone surrogates": "\ud800\udfff" * 50_000,
-    "invites": "discord.gg/ " * 8_000,
-    "mentions": "<@1" * 33_000,
-    "leet": "1!|$@0" * 16_000,
-    "regex bomb": "a" * 100_000 + "c",
-    "repeated insults": "con " * 25_000,
-    "masks": "c*nn*rd " * 12_000,
-    "one masked word": "ab*cd" * 20_000,
-    "entities": "&#105;" * 16_000,
-    "tags inside a word": "a<b>" * 25_000,
-    "markdown inside a word": "a**b**" * 16_000,
-    "strays": "aʃ" * 50_000,
-    "spaced run": "y o u " * 16_000,
-    "at signs": "c@n " * 25_000,
-}
-
-
 @pytest.mark.parametrize("name", HOSTILE)
-def test_huge_hostile_messages_are_screened_quickly(name: str) -> None:
+def test_huge_hostile_messages_are_screened_soundly(name: str) -> None:
+    # How long they take is measured in benchmarks/bench_hostile.py, as a ratio to benign text.
     text = HOSTILE[name]
-    started = time.perf_counter()
-    verdict = EVERYTHING.screen(make_message(text, mention_count=1))
-    elapsed = time.perf_counter() - started
-    assert_sound(verdict, text)
-    assert elapsed < 2.0, f"{name}: {elapsed:.2f}s"
+    assert_sound(EVERYTHING.screen(make_message(text, mention_count=1)), text)
