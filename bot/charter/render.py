@@ -6,17 +6,15 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.charter.model import Charter, Rule
-from bot.charter.render_text import EN_MONTHS, FR_MONTHS, TEXT
+from bot.charter.render_text import EN_MONTHS, FR_MONTHS
+from bot.i18n import tr
 from bot.models import Action
-
-
-def _t(lang: str, key: str) -> str:
-    return (TEXT.get(lang) or TEXT["en"])[key]
 
 
 def _count(lang: str, n: int, unit: str) -> str:
     """`1 jour`, `180 jours`, `2 hours`."""
-    return f"{n} {_t(lang, unit if n == 1 else unit + 's')}"
+    key = f"charter.unit.{unit}" if n == 1 else f"charter.unit.{unit}s"
+    return f"{n} {tr(key, lang)}"
 
 
 def _duration_days(lang: str, days: int) -> str:
@@ -24,9 +22,9 @@ def _duration_days(lang: str, days: int) -> str:
     text = _count(lang, days, "day")
     if days >= 365 and days % 365 == 0:
         years = days // 365
-        return f"{text} ({_t(lang, 'about_years').format(n=years, s='s' if years > 1 else '')})"
+        return f"{text} ({tr('charter.about_years', lang, n=years, s='s' if years > 1 else '')})"
     if days >= 60 and days % 30 == 0:
-        return f"{text} ({_t(lang, 'about_months').format(n=days // 30)})"
+        return f"{text} ({tr('charter.about_months', lang, n=days // 30)})"
     return text
 
 
@@ -46,21 +44,21 @@ def render_markdown(charter: Charter, lang: str) -> str:
     hand evaders the means to slip past the rules.
     """
     lang = charter.language_for(lang)
-    meta = [_t(lang, "version").format(version=charter.version)]
+    meta = [tr("charter.version", lang, version=charter.version)]
     if charter.published is not None:
-        meta.append(_t(lang, "published").format(date=_format_date(lang, charter.published)))
-    meta.append(_t(lang, "hash").format(hash=charter.short_hash))
+        meta.append(tr("charter.published", lang, date=_format_date(lang, charter.published)))
+    meta.append(tr("charter.hash", lang, hash=charter.short_hash))
     parts = [f"# {charter.name}", " · ".join(meta)]
     description = _text(charter, charter.description, lang)
     if description:
         parts.append(description)
-    parts.append(f"## {_t(lang, 'in_short')}")
+    parts.append(f"## {tr('charter.in_short', lang)}")
     parts.append(
         "\n".join(
             [
-                "- " + _t(lang, "retention").format(days=_duration_days(lang, charter.retention_days)),
-                "- " + _t(lang, "appeal").format(days=_count(lang, charter.appeal_window_days, "day")),
-                "- " + _t(lang, "trace"),
+                "- " + tr("charter.retention", lang, days=_duration_days(lang, charter.retention_days)),
+                "- " + tr("charter.appeal", lang, days=_count(lang, charter.appeal_window_days, "day")),
+                "- " + tr("charter.trace", lang),
             ]
         )
     )
@@ -75,9 +73,11 @@ def render_clause(charter: Charter, rule: Rule, lang: str) -> str:
     rationale = _text(charter, rule.rationale, lang)
     if rationale:
         lines += ["", _label(lang, "why", rationale)]
-    happens = _t(lang, rule.action)
+    happens = tr(f"charter.happens_{rule.action.value}", lang)
     if rule.escalation is not None and rule.action is not Action.REVIEW:
-        happens += _t(lang, "escalation").format(
+        happens += tr(
+            "charter.escalation",
+            lang,
             count=rule.escalation.count,
             hours=_count(lang, rule.escalation.window_hours, "hour"),
             minutes=_minutes(lang, rule.escalation.timeout_minutes),
@@ -86,14 +86,14 @@ def render_clause(charter: Charter, rule: Rule, lang: str) -> str:
     fix = _text(charter, rule.fix, lang)
     if fix:
         lines += ["", _label(lang, "fix", fix)]
-    appeal = _t(lang, "appeal_clause").format(days=_count(lang, charter.appeal_window_days, "day"))
+    appeal = tr("charter.appeal_clause", lang, days=_count(lang, charter.appeal_window_days, "day"))
     lines += ["", _label(lang, "appeal_how", appeal)]
     return "\n".join(lines)
 
 
 def _label(lang: str, key: str, text: str) -> str:
     """`**Label** : text` in French typography (no capital after a colon), `**Label:** Text` in English."""
-    label = _t(lang, key)
+    label = tr(f"charter.label.{key}", lang)
     if lang == "fr":
         return f"**{label}** : {text}"
     return f"**{label}:** {text[:1].upper()}{text[1:]}"
@@ -120,17 +120,23 @@ def charter_changes(old: Charter, new: Charter, lang: str) -> list[str]:
     lang = new.language_for(lang)
     lines: list[str] = []
     if old.version != new.version:
-        lines.append(_t(lang, "change_version").format(old=old.version, new=new.version))
+        lines.append(tr("charter.change_version", lang, old=old.version, new=new.version))
     if old.retention_days != new.retention_days:
         lines.append(
-            _t(lang, "change_retention").format(
-                old=_count(lang, old.retention_days, "day"), new=_count(lang, new.retention_days, "day")
+            tr(
+                "charter.change_retention",
+                lang,
+                old=_count(lang, old.retention_days, "day"),
+                new=_count(lang, new.retention_days, "day"),
             )
         )
     if old.appeal_window_days != new.appeal_window_days:
         lines.append(
-            _t(lang, "change_appeal").format(
-                old=_count(lang, old.appeal_window_days, "day"), new=_count(lang, new.appeal_window_days, "day")
+            tr(
+                "charter.change_appeal",
+                lang,
+                old=_count(lang, old.appeal_window_days, "day"),
+                new=_count(lang, new.appeal_window_days, "day"),
             )
         )
     old_rules = {rule.id: rule for rule in old.rules}
@@ -139,27 +145,29 @@ def charter_changes(old: Charter, new: Charter, lang: str) -> list[str]:
         before = old_rules.get(rule.id)
         title = _text(new, rule.title, lang)
         if before is None:
-            lines.append(_t(lang, "change_added").format(number=rule.number, title=title))
+            lines.append(tr("charter.change_added", lang, number=rule.number, title=title))
             continue
         if before.number != rule.number:
-            lines.append(_t(lang, "change_renumbered").format(old=before.number, new=rule.number, title=title))
+            lines.append(tr("charter.change_renumbered", lang, old=before.number, new=rule.number, title=title))
         old_title = _text(old, before.title, lang)
         if old_title != title:
-            lines.append(_t(lang, "change_retitled").format(number=rule.number, old=old_title, new=title))
+            lines.append(tr("charter.change_retitled", lang, number=rule.number, old=old_title, new=title))
         if _text_changed(before, rule, same_title=old_title == title):
-            lines.append(_t(lang, "change_text").format(number=rule.number, title=title))
+            lines.append(tr("charter.change_text", lang, number=rule.number, title=title))
         if before.action is not rule.action:
             lines.append(
-                _t(lang, "change_action").format(
+                tr(
+                    "charter.change_action",
+                    lang,
                     number=rule.number,
                     title=title,
-                    old=_t(lang, f"action_{before.action.value}"),
-                    new=_t(lang, f"action_{rule.action.value}"),
+                    old=tr(f"charter.action_{before.action.value}", lang),
+                    new=tr(f"charter.action_{rule.action.value}", lang),
                 )
             )
     for rule in sorted(old.rules, key=lambda r: r.number):
         if rule.id not in new_rules:
-            lines.append(_t(lang, "change_removed").format(number=rule.number, title=_text(old, rule.title, lang)))
+            lines.append(tr("charter.change_removed", lang, number=rule.number, title=_text(old, rule.title, lang)))
     return lines
 
 

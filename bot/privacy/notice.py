@@ -6,37 +6,11 @@ from collections.abc import Mapping
 
 from bot.charter.accountability_model import PrivacyNotice
 from bot.charter.model import Charter
-
-_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Vos données personnelles",
-        "controller": "Responsable du traitement",
-        "contact": "Contact",
-        "purposes": "Pourquoi",
-        "legal_basis": "Base légale",
-        "stored": "Ce qui est conservé",
-        "retention": "Combien de temps",
-        "rights": "Vos droits",
-        "erasure": "Après un effacement",
-        "missing": "Cette charte ne contient pas encore de notice de confidentialité ([privacy]).",
-    },
-    "en": {
-        "title": "Your personal data",
-        "controller": "Data controller",
-        "contact": "Contact",
-        "purposes": "Why",
-        "legal_basis": "Legal basis",
-        "stored": "What is kept",
-        "retention": "For how long",
-        "rights": "Your rights",
-        "erasure": "After an erasure",
-        "missing": "This charter has no privacy notice yet ([privacy]).",
-    },
-}
+from bot.i18n import tr
 
 
 def _label(lang: str, key: str) -> str:
-    return (_LABELS.get(lang) or _LABELS["en"])[key]
+    return tr(f"privacy.notice.{key}", lang)
 
 
 def fill(charter: Charter, text: str) -> str:
