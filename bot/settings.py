@@ -56,6 +56,9 @@ class Settings:
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_admin_user_token: str | None = field(default=None, repr=False)
     slack_api_url: str | None = None
+    slack_client_id: str | None = None  # OAuth: the app serves installs for many workspaces
+    slack_client_secret: str | None = field(default=None, repr=False)
+    slack_scopes: tuple[str, ...] = ()  # OAuth bot scopes (SLACK_SCOPES, comma-separated); empty: the manifest's
     http_port: int = 3000
     http_host: str = "0.0.0.0"  # noqa: S104 - Slack must reach the Events API endpoint
     transparency_page: bool = False  # serve the public transparency page at /transparency
@@ -100,6 +103,9 @@ class Settings:
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_admin_user_token=get("SLACK_ADMIN_USER_TOKEN"),
             slack_api_url=get("SLACK_API_URL"),
+            slack_client_id=get("SLACK_CLIENT_ID"),
+            slack_client_secret=get("SLACK_CLIENT_SECRET"),
+            slack_scopes=tuple(s.strip() for s in (get("SLACK_SCOPES") or "").split(",") if s.strip()),
             http_port=int(port) if port else 3000,
             http_host=get("VIGIE_HTTP_HOST") or "0.0.0.0",  # noqa: S104 - Slack must reach it
             transparency_page=(get("VIGIE_TRANSPARENCY") or "").lower() in ("1", "true", "yes", "on"),
@@ -116,8 +122,15 @@ class Settings:
         return self.discord_token is not None
 
     @property
+    def slack_oauth(self) -> bool:
+        """True when the app installs into many workspaces through OAuth (client id and secret set)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
     def slack_mode(self) -> str | None:
-        """`socket`, `http`, or None when Slack is not configured."""
+        """`socket`, `http`, or None when Slack is not configured; OAuth installs are served over HTTP only."""
+        if self.slack_oauth:
+            return "http" if self.slack_signing_secret is not None else None
         if self.slack_bot_token is None:
             return None
         if self.slack_app_token is not None:
@@ -130,6 +143,10 @@ class Settings:
         """The environment variables still needed to run `platform` (discord or slack)."""
         if platform == "discord":
             return [] if self.discord_token else ["DISCORD_TOKEN"]
+        if self.slack_oauth:
+            return [] if self.slack_signing_secret else ["SLACK_SIGNING_SECRET (OAuth installs are served over HTTP)"]
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            return ["SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth needs both)"]
         missing = [] if self.slack_bot_token else ["SLACK_BOT_TOKEN"]
         if self.slack_app_token is None and self.slack_signing_secret is None:
             missing.append("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 from collections.abc import Callable
@@ -94,6 +95,9 @@ class FakeSlack:
         self.failures: dict[str, list[Failure]] = {}
         self.acks: list[Json] = []
         self.scopes = ALL_SCOPES  # what auth.test reports for the bot token
+        self.install_codes: dict[str, str] = {}  # OAuth: a code Slack handed the browser -> the team installing
+        self.installed: dict[str, str] = {}  # OAuth: each token oauth.v2.access issued -> its team
+        self.client_id, self.client_secret = "", ""  # OAuth: the app's credentials, when set
         self.base_url = ""
         self.port = 0
         self._cond = asyncio.Condition()
@@ -104,6 +108,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._routes: dict[str, Callable[[str | None, Json], Json]] = {
             "auth.test": self._auth_test,
+            "oauth.v2.access": self._oauth_access,
             "apps.connections.open": self._connections_open,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": lambda token, args: {"message_ts": self.next_ts()},
@@ -255,6 +260,9 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         args = await self._args(request)
+        if auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            args |= {"client_id": client_id, "client_secret": secret}
         body, status, headers = self._answer(method, token, args)
         await self._record(ApiCall(method, token, args, body))
         return web.json_response(body, status=status, headers=headers)
@@ -268,14 +276,14 @@ class FakeSlack:
                 queued.remove(failure)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return {"ok": False, "error": failure.error, **failure.extra}, failure.status, headers
-        if token not in (BOT_TOKEN, ADMIN_TOKEN, APP_TOKEN):
+        if method != "oauth.v2.access" and token not in (BOT_TOKEN, ADMIN_TOKEN, APP_TOKEN, *self.installed):
             return {"ok": False, "error": "invalid_auth"}, 200, {}
         handler = self._routes.get(method)
         try:
             result = handler(token, args) if handler else {}
         except SlackFault as fault:
             return {"ok": False, "error": fault.error}, 200, {}
-        headers = {"x-oauth-scopes": self.scopes} if token == BOT_TOKEN else {}
+        headers = {"x-oauth-scopes": self.scopes} if token == BOT_TOKEN or token in self.installed else {}
         return {"ok": True, **result}, 200, headers
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -300,7 +308,38 @@ class FakeSlack:
 
     # -- Web API methods ---------------------------------------------------------------------
 
+    def _oauth_access(self, token: str | None, args: Json) -> Json:
+        """Exchange an install code for the team's tokens: a bot token and the installing admin's user token."""
+        credentials = (args.get("client_id"), args.get("client_secret"))
+        if not self.client_id or credentials != (self.client_id, self.client_secret):
+            raise SlackFault("invalid_client_id")
+        team = self.install_codes.pop(str(args.get("code")), None)
+        if team is None:
+            raise SlackFault("invalid_code")
+        bot, user = f"xoxb-{team}-{next(self._ids)}", f"xoxp-{team}-{next(self._ids)}"
+        self.installed |= {bot: team, user: team}
+        return {
+            "access_token": bot,
+            "token_type": "bot",
+            "scope": ALL_SCOPES,
+            "bot_user_id": f"UBOT{team}",
+            "app_id": "A0VIGIE",
+            "team": {"id": team, "name": f"Workspace {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": f"UADMIN{team}", "scope": "chat:write", "access_token": user, "token_type": "user"},
+        }
+
     def _auth_test(self, token: str | None, args: Json) -> Json:
+        if token in self.installed:
+            team = self.installed[token]
+            return {
+                "team_id": team,
+                "user_id": f"UBOT{team}",
+                "bot_id": f"B{team}",
+                "user": "vigie",
+                "url": "https://vigie.test/",
+            }
         if token == ADMIN_TOKEN:
             return {"team_id": TEAM, "user_id": ADMIN_USER, "user": "admin", "url": "https://vigie.test/"}
         return {"team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "user": "vigie", "url": "https://vigie.test/"}
@@ -323,7 +362,7 @@ class FakeSlack:
         message = self.messages.get(key)
         if message is None:
             raise SlackFault("message_not_found")
-        if token == BOT_TOKEN and not message.bot:
+        if (token == BOT_TOKEN or str(token).startswith("xoxb-T")) and not message.bot:
             # Slack: "When used with a bot token, this method may delete only messages posted by that bot."
             raise SlackFault("cant_delete_message")
         del self.messages[key]
@@ -335,7 +374,8 @@ class FakeSlack:
 
     def _users_info(self, token: str | None, args: Json) -> Json:
         user = self.users.get(str(args.get("user")))
-        if user is None:
+        if user is None or (token in self.installed and user["team_id"] != self.installed[token]):
+            # An installed workspace's token sees only that workspace's members.
             raise SlackFault("user_not_found")
         data = dict(user)
         if str(args.get("include_locale")).lower() not in ("true", "1"):

@@ -40,6 +40,8 @@ __all__ = ["fake_slack", "make_slack", "slack"]  # what conftest.py re-exports: 
 ROOT = Path(__file__).resolve().parents[2]
 CHARTER = ROOT / "policies" / "charter.toml"
 SECRET = "vigie-signing-secret"
+CLIENT_ID = "1111.2222"  # OAuth: the app's client id and secret
+CLIENT_SECRET = "vigie-client-secret"
 
 GENERAL = "C0GENERAL"
 REVIEW = "C0REVIEW"
@@ -321,19 +323,29 @@ SlackFactory = Callable[..., Awaitable[SlackHarness]]
 async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackFactory]:
     """Build and serve the app: `await make_slack(admin=False)` for a workspace without admin token,
     `await make_slack(clock=FakeClock())` for services that run on a clock the test moves,
-    `await make_slack(db=url)` for another worker on a shared database."""
+    `await make_slack(db=url)` for another worker on a shared database,
+    `await make_slack(oauth=True)` for an app that installs into workspaces through OAuth (no bot token)."""
     opened: list[tuple[Services, web.AppRunner, aiohttp.ClientSession]] = []
 
     async def make(
-        *, admin: bool = True, configure: bool = True, clock: Clock | None = None, db: str | None = None
+        *,
+        admin: bool = True,
+        configure: bool = True,
+        clock: Clock | None = None,
+        db: str | None = None,
+        oauth: bool = False,
     ) -> SlackHarness:
         settings = Settings(
             db_path=db or str(tmp_path / "vigie.sqlite3"),
             charter_path=str(CHARTER),
-            slack_bot_token=BOT_TOKEN,
+            slack_bot_token=None if oauth else BOT_TOKEN,
             slack_signing_secret=SECRET,
             slack_api_url=fake_slack.base_url,
+            slack_client_id=CLIENT_ID if oauth else None,
+            slack_client_secret=CLIENT_SECRET if oauth else None,
         )
+        if oauth:
+            fake_slack.client_id, fake_slack.client_secret = CLIENT_ID, CLIENT_SECRET
         services = await build_services(settings, clock)
         if configure:
             for key, value in {

@@ -9,14 +9,17 @@ from collections.abc import Mapping
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.api import call, install_retries
+from bot.adapters.slack.clients import Installed, SingleWorkspace, SlackClients
 from bot.adapters.slack.commands import SlackCommands
 from bot.adapters.slack.convert import PLATFORM
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.disclosure import SlackDisclosure
 from bot.adapters.slack.glue import Glue
+from bot.adapters.slack.installations import DatabaseInstallationStore, DatabaseStateStore
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.platform import SlackPlatform
 from bot.adapters.slack.privacy import SlackPrivacy
@@ -28,6 +31,10 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+USER_SCOPES = ("chat:write",)
+"""OAuth: the installing admin's user token deletes members' messages (a bot token may delete only its own)."""
 BOT_SCOPES = (
     "channels:history",
     "channels:read",
@@ -55,6 +62,23 @@ def web_client(token: str | None, settings: Settings) -> AsyncWebClient:
     return install_retries(AsyncWebClient(token=token))
 
 
+def oauth_settings(services: Services, settings: Settings) -> AsyncOAuthSettings:
+    """bolt's OAuth settings on the project's database: installs at /slack/install, Slack returns to
+    /slack/oauth_redirect, states are single-use across workers, events are authorized per workspace."""
+    installations = DatabaseInstallationStore(services.installations)
+    return AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(settings.slack_scopes or BOT_SCOPES),
+        user_scopes=list(USER_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        install_page_rendering_enabled=False,  # /slack/install sends the browser straight to Slack
+        installation_store=installations,
+        state_store=DatabaseStateStore(services.installations),
+    )
+
+
 def build_slack_app(
     services: Services,
     settings: Settings,
@@ -67,7 +91,11 @@ def build_slack_app(
     Without `client`, both the bot client and the admin client (an admin's user token, optional)
     are built from `settings`; with `client`, `admin_client` is taken as given (None: degraded
     removals). Signature verification stays on: it applies to HTTP mode, Socket Mode skips it.
+    With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET the app installs through OAuth and every workspace
+    is served with its own installation's tokens; `client` (if given) only sets where Slack is.
     """
+    if settings.slack_oauth:
+        return _build_oauth_app(services, settings, client)
     if client is None:
         bot = web_client(settings.slack_bot_token, settings)
         token = settings.slack_admin_user_token
@@ -82,8 +110,32 @@ def build_slack_app(
         name="vigie",
         logger=logging.getLogger("bot.adapters.slack_bolt"),
     )
-    directory = SlackDirectory(bot, services.community, services.clock)
-    platform = SlackPlatform(bot, directory=directory, policy=services.policy, admin_client=admin)
+    _register(app, services, SingleWorkspace(bot, admin))
+    log.info("slack app ready (%s removal)", "full" if admin is not None else "degraded: no admin user token")
+    return app
+
+
+def _build_oauth_app(services: Services, settings: Settings, client: AsyncWebClient | None) -> AsyncApp:
+    # bolt gives each request a client with the workspace's token at the base URL of the app's client,
+    # and calls oauth.v2.access through it: no token of its own.
+    base = client.base_url if client is not None else settings.slack_api_url
+    bare = install_retries(AsyncWebClient(base_url=base) if base else AsyncWebClient())
+    oauth = oauth_settings(services, settings)
+    app = AsyncApp(
+        client=bare,
+        signing_secret=settings.slack_signing_secret or "",
+        name="vigie",
+        logger=logging.getLogger("bot.adapters.slack_bolt"),
+        oauth_settings=oauth,
+    )
+    _register(app, services, Installed(oauth.installation_store, base))
+    log.info("slack app ready for OAuth installs at %s", INSTALL_PATH)
+    return app
+
+
+def _register(app: AsyncApp, services: Services, clients: SlackClients) -> None:
+    directory = SlackDirectory(clients, services.community, services.clock)
+    platform = SlackPlatform(clients, directory=directory, policy=services.policy)
     services.register(platform)
     glue = Glue(services, platform, directory)
     SlackListeners(glue).register(app)
@@ -91,8 +143,6 @@ def build_slack_app(
     SlackDisclosure(glue).register(app)
     SlackPrivacy(glue).register(app)
     register_uninstall(app, services)
-    log.info("slack app ready (%s removal)", "full" if admin is not None else "degraded: no admin user token")
-    return app
 
 
 def _scopes(headers: object) -> set[str] | None:
@@ -176,8 +226,14 @@ async def run_slack(services: Services) -> None:
     """Check the tokens, build the app and run it in the mode the settings allow."""
     settings = services.settings
     mode = settings.slack_mode
-    if mode is None or settings.slack_bot_token is None:
+    if mode is None or settings.missing_for("slack"):
         raise SlackSetupError("slack: missing " + ", ".join(settings.missing_for("slack")))
+    if settings.slack_oauth:  # tokens come with each installation; nothing to check before serving
+        app = build_slack_app(services, settings)
+        await services.moderation.resume_pending(PLATFORM)
+        services.probes[PLATFORM] = lambda: True
+        await run_http(app, settings.http_port, settings.http_host)
+        return
     bot = web_client(settings.slack_bot_token, settings)
     admin = web_client(settings.slack_admin_user_token, settings) if settings.slack_admin_user_token else None
     admin = await check_tokens(bot, admin)  # a refused bot token raises SlackSetupError (one line)

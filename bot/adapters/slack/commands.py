@@ -130,7 +130,7 @@ class SlackCommands:
             await self._glue.refuse(client, body, user, exc)
             return
         platform = self._glue.platform
-        names = await platform.names_in(words_of(case))
+        names = await platform.names_in(case.community, words_of(case))
         copy = case.restored_message_id
         link = await platform.message_link(case.community, case.channel, copy) if copy else None
         charter = self._glue.services.policy.charter

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.api import call
+from bot.adapters.slack.clients import SingleWorkspace, SlackClients
 from bot.adapters.slack.convert import PLATFORM, SlackUser, user_from_info
 from bot.community import (
     LANGUAGE,
@@ -71,52 +72,57 @@ class SlackDirectory:
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        client: AsyncWebClient | SlackClients,
         community: CommunityService,
         clock: Clock,
         *,
         user_ttl: timedelta = timedelta(minutes=10),
         group_ttl: timedelta = timedelta(minutes=1),
     ) -> None:
-        """Users and channel names are cached for `user_ttl`, user group members for `group_ttl`."""
-        self._client = client
+        """Users and channel names are cached for `user_ttl`, user group members for `group_ttl`.
+
+        `client` is the one bot client (single workspace) or the clients of every installed workspace.
+        """
+        self._clients = SingleWorkspace(client, None) if isinstance(client, AsyncWebClient) else client
         self._community = community
-        self._users: TtlCache[str, SlackUser] = TtlCache(clock, user_ttl)
-        self._channels: TtlCache[str, str] = TtlCache(clock, user_ttl)
-        self._groups: TtlCache[str, frozenset[str]] = TtlCache(clock, group_ttl)
+        self._users: TtlCache[tuple[str, str], SlackUser] = TtlCache(clock, user_ttl)
+        self._channels: TtlCache[tuple[str, str], str] = TtlCache(clock, user_ttl)
+        self._groups: TtlCache[tuple[str, str], frozenset[str]] = TtlCache(clock, group_ttl)
         self._memberships: TtlCache[str, dict[str, tuple[SlackGroup, ...]]] = TtlCache(clock, group_ttl)
 
     async def setting(self, team: str, setting: Setting[T]) -> T:
         """A per-workspace setting (cached by the community service)."""
         return await self._community.get(PLATFORM, team, setting)
 
-    async def user(self, user_id: str) -> SlackUser:
-        """The member's name, locale and avatar; a bare id when Slack cannot tell."""
-        cached = self._users.get(user_id)
+    async def user(self, team: str, user_id: str) -> SlackUser:
+        """The member's name, locale and avatar, asked with workspace `team`'s token; a bare id when Slack cannot tell."""
+        cached = self._users.get((team, user_id))
         if cached is not None:
             return cached
         try:
-            response = await call(self._client.users_info(user=user_id, include_locale=True), "users.info")
+            client = await self._clients.bot(team)
+            response = await call(client.users_info(user=user_id, include_locale=True), "users.info")
         except PlatformError as exc:
             fallback = SlackUser(id=user_id, name=user_id)
             if not exc.retryable:
-                self._users.put(user_id, fallback)  # a missing scope will not fix itself: ask again later
+                self._users.put((team, user_id), fallback)  # a missing scope will not fix itself: ask again later
             return fallback
         user = user_from_info(response.get("user") or {"id": user_id})
-        self._users.put(user_id, user)
+        self._users.put((team, user_id), user)
         return user
 
-    async def group_members(self, group: str) -> frozenset[str]:
+    async def group_members(self, team: str, group: str) -> frozenset[str]:
         """The members of a user group (empty when Slack refuses, e.g. without usergroups:read)."""
-        cached = self._groups.get(group)
+        cached = self._groups.get((team, group))
         if cached is not None:
             return cached
         try:
-            response = await call(self._client.usergroups_users_list(usergroup=group), "usergroups.users.list")
+            client = await self._clients.bot(team)
+            response = await call(client.usergroups_users_list(usergroup=group), "usergroups.users.list")
         except PlatformError:
             return frozenset()
         members = frozenset(str(u) for u in response.get("users") or [])
-        self._groups.put(group, members)
+        self._groups.put((team, group), members)
         return members
 
     async def groups_of(self, team: str, user_id: str) -> tuple[SlackGroup, ...]:
@@ -128,7 +134,8 @@ class SlackDirectory:
 
     async def _load_memberships(self, team: str) -> dict[str, tuple[SlackGroup, ...]]:
         try:
-            response = await call(self._client.usergroups_list(include_users=True), "usergroups.list")
+            client = await self._clients.bot(team)
+            response = await call(client.usergroups_list(include_users=True), "usergroups.list")
         except PlatformError as exc:
             if not exc.retryable:
                 self._memberships.put(team, {})  # a missing scope will not fix itself: ask again later
@@ -139,17 +146,18 @@ class SlackDirectory:
                 continue
             group = SlackGroup(id=str(item["id"]), handle=str(item.get("handle") or "").lstrip("@"))
             users = item.get("users")
-            members = [str(u) for u in users] if isinstance(users, list) else await self.group_members(group.id)
+            members = [str(u) for u in users] if isinstance(users, list) else await self.group_members(team, group.id)
             for member in members:
                 found.setdefault(member, []).append(group)
         memberships = {member: tuple(groups) for member, groups in found.items()}
         self._memberships.put(team, memberships)
         return memberships
 
-    async def group_handle(self, group: str) -> str:
+    async def group_handle(self, team: str, group: str) -> str:
         """A user group's handle ("mods", without "@"), or "" when Slack cannot tell."""
         try:
-            response = await call(self._client.usergroups_list(), "usergroups.list")
+            client = await self._clients.bot(team)
+            response = await call(client.usergroups_list(), "usergroups.list")
         except PlatformError:
             return ""
         for item in response.get("usergroups") or []:
@@ -161,7 +169,7 @@ class SlackDirectory:
         """`("moderator", group_id?)` when the member is a configured moderator, else `()`."""
         users = await self.setting(team, MODERATOR_USERS)
         group = await self.setting(team, MODERATOR_GROUP)
-        in_group = bool(group) and user_id in await self.group_members(str(group))
+        in_group = bool(group) and user_id in await self.group_members(team, str(group))
         if not in_group and user_id not in users:
             return ()
         return ("moderator", str(group)) if in_group else ("moderator",)
@@ -172,7 +180,7 @@ class SlackDirectory:
 
     async def actor(self, team: str, user_id: str) -> Actor:
         """The member acting from workspace `team` (a moderator there or not); the locale falls back to its language."""
-        user = await self.user(user_id)
+        user = await self.user(team, user_id)
         roles = await self.moderator_roles(team, user_id)
         if user.is_admin:
             roles = ("admin", *roles)
@@ -190,18 +198,19 @@ class SlackDirectory:
 
     async def language(self, team: str, user_id: str) -> str | None:
         """The member's locale, else the workspace's configured language."""
-        user = await self.user(user_id)
+        user = await self.user(team, user_id)
         return user.locale or await self.setting(team, LANGUAGE)
 
-    async def channel_name(self, channel: str) -> str:
+    async def channel_name(self, team: str, channel: str) -> str:
         """The channel's name (for charter exemptions by name); empty when unknown."""
-        cached = self._channels.get(channel)
+        cached = self._channels.get((team, channel))
         if cached is not None:
             return cached
         try:
-            response = await call(self._client.conversations_info(channel=channel), "conversations.info")
+            client = await self._clients.bot(team)
+            response = await call(client.conversations_info(channel=channel), "conversations.info")
         except PlatformError:
             return ""
         name = str((response.get("channel") or {}).get("name") or "")
-        self._channels.put(channel, name)
+        self._channels.put((team, channel), name)
         return name

@@ -159,7 +159,7 @@ class SlackDisclosure:
         summary = report_text(await nudges.report(PLATFORM, team), lang)
         answers = []
         for nudge in await nudges.not_sponsored_answers(PLATFORM, team, limit=REPORT_ANSWERS):
-            author = await self._glue.directory.user(nudge.author_id)
+            author = await self._glue.directory.user(nudge.community, nudge.author_id)
             link = await self._glue.platform.message_link(nudge.community, nudge.channel, nudge.message_id)
             when = (nudge.resolved_at or nudge.updated_at).strftime("%Y-%m-%d")
             answers.append((nudge.id, f"@{author.name or nudge.author_id}", when, link, nudge.note))

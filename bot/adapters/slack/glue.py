@@ -88,13 +88,13 @@ class Glue:
 
     async def message(self, post: SlackPost) -> Message | None:
         """The core's view of a member's post; None for bot users."""
-        if (await self.directory.user(post.user)).is_bot:
+        if (await self.directory.user(post.team, post.user)).is_bot:
             return None
         author = await self.directory.actor(post.team, post.user)
         groups = await self.group_roles(post.team, post.user)
         if groups:
             author = replace(author, roles=tuple(dict.fromkeys((*author.roles, *groups))))
-        return to_message(post, author, await self.directory.channel_name(post.channel))
+        return to_message(post, author, await self.directory.channel_name(post.team, post.channel))
 
     async def group_roles(self, team: str, user: str) -> tuple[str, ...]:
         """The member's user groups as roles (for the charter's `team_roles`): every id, and the handles.

@@ -116,7 +116,7 @@ class SlackListeners:
             await self._glue.refuse(client, body, user, exc)
             return
         # As the author wrote it and as readers saw it: "@channel @Bob", never "<!channel> <@U…>".
-        names = await self._glue.platform.names_in(content)
+        names = await self._glue.platform.names_in(team_of(body, context), content)
         await self._glue.reply(client, body, user, f"#{case_id}\n{quoted(content, 3500, names)}")
 
     async def on_decision_button(

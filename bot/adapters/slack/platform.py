@@ -9,6 +9,7 @@ from datetime import datetime
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.api import call
+from bot.adapters.slack.clients import SingleWorkspace, SlackClients
 from bot.adapters.slack.blocks import (
     SECTION_LIMIT,
     card_blocks,
@@ -49,18 +50,22 @@ class SlackPlatform:
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        client: AsyncWebClient | SlackClients,
         *,
         directory: SlackDirectory,
         policy: PolicySource,
         admin_client: AsyncWebClient | None = None,
     ) -> None:
-        """`client` carries the bot token, `admin_client` (optional) an admin's user token."""
-        self._client = client
-        self._admin = admin_client
+        """`client` carries the bot token, `admin_client` (optional) an admin's user token; or `client`
+        gives each installed workspace's own clients (OAuth), and `admin_client` is unused."""
+        self._clients = SingleWorkspace(client, admin_client) if isinstance(client, AsyncWebClient) else client
         self._directory = directory
         self._policy = policy
         self._threads: dict[tuple[str, str], str] = {}
+
+    async def client_for(self, team: str) -> AsyncWebClient:
+        """The bot client of workspace `team`: every Web API call goes through the workspace it concerns."""
+        return await self._clients.bot(team)
 
     def note_thread(self, channel: str, ts: str, thread_ts: str | None) -> None:
         """Remember that a message sits in a thread, so notices and restores land in that thread."""
@@ -84,10 +89,11 @@ class SlackPlatform:
 
     async def delete_message(self, case: Case) -> None:
         """Delete with the admin user token; a message already gone counts as deleted."""
-        if self._admin is None:
+        admin = await self._clients.admin(case.community)
+        if admin is None:
             raise PlatformError(PlatformFailure.UNSUPPORTED, "no admin user token")
         try:
-            await call(self._admin.chat_delete(channel=case.channel, ts=case.message_id), "chat.delete")
+            await call(admin.chat_delete(channel=case.channel, ts=case.message_id), "chat.delete")
         except PlatformError as exc:
             if exc.failure is not PlatformFailure.NOT_FOUND:
                 raise
@@ -99,12 +105,13 @@ class SlackPlatform:
         None); PlatformError when neither reaches the author."""
         text, blocks = escape(statement.text), notice_blocks(case, statement)
         try:
-            channel, ts = await self._direct(case.author_id, text, blocks)
+            channel, ts = await self._direct(case.community, case.author_id, text, blocks)
             return PostedRef(channel, ts)
         except PlatformError as direct:
             try:
+                client = await self.client_for(case.community)
                 await call(
-                    self._client.chat_postEphemeral(
+                    client.chat_postEphemeral(
                         channel=case.channel,
                         user=case.author_id,
                         text=text,
@@ -130,8 +137,9 @@ class SlackPlatform:
         text = thread_notice(case, title, statement.lang, removed=removed)
         thread = self._thread(case) or (None if removed else case.message_id)
         try:
+            client = await self.client_for(case.community)
             response = await call(
-                self._client.chat_postMessage(
+                client.chat_postMessage(
                     channel=case.channel,
                     text=text,
                     blocks=thread_notice_blocks(case, text, statement.lang),
@@ -152,10 +160,9 @@ class SlackPlatform:
         """Rewrite a notice of an overturned case as "reversed", without its buttons; gone counts as done."""
         shown = f"<@{case.author_id}> {escape(text)}" if notice.channel == case.channel else escape(text)
         try:
+            client = await self.client_for(case.community)
             await call(
-                self._client.chat_update(
-                    channel=notice.channel, ts=notice.message_id, text=shown, blocks=[section(shown)]
-                ),
+                client.chat_update(channel=notice.channel, ts=notice.message_id, text=shown, blocks=[section(shown)]),
                 "chat.update (notice)",
             )
         except PlatformError as exc:
@@ -164,7 +171,7 @@ class SlackPlatform:
 
     async def _alert_public_notice_failed(self, case: Case, error: PlatformError) -> None:
         lang = await self._language(case.community)
-        channel = await self._directory.channel_name(case.channel)
+        channel = await self._directory.channel_name(case.community, case.channel)
         text = tr(
             "slack.notice_not_posted",
             lang,
@@ -176,13 +183,14 @@ class SlackPlatform:
         with contextlib.suppress(PlatformError):
             await self.alert(case.community, text)
 
-    async def _direct(self, user_id: str, text: str, blocks: list[dict[str, object]] | None = None) -> tuple[str, str]:
-        """A direct message to the member; its channel and ts."""
-        opened = await call(self._client.conversations_open(users=user_id), "conversations.open")
+    async def _direct(
+        self, team: str, user_id: str, text: str, blocks: list[dict[str, object]] | None = None
+    ) -> tuple[str, str]:
+        """A direct message to the member of workspace `team`; its channel and ts."""
+        client = await self.client_for(team)
+        opened = await call(client.conversations_open(users=user_id), "conversations.open")
         channel = str((opened.get("channel") or {}).get("id") or user_id)
-        sent = await call(
-            self._client.chat_postMessage(channel=channel, text=text, blocks=blocks), "chat.postMessage (DM)"
-        )
+        sent = await call(client.chat_postMessage(channel=channel, text=text, blocks=blocks), "chat.postMessage (DM)")
         return str(sent.get("channel") or channel), str(sent.get("ts") or "")
 
     async def _moderator_channel(self, community: str, *, review: bool) -> str | None:
@@ -197,10 +205,11 @@ class SlackPlatform:
             raise PlatformError(PlatformFailure.UNSUPPORTED, "no review channel set (/vigie-setup review #channel)")
         lang = await self._language(case.community)
         link = await self._permalink(case) if kind in ("review", "report", "degraded") else None
-        names = await self.names_in(words_of(case))
+        names = await self.names_in(case.community, words_of(case))
         blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=link, names=names)
+        client = await self.client_for(case.community)
         await call(
-            self._client.chat_postMessage(channel=channel, text=blocks[0]["text"]["text"], blocks=blocks),
+            client.chat_postMessage(channel=channel, text=blocks[0]["text"]["text"], blocks=blocks),
             "chat.postMessage (card)",
         )
 
@@ -208,19 +217,21 @@ class SlackPlatform:
         """Redraw a card after a decision: the outcome replaces the buttons."""
         lang = await self._language(case.community)
         rule = self._policy.charter.rule(case.rule_id)
-        names = await self.names_in(words_of(case))
+        names = await self.names_in(case.community, words_of(case))
         blocks = card_blocks(case, rule, kind, self._policy.charter, lang, link=None, names=names)
+        client = await self.client_for(case.community)
         await call(
-            self._client.chat_update(channel=channel, ts=ts, text=blocks[0]["text"]["text"], blocks=blocks),
+            client.chat_update(channel=channel, ts=ts, text=blocks[0]["text"]["text"], blocks=blocks),
             "chat.update (card)",
         )
 
     async def _permalink(self, case: Case) -> str | None:
-        return await self._get_permalink(case.channel, case.message_id)
+        return await self._get_permalink(case.community, case.channel, case.message_id)
 
-    async def _get_permalink(self, channel: str, ts: str) -> str | None:
+    async def _get_permalink(self, team: str, channel: str, ts: str) -> str | None:
         try:
-            response = await call(self._client.chat_getPermalink(channel=channel, message_ts=ts), "chat.getPermalink")
+            client = await self.client_for(team)
+            response = await call(client.chat_getPermalink(channel=channel, message_ts=ts), "chat.getPermalink")
         except PlatformError:
             return None
         link = response.get("permalink")
@@ -231,14 +242,15 @@ class SlackPlatform:
         return the copy's ts (kept on the case, so moderators can open it)."""
         if case.content is None:
             raise PlatformError(PlatformFailure.NOT_FOUND, "the content snapshot was purged")
-        author = await self._directory.user(case.author_id)
+        author = await self._directory.user(case.community, case.author_id)
         name = author.name if author.name and author.name != case.author_id else case.author_name
         lang = self._policy.charter.language_for(case.lang)
         # A restore must not notify again: @here, @channel, groups and members are reposted inert.
-        names = await self._display_names(mentioned_users(case.content))
+        names = await self._display_names(case.community, mentioned_users(case.content))
         content = defuse_mentions(case.content, names)
+        client = await self.client_for(case.community)
         sent = await call(
-            self._client.chat_postMessage(
+            client.chat_postMessage(
                 channel=case.channel,
                 text=content,
                 blocks=restored_blocks(case, content, lang, names),
@@ -253,22 +265,22 @@ class SlackPlatform:
         ts = sent.get("ts")
         return str(ts) if ts else None
 
-    async def names_in(self, text: str) -> dict[str, str]:
+    async def names_in(self, team: str, text: str) -> dict[str, str]:
         """Display names of the members `text` mentions, to show their mentions as "@name" (no ping)."""
-        return await self._display_names(mentioned_users(text))
+        return await self._display_names(team, mentioned_users(text))
 
-    async def _display_names(self, user_ids: list[str]) -> dict[str, str]:
+    async def _display_names(self, team: str, user_ids: list[str]) -> dict[str, str]:
         """Display names of mentioned members; those Slack cannot tell are left out ("@user")."""
         names: dict[str, str] = {}
         for user_id in user_ids[:MENTION_LOOKUPS]:
-            user = await self._directory.user(user_id)
+            user = await self._directory.user(team, user_id)
             if user.name and user.name != user_id:
                 names[user_id] = user.name
         return names
 
     async def notify_author(self, case: Case, text: str) -> None:
         """A direct message to the author."""
-        await self._direct(case.author_id, escape(text))
+        await self._direct(case.community, case.author_id, escape(text))
 
     async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
         """Slack has no member timeout an app can set: tell the moderators, then report it unsupported."""
@@ -280,7 +292,8 @@ class SlackPlatform:
         # Best effort: the core records the failed timeout either way.
         if channel is not None:
             with contextlib.suppress(PlatformError):
-                await call(self._client.chat_postMessage(channel=channel, text=text), "chat.postMessage (alert)")
+                client = await self.client_for(case.community)
+                await call(client.chat_postMessage(channel=channel, text=text), "chat.postMessage (alert)")
         raise PlatformError(PlatformFailure.UNSUPPORTED, "Slack has no member timeout; moderators were told")
 
     async def alert(self, community: str, text: str) -> None:
@@ -289,8 +302,9 @@ class SlackPlatform:
         channel = await self._moderator_channel(community, review=False)
         if channel is None:
             raise PlatformError(PlatformFailure.UNSUPPORTED, "no log or review channel set (/vigie-setup log #channel)")
+        client = await self.client_for(community)
         await call(
-            self._client.chat_postMessage(channel=channel, text=f":warning: {escape(text)}"), "chat.postMessage (alert)"
+            client.chat_postMessage(channel=channel, text=f":warning: {escape(text)}"), "chat.postMessage (alert)"
         )
 
     async def send_nudge(self, nudge: Nudge, step: NudgeStep, text: str) -> None:
@@ -302,7 +316,7 @@ class SlackPlatform:
         members active at that moment), so it goes the other way round: a direct message first.
         PlatformError when neither reaches the author, so the core records the failure.
         """
-        names = await self._display_names(mentioned_users(text))
+        names = await self._display_names(nudge.community, mentioned_users(text))
         shown = nudge_mrkdwn(text, names)
         blocks = nudge_blocks(nudge.id, shown, nudge.lang)
         fallback = shown if len(shown) <= SECTION_LIMIT else shown[: SECTION_LIMIT - 1] + "…"
@@ -320,8 +334,9 @@ class SlackPlatform:
         raise PlatformError(failures[0].failure, f"the author was not told: {reasons}")
 
     async def _ephemeral_nudge(self, nudge: Nudge, text: str, blocks: list[dict[str, object]]) -> None:
+        client = await self.client_for(nudge.community)
         await call(
-            self._client.chat_postEphemeral(
+            client.chat_postEphemeral(
                 channel=nudge.channel,
                 user=nudge.author_id,
                 text=text,
@@ -332,20 +347,21 @@ class SlackPlatform:
         )
 
     async def _direct_nudge(self, nudge: Nudge, text: str, blocks: list[dict[str, object]]) -> None:
-        await self._direct(nudge.author_id, text, blocks)
+        await self._direct(nudge.community, nudge.author_id, text, blocks)
 
     async def message_link(self, community: str, channel: str, message_id: str) -> str:
         """The post's permalink; Slack's archive address when `chat.getPermalink` fails."""
-        link = await self._get_permalink(channel, message_id)
+        link = await self._get_permalink(community, channel, message_id)
         return link or f"https://slack.com/archives/{channel}/p{message_id.replace('.', '')}"
 
     async def post_to_channel(self, community: str, channel: str, text: str) -> None:
         """A staff note (disclosure escalation): members it names appear by display name, so nobody is pinged."""
-        names = await self._display_names(mentioned_users(text))
+        names = await self._display_names(community, mentioned_users(text))
         # Unknown members keep their id, as plain text: staff can still tell who it is.
         names = {user_id: names.get(user_id, user_id) for user_id in mentioned_users(text)}
         shown = readable(text, names)
+        client = await self.client_for(community)
         await call(
-            self._client.chat_postMessage(channel=channel, text=shown, unfurl_links=False, unfurl_media=False),
+            client.chat_postMessage(channel=channel, text=shown, unfurl_links=False, unfurl_media=False),
             "chat.postMessage (compliance)",
         )

@@ -40,7 +40,7 @@ class SetupCommand:
     async def run(self, team: str, user: str, text: str) -> str:
         """Apply one setup command and return the answer to show the admin."""
         lang = await self._directory.language(team, user)
-        if not (await self._directory.user(user)).is_admin:
+        if not (await self._directory.user(team, user)).is_admin:
             return tr("slack.not_admin", lang)
         words = text.split()
         if not words or words[0].lower() == "show":
@@ -55,35 +55,35 @@ class SetupCommand:
         key, value = parsed
         await self._services.community.set(PLATFORM, team, key, value)
         # Said back in the member's words and language ("Moderators: @Morgane"), never "moderator_users = U…".
-        label, shown = _LABELS[verb], await self._shown(verb, value, args, lang)
+        label, shown = _LABELS[verb], await self._shown(team, verb, value, args, lang)
         return tr("setup.saved", lang, label=tr(label, lang), value=shown)
 
-    async def _shown(self, verb: str, value: Any, typed: list[str], lang: str | None) -> str:
+    async def _shown(self, team: str, verb: str, value: Any, typed: list[str], lang: str | None) -> str:
         """A stored setting as a person reads it: #channel, @name, @group, a language's name."""
         if verb in ("review", "log", "compliance"):
-            return await self._channel(str(value))
+            return await self._channel(team, str(value))
         if verb == "moderators":
-            return await self._people(list(value))
+            return await self._people(team, list(value))
         if verb == "moderator-group":
-            return await self._group(str(value), typed[0] if typed else "")
+            return await self._group(team, str(value), typed[0] if typed else "")
         if verb == "language":
             return language_name(str(value), lang)
         return escape(str(value))
 
-    async def _channel(self, channel: str) -> str:
-        name = await self._directory.channel_name(channel)
+    async def _channel(self, team: str, channel: str) -> str:
+        name = await self._directory.channel_name(team, channel)
         return f"#{escape(name)}" if name else f"<#{channel}>"
 
-    async def _people(self, users: list[str]) -> str:
+    async def _people(self, team: str, users: list[str]) -> str:
         names = []
         for user_id in users:
-            user = await self._directory.user(user_id)
+            user = await self._directory.user(team, user_id)
             names.append(f"@{escape(user.name or user_id)}")
         return " ".join(names)
 
-    async def _group(self, group: str, typed: str = "") -> str:
+    async def _group(self, team: str, group: str, typed: str = "") -> str:
         _, _, label = typed.rstrip(">").partition("|")
-        handle = label.lstrip("@") or await self._directory.group_handle(group)
+        handle = label.lstrip("@") or await self._directory.group_handle(team, group)
         return f"@{escape(handle)}" if handle else group
 
     def _parse(self, verb: str, args: list[str]) -> tuple[Setting[Any] | str, Any] | None:
@@ -126,12 +126,12 @@ class SetupCommand:
         if not jurisdiction and disclosure is not None:
             jurisdiction = tr("slack.charter_default", lang, value=disclosure.jurisdiction)
         shown = [
-            ("setup.review_channel", await self._channel(str(review)) if review else unset),
-            ("setup.log_channel", await self._channel(str(log_channel)) if log_channel else unset),
-            ("setup.moderators", await self._people(list(users)) if users else unset),
-            ("setup.moderator_group", await self._group(str(group)) if group else unset),
+            ("setup.review_channel", await self._channel(team, str(review)) if review else unset),
+            ("setup.log_channel", await self._channel(team, str(log_channel)) if log_channel else unset),
+            ("setup.moderators", await self._people(team, list(users)) if users else unset),
+            ("setup.moderator_group", await self._group(team, str(group)) if group else unset),
             ("setup.language", language_name(str(language), lang) if language else unset),
-            ("setup.compliance", await self._channel(str(compliance)) if compliance else unset),
+            ("setup.compliance", await self._channel(team, str(compliance)) if compliance else unset),
             ("setup.jurisdiction", escape(str(jurisdiction)) if jurisdiction else unset),
         ]
         return "\n".join(tr("setup.line", lang, label=tr(label, lang), value=value) for label, value in shown)
