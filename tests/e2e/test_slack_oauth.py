@@ -94,7 +94,8 @@ async def oauth_slack(make_slack: SlackFactory) -> SlackHarness:
 async def test_the_oauth_round_trip_stores_the_installation(oauth_slack: SlackHarness) -> None:
     slack = oauth_slack
     tokens = await install(slack, TEAM)
-    assert tokens["bot"].startswith(f"xoxb-{TEAM}") and tokens["user"].startswith(f"xoxp-{TEAM}")
+    assert tokens["bot"].startswith(f"xoxb-{TEAM}")
+    assert tokens["user"].startswith(f"xoxp-{TEAM}")
     assert (await slack.services.installations.find("", OTHER_TEAM, "")) is None
 
     # A state is good once, and only with the cookie of the browser it was handed to.
@@ -126,7 +127,8 @@ async def test_two_installed_workspaces_are_moderated_each_with_its_own_tokens(o
     store = slack.services.store
     case_a = await store.case_for_message("slack", TEAM, GENERAL, ours)
     case_b = await store.case_for_message("slack", OTHER_TEAM, OTHER_GENERAL, theirs)
-    assert case_a is not None and case_b is not None
+    assert case_a is not None
+    assert case_b is not None
     assert (case_a.community, case_b.community) == (TEAM, OTHER_TEAM)
     assert await store.case_for_message("slack", OTHER_TEAM, GENERAL, ours) is None
 

@@ -95,7 +95,7 @@ class SlackDirectory:
         return await self._community.get(PLATFORM, team, setting)
 
     async def user(self, team: str, user_id: str) -> SlackUser:
-        """The member's name, locale and avatar, asked with workspace `team`'s token; a bare id when Slack cannot tell."""
+        """The member's name, locale and avatar, asked with `team`'s token; a bare id when Slack cannot tell."""
         cached = self._users.get((team, user_id))
         if cached is not None:
             return cached

@@ -9,7 +9,6 @@ from datetime import datetime
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.api import call
-from bot.adapters.slack.clients import SingleWorkspace, SlackClients
 from bot.adapters.slack.blocks import (
     SECTION_LIMIT,
     card_blocks,
@@ -23,6 +22,7 @@ from bot.adapters.slack.blocks import (
     thread_notice_blocks,
     words_of,
 )
+from bot.adapters.slack.clients import SingleWorkspace, SlackClients
 from bot.adapters.slack.convert import PLATFORM, defuse_mentions, escape, mentioned_users, readable
 from bot.adapters.slack.directory import LANGUAGE, LOG_CHANNEL, REVIEW_CHANNEL, SlackDirectory
 from bot.charter.model import Rule
