@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +96,28 @@ def test_a_failed_removal_may_be_retried_by_a_person() -> None:
 def test_the_wrong_role_is_named_in_the_refusal() -> None:
     with pytest.raises(TransitionError, match="only the author can appeal"):
         step(make_case(status=S.ACTIONED), E.APPEAL, R.MODERATOR)
+
+
+def status_writes(source: str) -> list[str]:
+    """Store calls in `source` that could change a case's status outside `CaseActions.move`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        if name == "transition" or (name == "update_case" and any(k.arg == "status" for k in node.keywords)):
+            found.append(f"{node.lineno}: {name}")
+    return found
+
+
+def test_every_status_change_goes_through_the_table() -> None:
+    root = Path(__file__).resolve().parents[1]
+    writes = {
+        str(path.relative_to(root)): found
+        for path in [*root.joinpath("bot").rglob("*.py"), *root.joinpath("cogs").rglob("*.py")]
+        if "store" not in path.relative_to(root).parts and (found := status_writes(path.read_text(encoding="utf-8")))
+    }
+    # CaseActions.move asks `step` first; edits escalate through Store.escalate_case with `step` too.
+    assert list(writes) == ["bot/cases/actions.py"]
+    assert [call.split(": ")[1] for call in writes["bot/cases/actions.py"]] == ["transition"]  # in move()
+    assert status_writes("store.update_case(1, entry, status=CaseStatus.UPHELD)") == ["1: update_case"]
