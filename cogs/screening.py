@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import discord
 from discord.ext import commands
@@ -37,6 +37,7 @@ class ScreeningCog(commands.Cog):
         """Keep the bot, whose `services` do the work."""
         self.bot = bot
         self.resumed = False  # set once pending actions were resumed by this process
+        self._session_marks: dict[tuple[str, str], tuple[str, datetime]] | None = None
 
     async def _screen(self, message: discord.Message, *, edited: bool = False) -> None:
         assert message.guild is not None
@@ -122,6 +123,11 @@ class ScreeningCog(commands.Cog):
         await self.bot.services.moderation.record_platform_automod(message, execution.rule_trigger_type.name)
 
     @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        """Note where each channel's gap starts, before the new session's first live message is screened."""
+        self._session_marks = await self.bot.services.marks.of(PLATFORM)
+
+    @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Finish removals and restores recorded but not carried out before a stop, once per process.
 
@@ -145,7 +151,10 @@ class ScreeningCog(commands.Cog):
         the last one it screened (GET /channels/{id}/messages?after=), at most VIGIE_CATCH_UP_MINUTES old
         and VIGIE_CATCH_UP_MESSAGES many. A message screened twice is never acted on twice."""
         services = self.bot.services
-        marks = await services.marks.of(PLATFORM)
+        # The marks as they were when this session connected: live messages of the new session that
+        # were screened before READY was handled must not move the start of the gap past it.
+        marks = self._session_marks if self._session_marks is not None else await services.marks.of(PLATFORM)
+        self._session_marks = None
         if not marks:
             return 0  # never ran here before: nothing was missed
         settings = services.settings
@@ -162,16 +171,22 @@ class ScreeningCog(commands.Cog):
             else:
                 # A channel not screened lately: from when Vigie was last seen anywhere, within the limit.
                 after = discord.Object(id=discord.utils.time_snowflake(max(floor, last_seen)))
+            # Each message is handed over in order, as live events are, without waiting for its side
+            # effects: the channel's lane keeps them in order, and reading the gap never waits on removals.
+            handed: list[asyncio.Task[None]] = []
             async with bound:
                 try:
                     async for message in channel.history(
                         limit=settings.catch_up_messages, after=after, oldest_first=True
                     ):
                         if screened(message):
-                            await self._screen(message)
+                            handed.append(asyncio.create_task(self._screen(message)))
                             screened_count += 1
                 except discord.HTTPException as exc:
                     log.warning("catch-up: channel %s could not be read (HTTP %s)", channel.id, exc.status)
+            for result in await asyncio.gather(*handed, return_exceptions=True):
+                if isinstance(result, Exception):
+                    log.error("catch-up: a message could not be screened", exc_info=result)
 
         channels = [
             channel
