@@ -171,22 +171,16 @@ class ScreeningCog(commands.Cog):
             else:
                 # A channel not screened lately: from when Vigie was last seen anywhere, within the limit.
                 after = discord.Object(id=discord.utils.time_snowflake(max(floor, last_seen)))
-            # Each message is handed over in order, as live events are, without waiting for its side
-            # effects: the channel's lane keeps them in order, and reading the gap never waits on removals.
-            handed: list[asyncio.Task[None]] = []
             async with bound:
                 try:
                     async for message in channel.history(
                         limit=settings.catch_up_messages, after=after, oldest_first=True
                     ):
                         if screened(message):
-                            handed.append(asyncio.create_task(self._screen(message)))
+                            await self._screen(message)
                             screened_count += 1
                 except discord.HTTPException as exc:
                     log.warning("catch-up: channel %s could not be read (HTTP %s)", channel.id, exc.status)
-            for result in await asyncio.gather(*handed, return_exceptions=True):
-                if isinstance(result, Exception):
-                    log.error("catch-up: a message could not be screened", exc_info=result)
 
         channels = [
             channel
