@@ -13,19 +13,11 @@ matplotlib.use("Agg")  # no display: render to a file-like object only
 
 import matplotlib.pyplot as plt
 
+from bot.i18n import tr
+
 COLORS = {"removed": "#b2182b", "review": "#ef8a62", "warned": "#67a9cf"}
 """Colour-blind-safe diverging palette (ColorBrewer RdBu); the browser test looks for these."""
 KINDS = ("removed", "review", "warned")
-_LABELS = {
-    "fr": {
-        "removed": "retirés",
-        "review": "envoyés en examen",
-        "warned": "avertis",
-        "clause": "Clause",
-        "x": "Décisions",
-    },
-    "en": {"removed": "removed", "review": "sent to review", "warned": "warned", "clause": "Clause", "x": "Decisions"},
-}
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 
@@ -35,13 +27,18 @@ def plotted(value: object) -> int:
     return value if isinstance(value, int) else 0
 
 
+def _bilingual(key: str) -> str:
+    """A label in French then English ("retirés / removed"), once when both are the same word ("Clause")."""
+    fr, en = tr(f"transparency.chart.{key}", "fr"), tr(f"transparency.chart.{key}", "en")
+    return fr if fr == en else f"{fr} / {en}"
+
+
 def chart_svg(clauses: Sequence[Mapping[str, Any]], *, salt: str) -> str:
     """A horizontal stacked bar per clause, as an `<svg>` element ready to inline (no prologue, no external refs).
 
     Labels are bilingual (French / English), like the page.
     """
-    labels = {key: f"{_LABELS['fr'][key]} / {_LABELS['en'][key]}" for key in _LABELS["en"]}
-    labels["clause"] = "Clause"
+    labels = {key: _bilingual(key) for key in (*KINDS, "clause", "x")}
     names = [f"§{c['clause']}" for c in clauses] or ["—"]
     with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none", "font.size": 10}):
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.4))
