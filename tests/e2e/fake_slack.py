@@ -122,6 +122,7 @@ class FakeSlack:
             "conversations.info": self._conversation_info,
             "conversations.open": lambda token, args: {"channel": {"id": f"D{args.get('users', 'X')}"}},
             "conversations.history": self._history,
+            "users.conversations": self._member_of,
             "conversations.replies": self._replies,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -403,15 +404,24 @@ class FakeSlack:
         return {"channel": {"id": channel, "name": self.channels[channel]}}
 
     def _history(self, token: str | None, args: Json) -> Json:
-        # As on Slack, a channel's history holds top-level messages only, not thread replies.
+        """As on Slack: top-level messages only (no thread replies), newest first, `oldest` and `latest`
+        exclusive unless `inclusive`, at most `limit` (default 100), `has_more` when some were left out."""
         channel = str(args.get("channel"))
         oldest, latest = float(args.get("oldest", 0)), float(args.get("latest", 1e12))
+        inclusive = str(args.get("inclusive")).lower() in ("true", "1")
         found = [
             m.payload()
-            for (c, ts), m in sorted(self.messages.items())
-            if c == channel and oldest <= float(ts) <= latest and m.thread_ts in (None, ts)
+            for (c, ts), m in sorted(self.messages.items(), reverse=True)
+            if c == channel
+            and m.thread_ts in (None, ts)
+            and (oldest <= float(ts) <= latest if inclusive else oldest < float(ts) < latest)
         ]
-        return {"messages": found, "has_more": False}
+        limit = int(args.get("limit") or 100)
+        return {"messages": found[:limit], "has_more": len(found) > limit}
+
+    def _member_of(self, token: str | None, args: Json) -> Json:
+        """users.conversations: the bot is a member of every channel the fake knows."""
+        return {"channels": [{"id": c, "name": n} for c, n in sorted(self.channels.items())]}
 
     def _replies(self, token: str | None, args: Json) -> Json:
         """The thread of `ts` (its parent or one of its replies), within `oldest`..`latest`."""

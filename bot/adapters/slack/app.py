@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -13,6 +14,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.api import call, install_retries
+from bot.adapters.slack.catchup import catch_up
 from bot.adapters.slack.clients import Installed, SingleWorkspace, SlackClients
 from bot.adapters.slack.commands import SlackCommands
 from bot.adapters.slack.convert import PLATFORM
@@ -201,23 +203,41 @@ async def serve_http(app: AsyncApp, host: str, port: int) -> tuple[web.AppRunner
     return runner, bound
 
 
-async def run_http(app: AsyncApp, port: int, host: str = "0.0.0.0") -> None:  # noqa: S104 - Slack must reach it
+Started = Callable[[], Coroutine[Any, Any, None]]
+"""What to run once the app is up (the catch-up), alongside serving."""
+
+
+async def _serve_until_cancelled(started: Started | None) -> None:
+    task: asyncio.Task[None] | None = asyncio.create_task(started()) if started is not None else None
+    try:
+        await asyncio.Event().wait()
+    finally:
+        if task is not None and not task.done():
+            task.cancel()
+
+
+async def run_http(
+    app: AsyncApp,
+    port: int,
+    host: str = "0.0.0.0",  # noqa: S104 - Slack must reach it
+    started: Started | None = None,
+) -> None:
     """HTTP mode until cancelled: signed requests only (401 on bad or stale signatures)."""
     runner, bound = await serve_http(app, host, port)
     log.info("slack: HTTP mode listening on %s:%d%s", host, bound, EVENTS_PATH)
     try:
-        await asyncio.Event().wait()
+        await _serve_until_cancelled(started)
     finally:
         await runner.cleanup()
 
 
-async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
+async def run_socket_mode(app: AsyncApp, app_token: str, started: Started | None = None) -> None:
     """Socket Mode until cancelled: Slack pushes events over a websocket, no public URL needed."""
     handler = AsyncSocketModeHandler(app, app_token)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("slack: Socket Mode connected")
     try:
-        await asyncio.Event().wait()
+        await _serve_until_cancelled(started)
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
 
@@ -228,11 +248,20 @@ async def run_slack(services: Services) -> None:
     mode = settings.slack_mode
     if mode is None or settings.missing_for("slack"):
         raise SlackSetupError("slack: missing " + ", ".join(settings.missing_for("slack")))
+    # The gap starts at the marks as they were before any live event of this run could move them.
+    marks = await services.marks.of(PLATFORM)
+
+    async def started() -> None:
+        try:
+            await catch_up(services, marks)
+        except Exception:
+            log.exception("slack catch-up failed")
+
     if settings.slack_oauth:  # tokens come with each installation; nothing to check before serving
         app = build_slack_app(services, settings)
         await services.moderation.resume_pending(PLATFORM)
         services.probes[PLATFORM] = lambda: True
-        await run_http(app, settings.http_port, settings.http_host)
+        await run_http(app, settings.http_port, settings.http_host, started)
         return
     bot = web_client(settings.slack_bot_token, settings)
     admin = web_client(settings.slack_admin_user_token, settings) if settings.slack_admin_user_token else None
@@ -241,6 +270,6 @@ async def run_slack(services: Services) -> None:
     await services.moderation.resume_pending(PLATFORM)
     services.probes[PLATFORM] = lambda: True  # serving (HTTP) or connected (Socket Mode reconnects by itself)
     if mode == "socket" and settings.slack_app_token:
-        await run_socket_mode(app, settings.slack_app_token)
+        await run_socket_mode(app, settings.slack_app_token, started)
     else:
-        await run_http(app, settings.http_port, settings.http_host)
+        await run_http(app, settings.http_port, settings.http_host, started)

@@ -67,19 +67,25 @@ class SlackListeners:
                 PLATFORM, team_of(body, context), str(event.get("channel") or ""), gone
             )
             return
-        post = post_from_event(event, team_of(body, context))
-        if post is None or post.user == context.bot_user_id:
-            return
+        await self.screen(event, team_of(body, context), context.bot_user_id)
+
+    async def screen(self, event: Body, team: str, bot_user: str | None) -> bool:
+        """Screen one `message` event's post of workspace `team` (live, or read back by the catch-up);
+        False when there was no member's post to screen."""
+        post = post_from_event(event, team)
+        if post is None or post.user == bot_user:
+            return False
         self._glue.platform.note_thread(post.channel, post.ts, post.thread_ts)
         message = await self._glue.message(post)
         if message is None:
-            return
+            return False
         result = await self._glue.services.intake.on_message(message)
         if result.outcome.case is not None:
             case = result.outcome.case
             log.debug("slack message %s: case %d (%s)", post.ts, case.id, result.outcome.verdict.action.value)
         if result.nudge is not None:
             log.debug("slack message %s: disclosure nudge %d (%s)", post.ts, result.nudge.id, result.nudge.state.value)
+        return True
 
     async def on_appeal_button(
         self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient, context: AsyncBoltContext

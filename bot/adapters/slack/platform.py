@@ -63,6 +63,11 @@ class SlackPlatform:
         self._policy = policy
         self._threads: dict[tuple[str, str], str] = {}
 
+    @property
+    def directory(self) -> SlackDirectory:
+        """The workspace directory this platform reads names and roles from."""
+        return self._directory
+
     async def client_for(self, team: str) -> AsyncWebClient:
         """The bot client of workspace `team`: every Web API call goes through the workspace it concerns."""
         return await self._clients.bot(team)
