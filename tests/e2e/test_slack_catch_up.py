@@ -9,6 +9,7 @@ from bot.intake import IntakeResult
 from bot.models import Action, CaseStatus, Message
 from tests.e2e.fake_slack import ADMIN_TOKEN, TEAM
 from tests.e2e.slack_fixtures import ALICE, BOB, GENERAL, SlackFactory
+from tests.e2e.test_slack_oauth import install, say
 
 
 async def test_messages_posted_while_stopped_are_screened_once_after_start(make_slack: SlackFactory) -> None:
@@ -67,3 +68,18 @@ async def test_a_gap_longer_than_the_limit_keeps_its_latest_messages(make_slack:
     assert await catch_up(after.services) == 2
     await after.services.marks.flush()
     assert (await after.services.store.screened_marks("slack"))[(TEAM, GENERAL)][0] == posted[-1].ts
+
+
+async def test_oauth_catch_up_reads_each_workspace_with_its_own_token(make_slack: SlackFactory) -> None:
+    slack = await make_slack(oauth=True)
+    tokens = await install(slack, TEAM)
+    await say(slack, TEAM, BOB, GENERAL, "hello everyone")
+    await slack.settle()
+    await slack.services.marks.flush()
+    violation = slack.fake.add_message(GENERAL, ALICE, "franchement t'es vraiment un connard")
+
+    assert await catch_up(slack.services) == 1
+    history = slack.fake.find("conversations.history", lambda c: c.args.get("channel") == GENERAL)
+    assert [c.token for c in history] == [tokens["bot"]]
+    deletes = slack.fake.find("chat.delete")
+    assert [(c.token, c.args["ts"]) for c in deletes] == [(tokens["user"], violation.ts)]
