@@ -1,4 +1,4 @@
-"""The public transparency page (texts in bot/i18n, [transparency.page]): one self-contained, bilingual (fr, en), accessible HTML file."""
+"""The public transparency page: one self-contained, bilingual (fr, en), accessible HTML file (texts in bot/i18n)."""
 
 from __future__ import annotations
 
