@@ -390,7 +390,7 @@ class ModerationService:
         for result in results:
             if isinstance(result, Exception):
                 log.error("resuming a case's steps failed", exc_info=result)
-        log.info("took up the pending steps of %d case(s)", len(cases))
+        log.debug("took up the pending steps of %d case(s)", len(cases))
         return len(cases)
 
     async def _resume_steps(self, case: Case) -> Case:
