@@ -13,10 +13,11 @@ from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
+from bot.cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_charter_issues
 from bot.cli_data import add_data_commands
 from bot.cli_transparency import add_export_commands, add_html_report_options, report_html
 from bot.errors import VigieError
@@ -32,14 +33,6 @@ from bot.store.paths import database_problem
 from bot.transcript import BadLine, read_lines, render_result, summary_line
 
 log = logging.getLogger("bot")
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-def _print_issues(exc: CharterInvalid, out: TextIO) -> None:
-    for issue in exc.issues:
-        out.write(f"{issue}\n")
-    out.write(f"charter refused: {len(exc.issues)} issue(s)\n")
 
 
 def cmd_charter_check(args: argparse.Namespace) -> int:
@@ -63,7 +56,7 @@ def cmd_charter_show(args: argparse.Namespace) -> int:
     try:
         charter = load_charter(args.path)
     except CharterInvalid as exc:
-        _print_issues(exc, sys.stderr)
+        print_charter_issues(exc, sys.stderr)
         return EXIT_ERRORS
     lang = args.lang or charter.default_language
     if lang not in charter.languages:
@@ -129,7 +122,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         with Path(args.file).open("rb") as source:
             return asyncio.run(_screen(args, source))
     except CharterInvalid as exc:
-        _print_issues(exc, sys.stderr)
+        print_charter_issues(exc, sys.stderr)
         return EXIT_ERRORS
     except StoreError as exc:
         sys.stderr.write(f"vigie: {exc}\n")
@@ -248,7 +241,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             return asyncio.run(_run(settings, [args.platform] if args.platform else []))
     except CharterInvalid as exc:
-        _print_issues(exc, sys.stderr)
+        print_charter_issues(exc, sys.stderr)
         return EXIT_ERRORS
     except StoreError as exc:
         sys.stderr.write(f"vigie: {exc}\n")
@@ -296,7 +289,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_purge(settings))
     except CharterInvalid as exc:
-        _print_issues(exc, sys.stderr)
+        print_charter_issues(exc, sys.stderr)
         return EXIT_ERRORS
     except StoreError as exc:
         sys.stderr.write(f"vigie: {exc}\n")
@@ -334,7 +327,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(_report(settings, args.platform, args.community, args.days))
     except CharterInvalid as exc:
-        _print_issues(exc, sys.stderr)
+        print_charter_issues(exc, sys.stderr)
         return EXIT_ERRORS
     except StoreError as exc:
         sys.stderr.write(f"vigie: {exc}\n")

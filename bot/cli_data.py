@@ -8,17 +8,10 @@ import json
 import sys
 
 from bot.charter.loader import CharterInvalid
+from bot.cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, database_refused, print_charter_issues, settings_from
 from bot.privacy.pseudonym import MemberKey
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
-from bot.store.paths import database_problem
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    env = Settings.from_env()
-    return Settings(db_path=args.db or env.db_path, charter_path=args.charter or env.charter_path)
 
 
 def _member(args: argparse.Namespace) -> MemberKey | None:
@@ -56,13 +49,12 @@ def cmd_data_export(args: argparse.Namespace) -> int:
     member = _member(args)
     if member is None:
         return EXIT_USAGE
-    if args.db and (problem := database_problem(args.db, must_exist=True)):
-        sys.stderr.write(f"vigie: {problem}\n")
+    if database_refused(args):
         return EXIT_USAGE
     try:
-        sys.stdout.write(asyncio.run(_export(_settings(args), member)))
+        sys.stdout.write(asyncio.run(_export(settings_from(args), member)))
     except CharterInvalid as exc:
-        sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+        print_charter_issues(exc)
         return EXIT_ERRORS
     return EXIT_OK
 
@@ -78,13 +70,12 @@ def cmd_data_erase(args: argparse.Namespace) -> int:
             "run again with --yes to confirm\n"
         )
         return EXIT_USAGE
-    if args.db and (problem := database_problem(args.db, must_exist=True)):
-        sys.stderr.write(f"vigie: {problem}\n")
+    if database_refused(args):
         return EXIT_USAGE
     try:
-        sys.stdout.write(asyncio.run(_erase(_settings(args), member)))
+        sys.stdout.write(asyncio.run(_erase(settings_from(args), member)))
     except CharterInvalid as exc:
-        sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+        print_charter_issues(exc)
         return EXIT_ERRORS
     return EXIT_OK
 

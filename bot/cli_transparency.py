@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.charter.loader import CharterInvalid
+from bot.cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, database_refused, print_charter_issues, settings_from
 from bot.runtime import build_services
 from bot.settings import DEFAULT_CHARTER, Settings
-from bot.store.paths import database_problem
 from bot.transparency.report import build_report, write_report
 from bot.transparency.statements import statements
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def day(text: str) -> datetime:
@@ -27,11 +25,6 @@ def day(text: str) -> datetime:
         return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=UTC)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date such as 2026-01-31; got {text!r}") from None
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    env = Settings.from_env()
-    return Settings(db_path=args.db or env.db_path, charter_path=args.charter or env.charter_path)
 
 
 async def _statements(settings: Settings, since: datetime | None, out: TextIO) -> int:
@@ -50,18 +43,17 @@ async def _statements(settings: Settings, since: datetime | None, out: TextIO) -
 
 def cmd_export_statements(args: argparse.Namespace) -> int:
     """One DSA statement of reasons per decision, as JSON Lines."""
-    if args.db and (problem := database_problem(args.db, must_exist=True)):
-        sys.stderr.write(f"vigie: {problem}\n")
+    if database_refused(args):
         return EXIT_USAGE
     buffer = io.StringIO()
     try:
-        count = asyncio.run(_statements(_settings(args), args.since, buffer))
+        count = asyncio.run(_statements(settings_from(args), args.since, buffer))
         if args.out in (None, "-"):
             sys.stdout.write(buffer.getvalue())
         else:
             Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
     except CharterInvalid as exc:
-        sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+        print_charter_issues(exc)
         return EXIT_ERRORS
     except OSError as exc:
         sys.stderr.write(f"cannot write {args.out or 'to standard output'}: {exc.strerror}\n")
@@ -104,7 +96,7 @@ def report_html(args: argparse.Namespace, settings: Settings) -> int:
     try:
         sys.stdout.write(asyncio.run(_html(settings, Path(args.html), args.since, args.until)))
     except CharterInvalid as exc:
-        sys.stderr.write(f"charter refused: {len(exc.issues)} issue(s)\n")
+        print_charter_issues(exc)
         return EXIT_ERRORS
     except OSError as exc:
         sys.stderr.write(f"cannot write {args.html}: {exc.strerror}\n")

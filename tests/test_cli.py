@@ -91,6 +91,29 @@ def test_screen_refuses_a_broken_charter(tmp_path: Path, capsys: pytest.CaptureF
     assert "charter refused" in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["data", "export", "--member", "cli:cli:alice"],
+        ["data", "erase", "--member", "cli:cli:alice", "--yes"],
+        ["export", "statements"],
+    ],
+)
+def test_data_and_export_commands_name_the_broken_charter_line(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "vigie.sqlite3"
+    assert main(["screen", "--db", str(db), "--charter", str(CHARTER), str(SAMPLE)]) == 0
+    capsys.readouterr()
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[charter]\nname = 3\n", encoding="utf-8")
+    code = main([*argv, "--db", str(db), "--charter", str(broken)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{broken}:" in err  # the issue itself, with its file and line, not only a count
+    assert "charter refused" in err
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_charter_show(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["charter", "show", "--lang", lang, str(CHARTER)]) == 0
