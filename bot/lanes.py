@@ -1,19 +1,19 @@
-"""Side effects run in order per channel, a bounded number at once, with the backlog visible in the log."""
+"""Side effects run in order per channel, in two pipelined stages, a bounded number at once, backlog logged."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-_Job = tuple[Callable[[], Awaitable[Any]], "asyncio.Future[Any]", float]
 
 DEFAULT_BOUND = 32
 """How many cases' side effects may be in flight at once, all channels together."""
@@ -24,9 +24,42 @@ BACKLOG_WARNING = 50
 LOG_EVERY = 10.0
 
 
+@dataclass(slots=True)
+class _Ticket:
+    """A running job's place in its lane: when it leaves the front stage, and whose end its back stage awaits."""
+
+    front_left: asyncio.Future[None]
+    previous_finished: asyncio.Future[None] | None
+    handed_off: bool = False
+
+
+_ticket: ContextVar[_Ticket | None] = ContextVar("vigie_lane_ticket", default=None)
+
+
+async def handoff() -> None:
+    """Move the running lane job to its back stage: the next job of its lane may start its front stage
+    (a removal), while this one waits until the job before it has finished (its notices).
+
+    Outside a lane job, or once handed off, it does nothing.
+    """
+    ticket = _ticket.get()
+    if ticket is None or ticket.handed_off:
+        return
+    ticket.handed_off = True
+    if not ticket.front_left.done():
+        ticket.front_left.set_result(None)
+    if ticket.previous_finished is not None:
+        await ticket.previous_finished
+
+
 class Lanes:
-    """One FIFO lane per key (a channel): jobs of a lane run one after another, in submission order;
-    jobs of different lanes run concurrently, at most `bound` at a time.
+    """One lane per key (a channel), two stages per lane.
+
+    A job runs its front stage (the removal) after the previous job of its lane has left that stage,
+    and, once it calls `handoff()`, its back stage (notices, escalation) after the previous job has
+    finished. Each stage keeps submission order within the lane, so a channel's deletions are not held
+    up by the notices before them, and its notices still go out in order. Jobs of different lanes run
+    concurrently, at most `bound` at a time.
 
     Nothing is dropped past the knee: jobs wait in their lane, `backlog` counts them, and the log
     says how far behind the bot is until it has caught up.
@@ -35,81 +68,109 @@ class Lanes:
     def __init__(self, bound: int = DEFAULT_BOUND, *, warn_at: int = BACKLOG_WARNING) -> None:
         """`bound` jobs at most run at once; the backlog is logged from `warn_at` waiting jobs on."""
         self._bound = asyncio.Semaphore(bound)
-        self._lanes: dict[Hashable, deque[_Job]] = {}
-        self._workers: set[asyncio.Task[None]] = set()
+        self._tails: dict[Hashable, tuple[asyncio.Future[None], asyncio.Future[None]]] = {}
+        self._submitted: dict[int, float] = {}
+        self._numbers = itertools.count()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._warn_at = warn_at
         self._warned_at: float | None = None
-        self.waiting = 0
-        """Jobs submitted and not finished yet (queued or running)."""
         self.done = 0
 
     @property
     def backlog(self) -> int:
         """Jobs submitted and not finished yet."""
-        return self.waiting
+        return len(self._submitted)
 
     def oldest(self) -> float:
         """Seconds the oldest unfinished job has waited (0 when idle)."""
-        now = time.monotonic()
-        return max((now - lane[0][2] for lane in self._lanes.values() if lane), default=0.0)
+        first = next(iter(self._submitted.values()), None)  # submission order: the first is the oldest
+        return 0.0 if first is None else time.monotonic() - first
 
     def run(self, key: Hashable, job: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
         """Queue `job` in lane `key`; the future gives its result once it has run."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        lane = self._lanes.get(key)
-        if lane is None:
-            lane = deque()
-            self._lanes[key] = lane
-            worker = loop.create_task(self._drain(key, lane), name=f"vigie-lane-{key}")
-            self._workers.add(worker)
-            worker.add_done_callback(self._workers.discard)
-        lane.append((job, future, time.monotonic()))
-        self.waiting += 1
+        result: asyncio.Future[T] = loop.create_future()
+        previous = self._tails.get(key)
+        front_left: asyncio.Future[None] = loop.create_future()
+        finished: asyncio.Future[None] = loop.create_future()
+        self._tails[key] = (front_left, finished)
+        number = next(self._numbers)
+        self._submitted[number] = time.monotonic()
+        ticket = _Ticket(front_left, previous[1] if previous else None)
+        task = loop.create_task(
+            self._run(job, result, previous, ticket, lambda: self._finish(key, number, finished, ticket, previous)),
+            name=f"vigie-lane-{key}",
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         self._report()
-        return future
+        return result
 
-    async def _drain(
-        self, key: Hashable, lane: deque[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any], float]]
+    async def _run(
+        self,
+        job: Callable[[], Awaitable[T]],
+        result: asyncio.Future[T],
+        previous: tuple[asyncio.Future[None], asyncio.Future[None]] | None,
+        ticket: _Ticket,
+        finish: Callable[[], None],
     ) -> None:
         try:
-            while lane:
-                job, future, _ = lane[0]
-                try:
-                    async with self._bound:
-                        result = await job()
-                except asyncio.CancelledError:
-                    if not future.done():
-                        future.cancel()
-                    raise
-                except BaseException as exc:  # the submitter gets it; the lane goes on
-                    if not future.done():
-                        future.set_exception(exc)
-                else:
-                    if not future.done():
-                        future.set_result(result)
-                finally:
-                    lane.popleft()
-                    self.waiting -= 1
-                    self.done += 1
-                    self._report()
+            if previous is not None:
+                await previous[0]
+            async with self._bound:
+                _ticket.set(ticket)  # this task's own context: seen by `handoff` inside the job
+                value = await job()
+        except asyncio.CancelledError:
+            result.cancel()
+            raise
+        except BaseException as exc:  # the submitter gets it; the lane goes on
+            if not result.done():
+                result.set_exception(exc)
+        else:
+            if not result.done():
+                result.set_result(value)
         finally:
-            if self._lanes.get(key) is lane:
-                del self._lanes[key]
-            for _, future, _ in lane:
-                if not future.done():
-                    future.cancel()
+            finish()
+
+    def _finish(
+        self,
+        key: Hashable,
+        number: int,
+        finished: asyncio.Future[None],
+        ticket: _Ticket,
+        previous: tuple[asyncio.Future[None], asyncio.Future[None]] | None,
+    ) -> None:
+        del self._submitted[number]
+        self.done += 1
+        front_left = ticket.front_left
+        if not front_left.done():
+            front_left.set_result(None)
+
+        def close(_: object = None) -> None:
+            # A job is finished for its successors once the jobs before it are too: a job that never
+            # reached its back stage must not let the next one overtake the notices still under way.
+            if not finished.done():
+                finished.set_result(None)
+            if self._tails.get(key) == (front_left, finished):
+                del self._tails[key]
+
+        if previous is None or previous[1].done():
+            close()
+        else:
+            previous[1].add_done_callback(close)
+        self._report()
 
     def _report(self) -> None:
         now = time.monotonic()
-        if self.waiting >= self._warn_at:
+        waiting = len(self._submitted)
+        if waiting >= self._warn_at:
             if self._warned_at is None or now - self._warned_at >= LOG_EVERY:
                 self._warned_at = now
                 log.warning(
                     "backlog: %d case(s) waiting for their side effects, the oldest for %.1f s; catching up",
-                    self.waiting,
+                    waiting,
                     self.oldest(),
                 )
-        elif self.waiting == 0 and self._warned_at is not None:
+        elif waiting == 0 and self._warned_at is not None:
             self._warned_at = None
             log.warning("backlog cleared: every case's side effects are carried out")

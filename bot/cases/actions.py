@@ -11,6 +11,7 @@ from bot.cases.transitions import ENFORCED, Event, Role, step
 from bot.charter.model import Rule
 from bot.errors import PlatformError, PlatformFailure
 from bot.explain import reversed_text, statement_for
+from bot.lanes import handoff
 from bot.models import (
     SYSTEM_ACTOR,
     Action,
@@ -146,6 +147,7 @@ class CaseActions:
         A step already done for this case is skipped, so a retry or a resume after a crash never
         sends a second notice. Returns an error only when neither reached the author.
         """
+        await handoff()  # in a channel's lane, the next removal need not wait for these notices
         # A notice is done for the decision it announced: a warning's notice does not stand for a later
         # removal of the same message (an edit, a moderator), which gets its own.
         steps = await self.store.steps_of(case.id)

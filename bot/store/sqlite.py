@@ -11,6 +11,7 @@ from typing import Literal, cast
 
 import aiosqlite
 
+from bot.store.checkpoint import LOOP_FALLBACK_PAGES, WalCheckpointer
 from bot.store.connection import Params, Row
 from bot.store.inline import InlineConnection
 
@@ -63,11 +64,15 @@ class SqliteDatabase:
     file wait on SQLite's own lock (busy timeout), taken up front by BEGIN IMMEDIATE.
     """
 
-    def __init__(self, conn: InlineConnection, lock: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self, conn: InlineConnection, lock: asyncio.Lock | None = None, checkpointer: WalCheckpointer | None = None
+    ) -> None:
         """Wrap an open connection in autocommit mode (`isolation_level=None`); use `connect` instead."""
         self._conn = conn
         self._lock = lock or asyncio.Lock()
         self._listeners: dict[str, list[Callable[[str], None]]] = {}
+        self.checkpointer = checkpointer
+        """The thread that checkpoints a file database's WAL (None in memory)."""
 
     @classmethod
     async def connect(cls, path: str | Path) -> SqliteDatabase:
@@ -81,10 +86,16 @@ class SqliteDatabase:
             # only a power cut can lose the last commits. FULL would fsync every case on the loop.
             await conn.execute("PRAGMA synchronous = NORMAL")
             await _wal(conn)
+            checkpointer = None
+            if str(path) != ":memory:":
+                # Checkpoints (and their fsync) run on a thread; the loop's commits only append to the WAL.
+                await conn.execute(f"PRAGMA wal_autocheckpoint = {LOOP_FALLBACK_PAGES:d}")
+                checkpointer = WalCheckpointer(str(path))
+                checkpointer.start()
         except BaseException:
             await conn.close()
             raise
-        return cls(conn)
+        return cls(conn, checkpointer=checkpointer)
 
     @property
     def engine(self) -> Literal["sqlite"]:
@@ -144,6 +155,8 @@ class SqliteDatabase:
             callback(payload)
 
     async def close(self) -> None:
-        """Close the connection."""
+        """Stop the checkpoint thread (after a last checkpoint) and close the connection."""
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)
         async with self._lock:
             await self._conn.close()

@@ -1,0 +1,105 @@
+"""Lanes: a channel's removals are not held up by its notices, and both keep the channel's order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.lanes import Lanes, handoff
+
+
+class Pipeline:
+    """Jobs that log their front ("delete") and back ("notice") stages; each back stage waits for its gate."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.gates: dict[str, asyncio.Event] = {}
+        self.reached: dict[str, asyncio.Event] = {}
+        self.deleted: dict[str, asyncio.Event] = {}
+
+    def job(self, name: str, *, back: bool = True) -> Callable[[], Awaitable[str]]:
+        self.gates[name] = asyncio.Event()
+        self.reached[name] = asyncio.Event()
+        self.deleted[name] = asyncio.Event()
+
+        async def run() -> str:
+            self.log.append(f"delete {name}")
+            self.deleted[name].set()
+            if back:
+                await handoff()
+                self.reached[name].set()
+                await self.gates[name].wait()
+                self.log.append(f"notice {name}")
+            return name
+
+        return run
+
+
+async def test_the_next_removal_runs_while_the_notices_before_it_are_under_way() -> None:
+    lanes, jobs = Lanes(), Pipeline()
+    first = lanes.run("channel", jobs.job("a1"))
+    second = lanes.run("channel", jobs.job("a2"))
+    await jobs.reached["a1"].wait()  # a1 is in its notices, held at its gate
+    await jobs.deleted["a2"].wait()
+    assert jobs.log == ["delete a1", "delete a2"]
+    assert not jobs.reached["a2"].is_set()  # a2's notices wait for a1's
+    jobs.gates["a2"].set()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert "notice a2" not in jobs.log
+    jobs.gates["a1"].set()
+    assert await asyncio.gather(first, second) == ["a1", "a2"]
+    assert jobs.log == ["delete a1", "delete a2", "notice a1", "notice a2"]
+    assert lanes.backlog == 0
+
+
+async def test_a_job_without_notices_does_not_let_the_next_one_overtake() -> None:
+    lanes, jobs = Lanes(), Pipeline()
+    first = lanes.run("channel", jobs.job("a1"))
+    quiet = lanes.run("channel", jobs.job("a2", back=False))
+    third = lanes.run("channel", jobs.job("a3"))
+    await quiet  # a2 is done (it had nothing to announce) while a1's notices are still held
+    jobs.gates["a3"].set()
+    await jobs.deleted["a3"].wait()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert "notice a3" not in jobs.log
+    jobs.gates["a1"].set()
+    await asyncio.gather(first, third)
+    assert jobs.log == ["delete a1", "delete a2", "delete a3", "notice a1", "notice a3"]
+
+
+async def test_a_removal_waits_for_the_removal_before_it() -> None:
+    lanes = Lanes()
+    gate, log = asyncio.Event(), []
+
+    async def slow() -> None:
+        await gate.wait()
+        log.append("delete a1")
+        await handoff()
+
+    async def quick() -> None:
+        log.append("delete a2")
+
+    first, second = lanes.run("channel", slow), lanes.run("channel", quick)
+    elsewhere = lanes.run("other", quick)
+    await elsewhere  # another channel is not held up
+    assert log == ["delete a2"]
+    gate.set()
+    await asyncio.gather(first, second)
+    assert log == ["delete a2", "delete a1", "delete a2"]
+
+
+async def test_handoff_outside_a_lane_does_nothing() -> None:
+    await asyncio.wait_for(handoff(), 1)
+
+
+async def test_the_oldest_waiting_job_is_reported_until_it_finishes() -> None:
+    lanes, gate = Lanes(), asyncio.Event()
+    held = lanes.run("channel", gate.wait)
+    await asyncio.sleep(0.01)
+    assert lanes.backlog == 1
+    assert lanes.oldest() > 0
+    gate.set()
+    await held
+    assert (lanes.backlog, lanes.oldest()) == (0, 0.0)
