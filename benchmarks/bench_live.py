@@ -406,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the requested scenarios and print a Markdown table (or JSON)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_live", description=__doc__)
     parser.add_argument("--discord", default="100,500,1000,2000", help="offered msg/s, comma-separated ('' skips)")
-    parser.add_argument("--slack", default="", help="Slack rates: not written yet (see the note for issue 9)")
+    parser.add_argument("--slack", default="", help="offered Slack events/s, comma-separated ('' skips)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--kill", action="store_true", help="also run the kill -9 scenario at 600 msg/s")
     parser.add_argument("--json", action="store_true")
@@ -416,7 +416,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.append(asyncio.run(discord_run(rate, args.seconds)))
         print(runs[-1].line() if not args.json else "", file=sys.stderr, flush=True)
     if args.slack.strip():
-        parser.error("the Slack half of this benchmark is not written yet")
+        from benchmarks.live_slack import slack_run
+
+        for rate in [int(r) for r in args.slack.split(",") if r.strip()]:
+            runs.append(asyncio.run(slack_run(rate, args.seconds)))
+            print(runs[-1].line() if not args.json else "", file=sys.stderr, flush=True)
     if args.kill:
         runs.append(asyncio.run(discord_run(600, args.seconds, kill_after=args.seconds / 3)))
     if args.json:
