@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fcntl
 import json
 import os
 import random
@@ -402,6 +403,21 @@ async def discord_run(rate: int, seconds: float, *, kill_after: float | None = N
     )
 
 
+LOCK = Path(tempfile.gettempdir()) / "vigie-bench-live.lock"
+
+
+@contextlib.contextmanager
+def machine_to_ourselves() -> Any:
+    """Hold a machine-wide lock for the run: two live benchmarks at once would each measure the other."""
+    with LOCK.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another live benchmark on this machine to finish…", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the requested scenarios and print a Markdown table (or JSON)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_live", description=__doc__)
@@ -436,4 +452,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with machine_to_ourselves():
+        sys.exit(main())

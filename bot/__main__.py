@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import heap
 from bot.charter.loader import CharterInvalid, check_charter, load_charter
 from bot.charter.render import render_markdown
 from bot.cli_common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, print_charter_issues
@@ -150,6 +151,7 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
 
     resolver = HttpLinkResolver()
     services.nudges.use_resolver(resolver)
+    services.policy.on_reload(lambda _: heap.settle())
     try:
         await _serve(services, platforms)
     finally:
@@ -175,6 +177,7 @@ async def _serve(services: Services, platforms: Sequence[str]) -> None:
         from bot.adapters.slack.app import run_slack
 
         runners.append(run_slack(services))
+    heap.settle()  # the charter, word lists and platform modules are loaded: out of the full collections
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

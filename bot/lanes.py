@@ -30,15 +30,25 @@ class _Ticket:
 
     front_left: asyncio.Future[None]
     previous_finished: asyncio.Future[None] | None
+    bound: asyncio.Semaphore
     handed_off: bool = False
+    holds_slot: bool = False
 
 
 _ticket: ContextVar[_Ticket | None] = ContextVar("vigie_lane_ticket", default=None)
 
 
+def leave_front() -> None:
+    """Let the running lane job's successor start its front stage (its removal) now; this job goes on
+    outside any order until it calls `handoff`. Outside a lane job it does nothing."""
+    ticket = _ticket.get()
+    if ticket is not None and not ticket.front_left.done():
+        ticket.front_left.set_result(None)
+
+
 async def handoff() -> None:
     """Move the running lane job to its back stage: the next job of its lane may start its front stage
-    (a removal), while this one waits until the job before it has finished (its notices).
+    (a removal), while this one waits until the job before it has finished (its public notice).
 
     Outside a lane job, or once handed off, it does nothing.
     """
@@ -46,17 +56,24 @@ async def handoff() -> None:
     if ticket is None or ticket.handed_off:
         return
     ticket.handed_off = True
-    if not ticket.front_left.done():
-        ticket.front_left.set_result(None)
-    if ticket.previous_finished is not None:
-        await ticket.previous_finished
+    leave_front()
+    previous = ticket.previous_finished
+    if previous is not None and not previous.done():
+        # Waiting for the job before it, this one gives its slot back, so that other channels'
+        # removals are not held up behind one busy channel's notices.
+        ticket.holds_slot = False
+        ticket.bound.release()
+        await previous
+        await ticket.bound.acquire()
+        ticket.holds_slot = True
 
 
 class Lanes:
     """One lane per key (a channel), two stages per lane.
 
-    A job runs its front stage (the removal) after the previous job of its lane has left that stage,
-    and, once it calls `handoff()`, its back stage (notices, escalation) after the previous job has
+    A job runs its front stage (the removal) after the previous job of its lane has left that stage
+    (`leave_front()`), may then do unordered work (a direct message to its author), and, once it calls
+    `handoff()`, runs its back stage (the public notice, escalation) after the previous job has
     finished. Each stage keeps submission order within the lane, so a channel's deletions are not held
     up by the notices before them, and its notices still go out in order. Jobs of different lanes run
     concurrently, at most `bound` at a time.
@@ -96,7 +113,7 @@ class Lanes:
         self._tails[key] = (front_left, finished)
         number = next(self._numbers)
         self._submitted[number] = time.monotonic()
-        ticket = _Ticket(front_left, previous[1] if previous else None)
+        ticket = _Ticket(front_left, previous[1] if previous else None, self._bound)
         task = loop.create_task(
             self._run(job, result, previous, ticket, lambda: self._finish(key, number, finished, ticket, previous)),
             name=f"vigie-lane-{key}",
@@ -117,9 +134,10 @@ class Lanes:
         try:
             if previous is not None:
                 await previous[0]
-            async with self._bound:
-                _ticket.set(ticket)  # this task's own context: seen by `handoff` inside the job
-                value = await job()
+            await self._bound.acquire()
+            ticket.holds_slot = True
+            _ticket.set(ticket)  # this task's own context: seen by `handoff` inside the job
+            value = await job()
         except asyncio.CancelledError:
             result.cancel()
             raise
@@ -130,6 +148,9 @@ class Lanes:
             if not result.done():
                 result.set_result(value)
         finally:
+            if ticket.holds_slot:
+                ticket.holds_slot = False
+                self._bound.release()
             finish()
 
     def _finish(

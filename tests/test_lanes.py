@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.lanes import Lanes, handoff
+from bot.lanes import Lanes, handoff, leave_front
 
 
 class Pipeline:
@@ -103,3 +103,44 @@ async def test_the_oldest_waiting_job_is_reported_until_it_finishes() -> None:
     gate.set()
     await held
     assert (lanes.backlog, lanes.oldest()) == (0, 0.0)
+
+
+async def test_direct_messages_go_out_unordered_between_the_removal_and_the_notice() -> None:
+    lanes, log = Lanes(), []
+    first_dm = asyncio.Event()
+
+    async def first() -> None:
+        log.append("delete a1")
+        leave_front()
+        await first_dm.wait()  # a slow direct message
+        log.append("dm a1")
+        await handoff()
+        log.append("notice a1")
+
+    async def second() -> None:
+        log.append("delete a2")
+        leave_front()
+        log.append("dm a2")
+        await handoff()
+        log.append("notice a2")
+
+    one, two = lanes.run("channel", first), lanes.run("channel", second)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert log == ["delete a1", "delete a2", "dm a2"]  # a2's notice waits for a1's
+    first_dm.set()
+    await asyncio.gather(one, two)
+    assert log == ["delete a1", "delete a2", "dm a2", "dm a1", "notice a1", "notice a2"]
+
+
+async def test_a_job_waiting_for_its_turn_gives_its_slot_to_other_channels() -> None:
+    lanes, jobs = Lanes(bound=2), Pipeline()
+    first = lanes.run("busy", jobs.job("a1"))
+    second = lanes.run("busy", jobs.job("a2"))
+    await jobs.reached["a1"].wait()  # a1 holds a slot in its notices; a2 waits for a1 in handoff
+    await jobs.deleted["a2"].wait()
+    other = lanes.run("quiet", jobs.job("b1", back=False))
+    assert await asyncio.wait_for(other, 1) == "b1"  # the quiet channel's removal got a2's slot
+    jobs.gates["a1"].set()
+    jobs.gates["a2"].set()
+    assert await asyncio.gather(first, second) == ["a1", "a2"]

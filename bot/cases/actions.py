@@ -11,7 +11,7 @@ from bot.cases.transitions import ENFORCED, Event, Role, step
 from bot.charter.model import Rule
 from bot.errors import PlatformError, PlatformFailure
 from bot.explain import reversed_text, statement_for
-from bot.lanes import handoff
+from bot.lanes import handoff, leave_front
 from bot.models import (
     SYSTEM_ACTOR,
     Action,
@@ -147,7 +147,7 @@ class CaseActions:
         A step already done for this case is skipped, so a retry or a resume after a crash never
         sends a second notice. Returns an error only when neither reached the author.
         """
-        await handoff()  # in a channel's lane, the next removal need not wait for these notices
+        leave_front()  # in a channel's lane, the next removal need not wait for these notices
         # A notice is done for the decision it announced: a warning's notice does not stand for a later
         # removal of the same message (an edit, a moderator), which gets its own.
         steps = await self.store.steps_of(case.id)
@@ -175,6 +175,7 @@ class CaseActions:
                     case.id, self.entry(case, "private_notice_failed", detail=str(private_err)), step=step
                 )
         err: PlatformError | None = None
+        await handoff()  # the direct message went out unordered; public notices keep the channel's order
         if StepKind.NOTICE not in done:
             told = private_err is None
             posted, err = await self._ask(
