@@ -181,6 +181,25 @@ def percentile(values: Sequence[float], fraction: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used, from /proc (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_note(bot_cpu: float, seconds: float) -> str:
+    """The bot's share of one core over the load, this process's, and the machine's load average."""
+    own = os.times()
+    load = os.getloadavg()[0]
+    return (
+        f"bot CPU {bot_cpu / seconds:.0%} of a core, load generator and fake "
+        f"{(own.user + own.system) / max(seconds, 1e-9):.0%} (whole run), load average {load:.1f}"
+    )
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, from /proc."""
     try:
@@ -344,6 +363,7 @@ async def discord_run(rate: int, seconds: float, *, kill_after: float | None = N
 
     await connect()
     started = time.monotonic()
+    cpu_at_start = cpu_seconds(bot.pid)
     profiler = profile(bot.pid, seconds)
     sampler = asyncio.create_task(sample_rss(lambda: alive["pid"], samples, started, stop))
     state = {"live": True}
@@ -357,6 +377,7 @@ async def discord_run(rate: int, seconds: float, *, kill_after: float | None = N
     note = ""
     if kill_after is None:
         sent_at, bad = await offer(rate, seconds, send, rng=rng)
+        note = machine_note(cpu_seconds(bot.pid) - cpu_at_start, time.monotonic() - started)
     else:
         first = asyncio.create_task(offer(rate, seconds, send, rng=rng))
         await asyncio.sleep(kill_after)

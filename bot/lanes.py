@@ -26,46 +26,59 @@ LOG_EVERY = 10.0
 
 @dataclass(slots=True)
 class _Ticket:
-    """A running job's place in its lane: when it leaves the front stage, and whose end its back stage awaits."""
+    """A running job's place in its lane and the slot it holds: none, a removal slot or a notice slot."""
 
     front_left: asyncio.Future[None]
     previous_finished: asyncio.Future[None] | None
-    bound: asyncio.Semaphore
+    removals: asyncio.Semaphore
+    notices: asyncio.Semaphore
+    slot: asyncio.Semaphore | None = None
     handed_off: bool = False
-    holds_slot: bool = False
+
+    async def take(self, slot: asyncio.Semaphore) -> None:
+        """Hold `slot` (waiting for one to be free)."""
+        await slot.acquire()
+        self.slot = slot
+
+    def give_back(self) -> None:
+        """Release the slot held, if any."""
+        if self.slot is not None:
+            self.slot.release()
+            self.slot = None
 
 
 _ticket: ContextVar[_Ticket | None] = ContextVar("vigie_lane_ticket", default=None)
 
 
-def leave_front() -> None:
-    """Let the running lane job's successor start its front stage (its removal) now; this job goes on
-    outside any order until it calls `handoff`. Outside a lane job it does nothing."""
+async def leave_front() -> None:
+    """Let the running lane job's successor start its front stage (its removal) now; this job goes on,
+    outside any order, with a notice slot instead of its removal slot until it calls `handoff`.
+    Outside a lane job, or once left, it does nothing."""
     ticket = _ticket.get()
-    if ticket is not None and not ticket.front_left.done():
-        ticket.front_left.set_result(None)
+    if ticket is None or ticket.front_left.done():
+        return
+    ticket.front_left.set_result(None)
+    ticket.give_back()
+    await ticket.take(ticket.notices)
 
 
 async def handoff() -> None:
-    """Move the running lane job to its back stage: the next job of its lane may start its front stage
-    (a removal), while this one waits until the job before it has finished (its public notice).
+    """Move the running lane job to its back stage: it waits until the job before it in its lane has
+    finished (so public notices keep the channel's order), then goes on.
 
     Outside a lane job, or once handed off, it does nothing.
     """
     ticket = _ticket.get()
     if ticket is None or ticket.handed_off:
         return
+    await leave_front()
     ticket.handed_off = True
-    leave_front()
     previous = ticket.previous_finished
     if previous is not None and not previous.done():
-        # Waiting for the job before it, this one gives its slot back, so that other channels'
-        # removals are not held up behind one busy channel's notices.
-        ticket.holds_slot = False
-        ticket.bound.release()
+        # Waiting for the job before it, this one gives its slot back to the jobs that can go on.
+        ticket.give_back()
         await previous
-        await ticket.bound.acquire()
-        ticket.holds_slot = True
+        await ticket.take(ticket.notices)
 
 
 class Lanes:
@@ -76,15 +89,17 @@ class Lanes:
     `handoff()`, runs its back stage (the public notice, escalation) after the previous job has
     finished. Each stage keeps submission order within the lane, so a channel's deletions are not held
     up by the notices before them, and its notices still go out in order. Jobs of different lanes run
-    concurrently, at most `bound` at a time.
+    concurrently: at most `bound` in their front stage and `bound` past it, so slow direct messages
+    or notices never take the slots removals need.
 
     Nothing is dropped past the knee: jobs wait in their lane, `backlog` counts them, and the log
     says how far behind the bot is until it has caught up.
     """
 
     def __init__(self, bound: int = DEFAULT_BOUND, *, warn_at: int = BACKLOG_WARNING) -> None:
-        """`bound` jobs at most run at once; the backlog is logged from `warn_at` waiting jobs on."""
-        self._bound = asyncio.Semaphore(bound)
+        """`bound` jobs at most run each stage at once; the backlog is logged from `warn_at` waiting jobs on."""
+        self._removals = asyncio.Semaphore(bound)
+        self._notices = asyncio.Semaphore(bound)
         self._tails: dict[Hashable, tuple[asyncio.Future[None], asyncio.Future[None]]] = {}
         self._submitted: dict[int, float] = {}
         self._numbers = itertools.count()
@@ -113,7 +128,7 @@ class Lanes:
         self._tails[key] = (front_left, finished)
         number = next(self._numbers)
         self._submitted[number] = time.monotonic()
-        ticket = _Ticket(front_left, previous[1] if previous else None, self._bound)
+        ticket = _Ticket(front_left, previous[1] if previous else None, self._removals, self._notices)
         task = loop.create_task(
             self._run(job, result, previous, ticket, lambda: self._finish(key, number, finished, ticket, previous)),
             name=f"vigie-lane-{key}",
@@ -134,8 +149,7 @@ class Lanes:
         try:
             if previous is not None:
                 await previous[0]
-            await self._bound.acquire()
-            ticket.holds_slot = True
+            await ticket.take(ticket.removals)
             _ticket.set(ticket)  # this task's own context: seen by `handoff` inside the job
             value = await job()
         except asyncio.CancelledError:
@@ -148,9 +162,7 @@ class Lanes:
             if not result.done():
                 result.set_result(value)
         finally:
-            if ticket.holds_slot:
-                ticket.holds_slot = False
-                self._bound.release()
+            ticket.give_back()
             finish()
 
     def _finish(

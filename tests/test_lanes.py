@@ -111,7 +111,7 @@ async def test_direct_messages_go_out_unordered_between_the_removal_and_the_noti
 
     async def first() -> None:
         log.append("delete a1")
-        leave_front()
+        await leave_front()
         await first_dm.wait()  # a slow direct message
         log.append("dm a1")
         await handoff()
@@ -119,7 +119,7 @@ async def test_direct_messages_go_out_unordered_between_the_removal_and_the_noti
 
     async def second() -> None:
         log.append("delete a2")
-        leave_front()
+        await leave_front()
         log.append("dm a2")
         await handoff()
         log.append("notice a2")
@@ -133,14 +133,27 @@ async def test_direct_messages_go_out_unordered_between_the_removal_and_the_noti
     assert log == ["delete a1", "delete a2", "dm a2", "dm a1", "notice a1", "notice a2"]
 
 
+async def test_removals_run_while_every_notice_slot_is_taken() -> None:
+    lanes, jobs = Lanes(bound=1), Pipeline()
+    held = lanes.run("busy", jobs.job("a1"))
+    await jobs.reached["a1"].wait()  # the only notice slot is a1's
+    removal = lanes.run("quiet", jobs.job("b1"))
+    await asyncio.wait_for(jobs.deleted["b1"].wait(), 1)  # b1's removal did not wait for it
+    assert not jobs.reached["b1"].is_set()
+    jobs.gates["a1"].set()
+    jobs.gates["b1"].set()
+    assert await asyncio.gather(held, removal) == ["a1", "b1"]
+
+
 async def test_a_job_waiting_for_its_turn_gives_its_slot_to_other_channels() -> None:
     lanes, jobs = Lanes(bound=2), Pipeline()
     first = lanes.run("busy", jobs.job("a1"))
     second = lanes.run("busy", jobs.job("a2"))
     await jobs.reached["a1"].wait()  # a1 holds a slot in its notices; a2 waits for a1 in handoff
     await jobs.deleted["a2"].wait()
-    other = lanes.run("quiet", jobs.job("b1", back=False))
-    assert await asyncio.wait_for(other, 1) == "b1"  # the quiet channel's removal got a2's slot
+    other = lanes.run("quiet", jobs.job("b1"))
+    jobs.gates["b1"].set()
+    assert await asyncio.wait_for(other, 1) == "b1"  # the quiet channel's notice got a2's slot
     jobs.gates["a1"].set()
     jobs.gates["a2"].set()
     assert await asyncio.gather(first, second) == ["a1", "a2"]

@@ -147,7 +147,7 @@ class CaseActions:
         A step already done for this case is skipped, so a retry or a resume after a crash never
         sends a second notice. Returns an error only when neither reached the author.
         """
-        leave_front()  # in a channel's lane, the next removal need not wait for these notices
+        await leave_front()  # in a channel's lane, the next removal need not wait for these notices
         # A notice is done for the decision it announced: a warning's notice does not stand for a later
         # removal of the same message (an edit, a moderator), which gets its own.
         steps = await self.store.steps_of(case.id)

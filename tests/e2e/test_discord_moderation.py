@@ -289,3 +289,20 @@ async def test_a_restore_mentions_nobody_whatever_its_length(
     assert restored["content"].startswith(content[:1900])
     assert restored["allowed_mentions"] == {"parse": []}
     assert bool(restored.get("embeds")) is (padding > 0)  # the mark moves to an embed when the text is full
+
+
+async def test_a_members_dm_channel_is_opened_once_even_after_discord_py_forgets_it(
+    fake: FakeDiscord, services: Services, vigie: Any
+) -> None:
+    first = await fake.send_message(fake.alice, "you are a moron")
+    await fake.wait_for("POST", r"/channels/\d+/messages", lambda r: "vigie:appeal" in str(r.json))
+    await case_for(services, first["id"], lambda c: c.public_notice is not None)
+    # discord.py keeps only 128 DM channels; a busy server's offenders push Alice's out of its cache.
+    vigie._connection._private_channels.clear()
+    vigie._connection._private_channels_by_user.clear()
+
+    second = await fake.send_message(fake.alice, "still a moron")
+    await case_for(services, second["id"], lambda c: c.public_notice is not None and c.private_notice is not None)
+    dms = fake.calls("POST", rf"/channels/{fake.dm_channel_of(fake.alice)}/messages")
+    assert len(dms) == 2  # both statements reached her privately
+    assert len(fake.calls("POST", "/users/@me/channels")) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,8 @@ from bot.ports import CardKind, PolicySource
 log = logging.getLogger(__name__)
 
 RESTORE_WEBHOOK = "Vigie restore"
+DM_CHANNELS_KEPT = 50_000
+"""Members whose direct-message channel id is remembered (a few MB); discord.py itself keeps 128."""
 _RESERVED_NAME = re.compile(r"(?i)discord|clyde")
 
 
@@ -56,6 +59,7 @@ class DiscordPlatform:
         self._community = community
         self._policy = policy
         self._hooks: dict[int, discord.Webhook] = {}
+        self._dm_ids: OrderedDict[int, int] = OrderedDict()
 
     def charter(self) -> Charter:
         """The charter in force."""
@@ -66,6 +70,20 @@ class DiscordPlatform:
 
     async def _language(self, settings: GuildSettings) -> str:
         return settings.language or self.charter().default_language
+
+    async def _direct(self, user_id: str) -> discord.PartialMessageable:
+        """The member's direct-message channel. Its id never changes, so it is remembered: only a first
+        message to a member costs the call that opens the channel (one rate-limit bucket for all users)."""
+        user = int(user_id)
+        channel_id = self._dm_ids.get(user)
+        if channel_id is None:
+            channel_id = (await self._client.create_dm(discord.Object(id=user))).id
+            self._dm_ids[user] = channel_id
+            if len(self._dm_ids) > DM_CHANNELS_KEPT:
+                self._dm_ids.popitem(last=False)
+        else:
+            self._dm_ids.move_to_end(user)
+        return self._client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
 
     def _channel(self, channel_id: int | str, community: str) -> discord.PartialMessageable:
         return self._client.get_partial_messageable(int(channel_id), guild_id=int(community) if community else None)
@@ -90,7 +108,7 @@ class DiscordPlatform:
         """
         removed = case.action is Action.REMOVE and case.action_state is not ActionState.FAILED
         async with translated_errors("private notice"):
-            dm = await self._client.create_dm(discord.Object(id=int(case.author_id)))
+            dm = await self._direct(case.author_id)
             sent = await dm.send(
                 private_notice_text(case, statement),
                 view=notice_view(case, statement.lang, removed=removed),
@@ -229,7 +247,7 @@ class DiscordPlatform:
     async def notify_author(self, case: Case, text_: str) -> None:
         """A direct message; outcomes and moderators' reasons are never posted in public instead."""
         async with translated_errors("notify"):
-            dm = await self._client.create_dm(discord.Object(id=int(case.author_id)))
+            dm = await self._direct(case.author_id)
             await dm.send(text_, allowed_mentions=discord.AllowedMentions.none())
 
     async def timeout_member(self, case: Case, until: datetime, reason: str) -> None:
@@ -265,7 +283,7 @@ class DiscordPlatform:
         """DM the author the note with its two buttons; with DMs closed, point them to it in the channel."""
         try:
             async with translated_errors(f"{step} DM"):
-                dm = await self._client.create_dm(discord.Object(id=int(nudge.author_id)))
+                dm = await self._direct(nudge.author_id)
                 await dm.send(
                     clip(text_, MESSAGE_LIMIT),
                     view=nudge_view(nudge.id, nudge.lang),
