@@ -19,7 +19,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.app import build_slack_app, serve_http
+from bot.adapters.slack.app import build_slack_app, http_session, serve_http
 from bot.models import Case
 from bot.ports import Clock
 from bot.runtime import Services, build_services
@@ -325,7 +325,7 @@ async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Sla
     `await make_slack(clock=FakeClock())` for services that run on a clock the test moves,
     `await make_slack(db=url)` for another worker on a shared database,
     `await make_slack(oauth=True)` for an app that installs into workspaces through OAuth (no bot token)."""
-    opened: list[tuple[Services, web.AppRunner, aiohttp.ClientSession]] = []
+    opened: list[tuple[Services, web.AppRunner, aiohttp.ClientSession, aiohttp.ClientSession]] = []
 
     async def make(
         *,
@@ -357,22 +357,24 @@ async def make_slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Sla
                 await services.store.set_setting("slack", TEAM, key, value)
             # The other workspace has its own moderator, who has no say over this one's cases.
             await services.store.set_setting("slack", OTHER_TEAM, "moderator_users", [EVE])
-        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url)
-        admin_client = AsyncWebClient(token=ADMIN_TOKEN, base_url=fake_slack.base_url) if admin else None
+        api = http_session()  # as `python -m bot run slack`: every Web API call over one pool of connections
+        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.base_url, session=api)
+        admin_client = AsyncWebClient(token=ADMIN_TOKEN, base_url=fake_slack.base_url, session=api) if admin else None
         app = build_slack_app(services, settings, client=client, admin_client=admin_client)
         runner, port = await serve_http(app, "127.0.0.1", 0)
         session = aiohttp.ClientSession()
-        opened.append((services, runner, session))
+        opened.append((services, runner, session, api))
         return SlackHarness(fake_slack, services, app, f"http://127.0.0.1:{port}/slack/events", session)
 
     yield make
-    for services, runner, session in opened:
+    for services, runner, session, api in opened:
         pending = _listener_tasks()
         if pending:
             await asyncio.wait(pending, timeout=5)
         await session.close()
         await runner.cleanup()
         await services.close()
+        await api.close()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -51,17 +52,32 @@ BOT_SCOPES = (
     "users:read",
 )
 """What the manifest asks for; a token missing any of them gets one clear log line."""
+WEB_API_TIMEOUT = 30
+"""Seconds a Web API call may take, pool wait included (slack_sdk's own default)."""
+WEB_API_CONNECTIONS = 100
+"""Connections the process keeps open to Slack at most (aiohttp's default)."""
 
 
 class SlackSetupError(VigieError):
     """Slack cannot start: a missing or refused token. The message is one line, safe to print."""
 
 
-def web_client(token: str | None, settings: Settings) -> AsyncWebClient:
-    """A Web API client for `token`, at SLACK_API_URL if set, with the SDK's retry handlers."""
+def http_session() -> aiohttp.ClientSession:
+    """One pool of keep-alive connections for every Web API call of the process.
+
+    Without it slack_sdk opens a new session, so a new TCP (and TLS) connection, for each call.
+    Call it inside the running event loop, and close it when Slack stops.
+    """
+    connector = aiohttp.TCPConnector(limit=WEB_API_CONNECTIONS)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT))
+
+
+def web_client(token: str | None, settings: Settings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+    """A Web API client for `token`, at SLACK_API_URL if set, with the SDK's retry handlers; over
+    `session`'s connections when given (else a new connection per call)."""
     if settings.slack_api_url:
-        return install_retries(AsyncWebClient(token=token, base_url=settings.slack_api_url))
-    return install_retries(AsyncWebClient(token=token))
+        return install_retries(AsyncWebClient(token=token, base_url=settings.slack_api_url, session=session))
+    return install_retries(AsyncWebClient(token=token, session=session))
 
 
 def oauth_settings(services: Services, settings: Settings) -> AsyncOAuthSettings:
@@ -121,7 +137,8 @@ def _build_oauth_app(services: Services, settings: Settings, client: AsyncWebCli
     # bolt gives each request a client with the workspace's token at the base URL of the app's client,
     # and calls oauth.v2.access through it: no token of its own.
     base = client.base_url if client is not None else settings.slack_api_url
-    bare = install_retries(AsyncWebClient(base_url=base) if base else AsyncWebClient())
+    session = client.session if client is not None else None
+    bare = install_retries(AsyncWebClient(base_url=base, session=session) if base else AsyncWebClient(session=session))
     oauth = oauth_settings(services, settings)
     app = AsyncApp(
         client=bare,
@@ -130,7 +147,7 @@ def _build_oauth_app(services: Services, settings: Settings, client: AsyncWebCli
         logger=logging.getLogger("bot.adapters.slack_bolt"),
         oauth_settings=oauth,
     )
-    _register(app, services, Installed(oauth.installation_store, base))
+    _register(app, services, Installed(oauth.installation_store, base, session))
     log.info("slack app ready for OAuth installs at %s", INSTALL_PATH)
     return app
 
@@ -257,19 +274,21 @@ async def run_slack(services: Services) -> None:
         except Exception:
             log.exception("slack catch-up failed")
 
-    if settings.slack_oauth:  # tokens come with each installation; nothing to check before serving
-        app = build_slack_app(services, settings)
+    async with http_session() as session:  # every Web API call of this run reuses its connections
+        if settings.slack_oauth:  # tokens come with each installation; nothing to check before serving
+            app = build_slack_app(services, settings, client=web_client(None, settings, session))
+            await services.moderation.resume_pending(PLATFORM)
+            services.probes[PLATFORM] = lambda: True
+            await run_http(app, settings.http_port, settings.http_host, started)
+            return
+        bot = web_client(settings.slack_bot_token, settings, session)
+        token = settings.slack_admin_user_token
+        admin = web_client(token, settings, session) if token else None
+        admin = await check_tokens(bot, admin)  # a refused bot token raises SlackSetupError (one line)
+        app = build_slack_app(services, settings, client=bot, admin_client=admin)
         await services.moderation.resume_pending(PLATFORM)
-        services.probes[PLATFORM] = lambda: True
-        await run_http(app, settings.http_port, settings.http_host, started)
-        return
-    bot = web_client(settings.slack_bot_token, settings)
-    admin = web_client(settings.slack_admin_user_token, settings) if settings.slack_admin_user_token else None
-    admin = await check_tokens(bot, admin)  # a refused bot token raises SlackSetupError (one line)
-    app = build_slack_app(services, settings, client=bot, admin_client=admin)
-    await services.moderation.resume_pending(PLATFORM)
-    services.probes[PLATFORM] = lambda: True  # serving (HTTP) or connected (Socket Mode reconnects by itself)
-    if mode == "socket" and settings.slack_app_token:
-        await run_socket_mode(app, settings.slack_app_token, started)
-    else:
-        await run_http(app, settings.http_port, settings.http_host, started)
+        services.probes[PLATFORM] = lambda: True  # serving (HTTP) or connected (Socket Mode reconnects by itself)
+        if mode == "socket" and settings.slack_app_token:
+            await run_socket_mode(app, settings.slack_app_token, started)
+        else:
+            await run_http(app, settings.http_port, settings.http_host, started)

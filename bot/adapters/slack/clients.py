@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import aiohttp
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -49,17 +50,24 @@ class Installed:
     reinstall with new tokens gets new clients.
     """
 
-    def __init__(self, store: AsyncInstallationStore, base_url: str | None) -> None:
-        """Tokens come from `store`; clients talk to `base_url` (Slack's when None)."""
+    def __init__(
+        self, store: AsyncInstallationStore, base_url: str | None, session: aiohttp.ClientSession | None = None
+    ) -> None:
+        """Tokens come from `store`; clients talk to `base_url` (Slack's when None), over `session`'s
+        connections when given."""
         self._store = store
         self._base_url = base_url
+        self._session = session
         self._clients: dict[str, AsyncWebClient] = {}
 
     def _client(self, token: str) -> AsyncWebClient:
         client = self._clients.get(token)
         if client is None:
+            session = self._session
             made = (
-                AsyncWebClient(token=token, base_url=self._base_url) if self._base_url else AsyncWebClient(token=token)
+                AsyncWebClient(token=token, base_url=self._base_url, session=session)
+                if self._base_url
+                else AsyncWebClient(token=token, session=session)
             )
             client = install_retries(made)
             self._clients[token] = client
