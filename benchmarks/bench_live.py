@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+
 from benchmarks.corpus import make_line, make_vocabulary
 from bot.models import Actor, Message
 from bot.policy import ActivePolicy
@@ -61,11 +63,21 @@ _APPEAL = re.compile(r"vigie:appeal:(\d+)")
 
 
 class BenchDiscord(FakeDiscord):
-    """The project's fake Discord with benchmark bookkeeping: when each DELETE and notice arrived."""
+    """The project's fake Discord with benchmark bookkeeping: when each DELETE and notice arrived.
 
-    def __init__(self) -> None:
+    With `storm` > 0, that share of the bot's message deletes and posts is refused with HTTP 429:
+    half as Discord sends it (`Via` header, `retry_after` in the body, which discord.py waits out and
+    retries itself, up to 5 tries), half bare (no headers, as a proxy might), which reaches Vigie's
+    own tracked-step retries.
+    """
+
+    def __init__(self, storm: float = 0.0) -> None:
         """A guild with MEMBERS members and CHANNELS screened channels."""
         super().__init__()
+        self.storm = storm
+        self.refused = 0
+        self._storm_rng = random.Random(SEED)
+        self._refusing: set[int] = set()
         self.screened = [self._add_channel(f"bench-{i}") for i in range(CHANNELS)]
         self.members = [FakeUser(str(600_000_000_000_100_000 + i), f"member{i}") for i in range(MEMBERS)]
         self.users.extend(self.members)
@@ -81,6 +93,13 @@ class BenchDiscord(FakeDiscord):
     async def _record(self, request: Request) -> None:
         # Counters only: a benchmark's request list would grow without bound.
         self.rest_calls += 1
+        storms = request.method in ("DELETE", "POST") and (
+            _DELETE.fullmatch(request.path) or _POST.fullmatch(request.path)
+        )
+        if self.storm and storms and self._storm_rng.random() < self.storm:
+            self.refused += 1
+            self._refusing.add(id(request))  # refused by `_answer`: neither a deletion nor a notice
+            return
         now = time.monotonic()
         if request.method == "DELETE" and (match := _DELETE.fullmatch(request.path)):
             self.deletes[match.group(2)].append(now)
@@ -91,6 +110,16 @@ class BenchDiscord(FakeDiscord):
                     self.notices[found.group(1)] += 1
         elif request.method == "PATCH" and request.path.startswith("/guilds/"):
             self.timeouts += 1
+
+    def _answer(self, req: Request) -> web.StreamResponse:
+        if id(req) not in self._refusing:
+            return super()._answer(req)
+        self._refusing.discard(id(req))
+        body = json.dumps({"message": "You are being rate limited.", "retry_after": 0.25, "global": False})
+        if self._storm_rng.random() < 0.5:
+            headers = {"Content-Type": "application/json", "Via": "1.1 google", "Retry-After": "1"}
+            return web.Response(body=body.encode(), status=429, headers=headers)
+        return web.Response(text="429: Too Many Requests", status=429)
 
     async def post(self, author: FakeUser, content: str, channel: str, *, live: bool) -> str:
         """A member posts; `live` sends it over the gateway (else it only lands in the channel's history)."""
@@ -125,6 +154,8 @@ class Run:
     max_ms: float | None
     rss_mb: list[tuple[float, float]] = field(default_factory=list)
     note: str = ""
+    failed: int = 0
+    """Cases whose removal, or any of its tracked steps, ended failed."""
 
     def line(self) -> str:
         """One Markdown table row."""
@@ -329,11 +360,27 @@ async def case_notice_counts(db: Path, platform: str) -> dict[str, tuple[bool, i
     return {str(r[0]): (r[1] == "done", int(r[2])) for r in rows}
 
 
-async def discord_run(rate: int, seconds: float, *, kill_after: float | None = None, down: float = 5.0) -> Run:
-    """Offer `rate` messages/s for `seconds` to the bot through the fake gateway; optionally kill -9 and restart."""
+async def failed_cases(db: Path) -> int:
+    """Cases whose action, or any tracked step, ended `failed`."""
+    store = await SqlStore.open(db)
+    try:
+        row = await store.database.fetchone(
+            "SELECT COUNT(*) FROM cases c WHERE c.action_state = 'failed'"
+            " OR EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.state = 'failed')"
+        )
+    finally:
+        await store.close()
+    return int(row[0]) if row else 0
+
+
+async def discord_run(
+    rate: int, seconds: float, *, kill_after: float | None = None, down: float = 5.0, storm: float = 0.0
+) -> Run:
+    """Offer `rate` messages/s for `seconds` to the bot through the fake gateway; optionally kill -9 and
+    restart, or answer a share (`storm`) of its deletes and posts with 429."""
     rng = random.Random(SEED + rate)
     lines = Lines(SEED)
-    fake = BenchDiscord()
+    fake = BenchDiscord(storm)
     await fake.start()
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
     db = work / "vigie.sqlite3"
@@ -400,6 +447,8 @@ async def discord_run(rate: int, seconds: float, *, kill_after: float | None = N
     note = (note + "; " if note else "") + f"SIGTERM exit {exit_seconds:.1f} s"
     await fake.close()
     per_case = await case_notice_counts(db, "discord")
+    if storm:
+        note += f"; 429 storm: {fake.refused:,} deletes and posts refused ({storm:.0%})"
     latencies = [(fake.deletes[m][0] - sent_at[m]) * 1000 for m in bad if fake.deletes.get(m)]
     removed = [m for m in bad if fake.deletes.get(m)]
     return Run(
@@ -421,6 +470,7 @@ async def discord_run(rate: int, seconds: float, *, kill_after: float | None = N
         max_ms=max(latencies) if latencies else None,
         rss_mb=samples,
         note=note,
+        failed=await failed_cases(db),
     )
 
 
@@ -446,6 +496,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--slack", default="", help="offered Slack events/s, comma-separated ('' skips)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--kill", action="store_true", help="also run the kill -9 scenario at 600 msg/s")
+    parser.add_argument(
+        "--storm", type=float, default=0.0, help="also run 500 msg/s with this share of deletes and posts refused (429)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     runs: list[Run] = []
@@ -460,6 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(runs[-1].line() if not args.json else "", file=sys.stderr, flush=True)
     if args.kill:
         runs.append(asyncio.run(discord_run(600, args.seconds, kill_after=args.seconds / 3)))
+    if args.storm:
+        runs.append(asyncio.run(discord_run(500, args.seconds, storm=args.storm)))
     if args.json:
         print(json.dumps([asdict(r) for r in runs], indent=2))
     else:
@@ -467,8 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for run in runs:
             print(run.line())
         for run in runs:
-            if run.note:
-                print(f"- {run.platform} {run.rate}/s: {run.note}")
+            print(f"- {run.platform} {run.rate}/s: {run.note or 'no note'}; cases failed: {run.failed}")
     return 0
 
 

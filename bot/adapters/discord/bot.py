@@ -120,6 +120,10 @@ class VigieBot(commands.Bot):
         self.platform = DiscordPlatform(self, services.community, services.policy)
         self.sync_commands = sync_commands
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Vigie has slash commands only: messages go to the cogs' listeners, never to a prefix parser
+        (which would build a command context for every message of every channel)."""
+
     async def login(self, token: str) -> None:
         """Apply the endpoint settings before the first REST call."""
         point_at(self.services.settings)
