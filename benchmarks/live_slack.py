@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
 import socket
 import tempfile
@@ -23,6 +24,8 @@ from benchmarks.bench_live import (
     Lines,
     Run,
     case_notice_counts,
+    cpu_seconds,
+    machine_note,
     offer,
     percentile,
     profile,
@@ -212,6 +215,7 @@ async def slack_run(rate: int, seconds: float) -> Run:
     samples: list[tuple[float, float]] = []
     stop = asyncio.Event()
     started = time.monotonic()
+    cpu_at_start = cpu_seconds(bot.pid)
     profiler = profile(bot.pid, seconds)
     sampler = asyncio.create_task(sample_rss(lambda: bot.pid, samples, started, stop))
     epoch = int(time.time())
@@ -224,6 +228,7 @@ async def slack_run(rate: int, seconds: float) -> Run:
         return ts
 
     sent_at, bad = await offer(rate, seconds, send, rng=rng)
+    machine = machine_note(cpu_seconds(bot.pid) - cpu_at_start, time.monotonic() - started)
     await wait_removed(lambda: set(fake.deletes), bad, GRACE_SECONDS)
     await poster.close()
     await asyncio.sleep(2.0)  # notices follow deletions
@@ -236,13 +241,18 @@ async def slack_run(rate: int, seconds: float) -> Run:
     per_case = await case_notice_counts(db, "slack")
     latencies = [(fake.deletes[m][0] - sent_at[m]) * 1000 for m in bad if fake.deletes.get(m)]
     removed = [m for m in bad if fake.deletes.get(m)]
+    if dump := os.environ.get("BENCH_DUMP"):  # (seconds into the load, ms) per removal: when the tail happens
+        rows = sorted(
+            (round(sent_at[m] - started, 3), round((fake.deletes[m][0] - sent_at[m]) * 1000, 1)) for m in removed
+        )
+        await asyncio.to_thread(Path(dump).write_text, json.dumps(rows))
     refused = sum(n for status, n in poster.statuses.items() if status != 200) + poster.failed
     note = (
         f"event POST ack ms p50 {_ms(percentile(poster.ack_ms, 0.5))} / p99 {_ms(percentile(poster.ack_ms, 0.99))}"
         f" / max {_ms(max(poster.ack_ms, default=None))}, not acked with 200: {refused};"
         f" generator queueing p99 {_ms(percentile(poster.wait_ms, 0.99))} ms;"
         f" users.info {fake.methods['users.info']}, auth.test {fake.methods['auth.test']},"
-        f" conversations.info {fake.methods['conversations.info']}; SIGTERM exit {exit_seconds:.1f} s"
+        f" conversations.info {fake.methods['conversations.info']}; {machine}; SIGTERM exit {exit_seconds:.1f} s"
     )
     return Run(
         platform="slack",

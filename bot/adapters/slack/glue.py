@@ -17,6 +17,7 @@ from bot.adapters.slack.blocks import ModalContext
 from bot.adapters.slack.convert import SlackPost, escape, parse_case_id, post_from_history, to_message
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.platform import SlackPlatform
+from bot.charter.model import Charter
 from bot.errors import PlatformError, PlatformFailure, Refused
 from bot.i18n import tr
 from bot.models import Message
@@ -81,6 +82,7 @@ class Glue:
         self.services = services
         self.platform = platform
         self.directory = directory
+        self._protected: tuple[Charter, frozenset[str]] | None = None
 
     async def lang(self, team: str, user: str) -> str:
         """The charter language closest to the member's Slack locale (or the workspace's language)."""
@@ -103,15 +105,25 @@ class Glue:
         grants ("moderator") or like a rule's `exempt_roles` is left out: exemptions by user group
         go by id, which nobody can pick.
         """
-        charter = self.services.policy.charter
-        protected = {role_key(role) for role in RESERVED_ROLES}
-        protected |= {role_key(role) for rule in charter.rules for role in rule.exempt_roles}
+        groups = await self.directory.groups_of(team, user)
+        if not groups:
+            return ()
+        protected = self._protected_roles()
         roles: list[str] = []
-        for group in await self.directory.groups_of(team, user):
+        for group in groups:
             roles.append(group.id)
             if group.handle and role_key(group.handle) not in protected:
                 roles.append(group.handle)
         return tuple(roles)
+
+    def _protected_roles(self) -> frozenset[str]:
+        """Role keys no user group handle may stand for, worked out once per charter (they change on reload)."""
+        charter = self.services.policy.charter
+        if self._protected is None or self._protected[0] is not charter:
+            keys = {role_key(role) for role in RESERVED_ROLES}
+            keys |= {role_key(role) for rule in charter.rules for role in rule.exempt_roles}
+            self._protected = (charter, frozenset(keys))
+        return self._protected[1]
 
     async def fetch_post(
         self, client: AsyncWebClient, team: str, channel: str, ts: str, thread_ts: str | None = None

@@ -34,6 +34,7 @@ from bot.ports import CardKind, PolicySource
 log = logging.getLogger(__name__)
 
 THREAD_MEMORY = 10_000
+DM_MEMORY = 10_000  # members whose direct-message channel id is kept, so only a first message opens one
 MENTION_LOOKUPS = 20  # names looked up for a restore; further mentions show as "@user"
 
 
@@ -62,6 +63,7 @@ class SlackPlatform:
         self._directory = directory
         self._policy = policy
         self._threads: dict[tuple[str, str], str] = {}
+        self._dms: dict[tuple[str, str], str] = {}  # (team, member) -> the app's direct-message channel with them
 
     @property
     def directory(self) -> SlackDirectory:
@@ -191,10 +193,34 @@ class SlackPlatform:
     async def _direct(
         self, team: str, user_id: str, text: str, blocks: list[dict[str, object]] | None = None
     ) -> tuple[str, str]:
-        """A direct message to the member of workspace `team`; its channel and ts."""
+        """A direct message to the member of workspace `team`; its channel and ts.
+
+        The channel `conversations.open` gives is kept, so a member's next message skips that call;
+        a kept channel Slack refuses is forgotten (the failure is raised as before: the caller falls
+        back), and the next message opens one afresh.
+        """
         client = await self.client_for(team)
+        key = (team, user_id)
+        known = self._dms.get(key)
+        if known is not None:
+            try:
+                return await self._send_direct(client, known, text, blocks)
+            except PlatformError:
+                self._dms.pop(key, None)
+                raise
         opened = await call(client.conversations_open(users=user_id), "conversations.open")
-        channel = str((opened.get("channel") or {}).get("id") or user_id)
+        found = (opened.get("channel") or {}).get("id")
+        if found:
+            self._dms.pop(key, None)
+            self._dms[key] = str(found)
+            while len(self._dms) > DM_MEMORY:
+                self._dms.pop(next(iter(self._dms)))
+        return await self._send_direct(client, str(found or user_id), text, blocks)
+
+    @staticmethod
+    async def _send_direct(
+        client: AsyncWebClient, channel: str, text: str, blocks: list[dict[str, object]] | None
+    ) -> tuple[str, str]:
         sent = await call(client.chat_postMessage(channel=channel, text=text, blocks=blocks), "chat.postMessage (DM)")
         return str(sent.get("channel") or channel), str(sent.get("ts") or "")
 

@@ -127,3 +127,36 @@ async def test_fetch_post_raises_when_slack_cannot_tell(world: World) -> None:
     with pytest.raises(PlatformError) as raised:
         await world.glue.fetch_post(world.client, TEAM, "C1", "1700000000.000100")
     assert raised.value.failure is PlatformFailure.NOT_IN_CHANNEL
+
+
+async def test_a_handle_a_reloaded_charter_exempts_stops_counting_as_a_role(tmp_path: Path) -> None:
+    fake = FakeSlack()
+    await fake.start()
+    fake.add_user("UANN", "Ann", locale="fr-FR")
+    fake.groups["S2"] = ["UANN"]
+    fake.group_handles["S2"] = "paris-crew"
+    path = tmp_path / "charter.toml"
+    text = CHARTER.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    policy = ActivePolicy.from_path(path)
+    clock = FakeClock()
+    services = await build_services(
+        Settings(db_path=str(tmp_path / "v.sqlite3"), charter_path=str(path)), clock, policy=policy
+    )
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.base_url)
+    directory = SlackDirectory(client, services.community, clock)
+    glue = Glue(services, SlackPlatform(client, directory=directory, policy=policy), directory)
+    try:
+        before = await glue.message(post())
+        exempting = 'exempt_roles = ["moderator", "modérateur", "paris-crew"]'
+        path.write_text(text.replace('exempt_roles = ["moderator", "modérateur"]', exempting, 1), encoding="utf-8")
+        assert policy.reload() == []
+        after = await glue.message(post("1700000000.000200"))
+    finally:
+        await services.close()
+        await fake.close()
+
+    assert before is not None
+    assert before.author.roles == ("S2", "paris-crew")
+    assert after is not None
+    assert after.author.roles == ("S2",)  # an exemption by handle anyone could pick is never granted

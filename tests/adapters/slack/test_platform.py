@@ -138,6 +138,28 @@ async def test_the_private_notice_is_a_direct_message_with_both_buttons(world: W
     assert world.fake.find("chat.postEphemeral") == []
 
 
+async def test_a_members_direct_message_channel_is_opened_once(world: World) -> None:
+    first = await world.platform.send_private_notice(world.case, STATEMENT)
+    second = await world.platform.send_private_notice(world.case, STATEMENT)
+    assert len(world.fake.find("conversations.open")) == 1
+    assert len(world.fake.find("chat.postMessage", lambda c: c.args["channel"] == "DUANN")) == 2
+    assert first is not None
+    assert second is not None
+    assert first.channel == second.channel == "DUANN"
+
+
+async def test_a_kept_direct_message_channel_slack_refuses_is_opened_again_next_time(world: World) -> None:
+    await world.platform.send_private_notice(world.case, STATEMENT)
+    world.fake.fail("chat.postMessage", "channel_not_found", channel="DUANN")
+    assert await world.platform.send_private_notice(world.case, STATEMENT) is None  # told ephemerally, as before
+    assert len(world.fake.find("chat.postEphemeral")) == 1
+    ref = await world.platform.send_private_notice(world.case, STATEMENT)
+    assert len(world.fake.find("conversations.open")) == 2
+    assert ref is not None
+    assert ref.channel == "DUANN"
+    assert len(world.fake.find("chat.postMessage", lambda c: c.result.get("ok") is True)) == 2
+
+
 async def test_the_private_notice_falls_back_to_an_ephemeral_message(world: World) -> None:
     world.fake.fail("conversations.open", "missing_scope")
     assert await world.platform.send_private_notice(world.case, STATEMENT) is None
