@@ -160,7 +160,9 @@ async def _run(settings: Settings, wanted: Sequence[str]) -> int:
     return EXIT_OK
 
 
-SHUTDOWN_SECONDS = 9.0
+LANES_GRACE_SECONDS = 3.0
+"""At a stop, how long a case's side effect under way may take to finish before it is left for the next start."""
+SHUTDOWN_SECONDS = 6.0
 """SIGTERM to exit: in-flight handlers finish (or their steps stay pending for the next start) within this."""
 
 
@@ -194,6 +196,8 @@ async def _serve(services: Services, platforms: Sequence[str]) -> None:
         await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if stop.is_set():
             log.warning("stopping: no new events; in-flight work finishes or stays recorded for the next start")
+        # Before the platforms close their connections: a step cut by a closed session would end failed.
+        await services.moderation.stop(LANES_GRACE_SECONDS)
         for task in tasks:
             task.cancel()
         try:

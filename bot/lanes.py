@@ -34,6 +34,13 @@ class _Ticket:
     notices: asyncio.Semaphore
     slot: asyncio.Semaphore | None = None
     handed_off: bool = False
+    stopping: bool = False
+    """Set when the lanes stop: the job ends at its next stage boundary, its later steps left pending."""
+
+    def check(self) -> None:
+        """Stop here if the lanes are stopping (the steps not taken stay recorded, for the next start)."""
+        if self.stopping:
+            raise asyncio.CancelledError("the bot is stopping")
 
     async def take(self, slot: asyncio.Semaphore) -> None:
         """Hold `slot` (waiting for one to be free)."""
@@ -57,6 +64,7 @@ async def leave_front() -> None:
     ticket = _ticket.get()
     if ticket is None or ticket.front_left.done():
         return
+    ticket.check()
     ticket.front_left.set_result(None)
     ticket.give_back()
     await ticket.take(ticket.notices)
@@ -72,12 +80,14 @@ async def handoff() -> None:
     if ticket is None or ticket.handed_off:
         return
     await leave_front()
+    ticket.check()
     ticket.handed_off = True
     previous = ticket.previous_finished
     if previous is not None and not previous.done():
         # Waiting for the job before it, this one gives its slot back to the jobs that can go on.
         ticket.give_back()
-        await previous
+        await asyncio.shield(previous)  # shielded: a cancelled waiter must not cancel the job before it
+        ticket.check()
         await ticket.take(ticket.notices)
 
 
@@ -103,7 +113,9 @@ class Lanes:
         self._tails: dict[Hashable, tuple[asyncio.Future[None], asyncio.Future[None]]] = {}
         self._submitted: dict[int, float] = {}
         self._numbers = itertools.count()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], _Ticket] = {}
+        self.stopping = False
+        """Set by `stop`: no job starts any more."""
         self._warn_at = warn_at
         self._warned_at: float | None = None
         self.done = 0
@@ -129,14 +141,38 @@ class Lanes:
         number = next(self._numbers)
         self._submitted[number] = time.monotonic()
         ticket = _Ticket(front_left, previous[1] if previous else None, self._removals, self._notices)
+        ticket.stopping = self.stopping  # once stopped, nothing starts
         task = loop.create_task(
             self._run(job, result, previous, ticket, lambda: self._finish(key, number, finished, ticket, previous)),
             name=f"vigie-lane-{key}",
         )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = ticket
+        task.add_done_callback(lambda done: self._tasks.pop(done, None))
         self._report()
         return result
+
+    async def stop(self, grace: float) -> None:
+        """Stop without cutting a step in two: queued jobs are called off at once, running ones end at
+        their next stage boundary or after `grace` seconds. Every step not carried out stays recorded
+        as pending in the store, for the next start."""
+        self.stopping = True
+        every = list(self._tasks)
+        running = []
+        for task, ticket in list(self._tasks.items()):
+            ticket.stopping = True
+            if ticket.slot is None:
+                task.cancel()  # waiting for its turn or for a slot: nothing of it is under way
+            else:
+                running.append(task)
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+            for task in late:
+                task.cancel()
+        if every:
+            await asyncio.wait(every)
+        called_off = sum(1 for task in every if task.cancelled())
+        if called_off:
+            log.warning("stopped with the side effects of %d case(s) left for the next start", called_off)
 
     async def _run(
         self,
@@ -148,7 +184,8 @@ class Lanes:
     ) -> None:
         try:
             if previous is not None:
-                await previous[0]
+                await asyncio.shield(previous[0])  # shielded: a call-off here must not reach the job before
+            ticket.check()
             await ticket.take(ticket.removals)
             _ticket.set(ticket)  # this task's own context: seen by `handoff` inside the job
             value = await job()

@@ -158,8 +158,20 @@ class ModerationService:
 
     async def in_lane(self, case: Case, work: Callable[[Case], Awaitable[Case]]) -> Case:
         """Carry out `work` on the case in its channel's lane: after the cases before it in that channel,
-        with a bound on how many run at once."""
-        return await self.lanes.run((case.platform, case.community, case.channel), lambda: work(case))
+        with a bound on how many run at once. While the bot stops, the case is left as recorded: its
+        pending steps are taken up at the next start."""
+        try:
+            return await self.lanes.run((case.platform, case.community, case.channel), lambda: work(case))
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self.lanes.stopping and task is not None and not task.cancelling():
+                return case
+            raise
+
+    async def stop(self, grace: float) -> None:
+        """Stop carrying out side effects: queued cases are left for the next start, running ones end at
+        a step boundary (or after `grace` seconds)."""
+        await self.lanes.stop(grace)
 
     async def _escalate_edit(self, case: Case, message: Message, verdict: Verdict, rule: Rule) -> Case | None:
         """Act on an edit that makes a held or merely warned message worse (post mild, then edit in

@@ -157,3 +157,41 @@ async def test_a_job_waiting_for_its_turn_gives_its_slot_to_other_channels() -> 
     jobs.gates["a1"].set()
     jobs.gates["a2"].set()
     assert await asyncio.gather(first, second) == ["a1", "a2"]
+
+
+async def test_stopping_calls_off_queued_jobs_and_ends_running_ones_at_a_stage_boundary() -> None:
+    lanes, log = Lanes(), []
+    in_delete, finish_delete = asyncio.Event(), asyncio.Event()
+
+    async def removal(name: str) -> str:
+        log.append(f"delete {name}")
+        in_delete.set()
+        await finish_delete.wait()
+        log.append(f"deleted {name}")
+        await leave_front()
+        log.append(f"dm {name}")  # never reached once stopping
+        return name
+
+    running = lanes.run("channel", lambda: removal("a1"))
+    queued = lanes.run("channel", lambda: removal("a2"))
+    await in_delete.wait()
+    stopping = asyncio.create_task(lanes.stop(grace=5))
+    await asyncio.sleep(0)
+    finish_delete.set()  # the delete under way finishes...
+    await stopping
+    assert log == ["delete a1", "deleted a1"]  # ...and the job stops before its next step
+    assert running.cancelled()
+    assert queued.cancelled()
+    assert lanes.backlog == 0
+    late = lanes.run("other", lambda: removal("b1"))
+    await asyncio.wait([late])
+    assert late.cancelled()
+    assert "delete b1" not in log
+
+
+async def test_a_job_that_does_not_reach_a_boundary_is_cut_after_the_grace() -> None:
+    lanes = Lanes()
+    stuck = lanes.run("channel", asyncio.Event().wait)
+    await asyncio.sleep(0)
+    await asyncio.wait_for(lanes.stop(grace=0.05), 5)
+    assert stuck.cancelled()

@@ -319,3 +319,36 @@ async def test_a_failing_job_reaches_its_submitter_and_the_lane_goes_on() -> Non
     with pytest.raises(ValueError, match="boom"):
         await failed
     assert await after == 7
+
+
+async def test_a_stop_mid_backlog_leaves_steps_pending_and_the_next_start_finishes_them_once(env: Env) -> None:
+    in_delete, never = asyncio.Event(), asyncio.Event()
+
+    async def hang_on_the_first(case: Case) -> None:
+        if case.message_id == "a1":
+            in_delete.set()
+            await never.wait()  # a delete the stop cuts (the platform never answers)
+
+    env.platform.hooks["delete_message"] = hang_on_the_first
+    first = asyncio.create_task(env.moderation.handle_message(make_message(INSULT, message_id="a1")))
+    queued = asyncio.create_task(env.moderation.handle_message(make_message(INSULT, message_id="a2")))
+    await in_delete.wait()
+    await env.moderation.stop(grace=0.05)
+    for outcome in await asyncio.gather(first, queued):
+        assert outcome.case is not None  # recorded, handed back as it stands
+        assert set((await states(env, outcome.case.id)).values()) == {StepState.PENDING}  # nothing failed
+        assert outcome.case.action_state is ActionState.PENDING
+    assert await env.store.claim_action(outcome.case.id)  # the stop gave its claims back
+    await env.store.release_action(outcome.case.id)
+
+    restarted = await build_env(env.path, clock=env.clock)
+    try:
+        await restarted.moderation.resume_pending("discord")
+        for message_id in ("a1", "a2"):
+            case = await restarted.store.case_for_message("discord", "g1", "c1", message_id)
+            assert case is not None
+            assert set((await states(restarted, case.id)).values()) == {StepState.DONE}
+        notices = [call.case_id for call in restarted.platform.named("post_notice")]
+        assert len(notices) == len(set(notices)) == 2  # each author told once
+    finally:
+        await restarted.store.close()
