@@ -38,7 +38,7 @@ from tests.e2e.slack_fixtures import SECRET, signed_headers
 
 MEMBERS = 2_000
 CHANNELS = 8
-CONNECTIONS = 64
+CONNECTIONS = int(os.environ.get("BENCH_SLACK_CONNECTIONS", "64"))
 """Keep-alive connections the load generator posts events over (Slack itself opens many in parallel)."""
 REVIEW = "C0REVIEW"
 LOG = "C0LOG"
@@ -181,6 +181,19 @@ class EventPoster:
             await self._session.close()
 
 
+async def loop_lag(lags: list[float], stop: asyncio.Event, every: float = 0.01) -> None:
+    """How late this process's event loop wakes up (ms): the fake Slack answers the bot no sooner than that."""
+    while not stop.is_set():
+        before = time.monotonic()
+        await asyncio.sleep(every)
+        lags.append((time.monotonic() - before - every) * 1000)
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
@@ -215,9 +228,11 @@ async def slack_run(rate: int, seconds: float) -> Run:
     samples: list[tuple[float, float]] = []
     stop = asyncio.Event()
     started = time.monotonic()
-    cpu_at_start = cpu_seconds(bot.pid)
+    cpu_at_start, own_at_start = cpu_seconds(bot.pid), _own_cpu()
     profiler = profile(bot.pid, seconds)
     sampler = asyncio.create_task(sample_rss(lambda: bot.pid, samples, started, stop))
+    lags: list[float] = []
+    lagger = asyncio.create_task(loop_lag(lags, stop))
     epoch = int(time.time())
 
     async def send(index: int, violating: bool) -> str:
@@ -228,12 +243,15 @@ async def slack_run(rate: int, seconds: float) -> Run:
         return ts
 
     sent_at, bad = await offer(rate, seconds, send, rng=rng)
-    machine = machine_note(cpu_seconds(bot.pid) - cpu_at_start, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    machine = machine_note(cpu_seconds(bot.pid) - cpu_at_start, elapsed)
+    machine += f" (this level: {(_own_cpu() - own_at_start) / elapsed:.0%})"
     await wait_removed(lambda: set(fake.deletes), bad, GRACE_SECONDS)
     await poster.close()
     await asyncio.sleep(2.0)  # notices follow deletions
     stop.set()
     await sampler
+    await lagger
     if profiler is not None:
         profiler.wait()
     exit_seconds = bot.stop()
@@ -250,7 +268,8 @@ async def slack_run(rate: int, seconds: float) -> Run:
     note = (
         f"event POST ack ms p50 {_ms(percentile(poster.ack_ms, 0.5))} / p99 {_ms(percentile(poster.ack_ms, 0.99))}"
         f" / max {_ms(max(poster.ack_ms, default=None))}, not acked with 200: {refused};"
-        f" generator queueing p99 {_ms(percentile(poster.wait_ms, 0.99))} ms;"
+        f" generator queueing p99 {_ms(percentile(poster.wait_ms, 0.99))} ms,"
+        f" generator loop lag p99 {_ms(percentile(lags, 0.99))} ms;"
         f" users.info {fake.methods['users.info']}, auth.test {fake.methods['auth.test']},"
         f" conversations.info {fake.methods['conversations.info']}; {machine}; SIGTERM exit {exit_seconds:.1f} s"
     )
