@@ -360,6 +360,18 @@ async def case_notice_counts(db: Path, platform: str) -> dict[str, tuple[bool, i
     return {str(r[0]): (r[1] == "done", int(r[2])) for r in rows}
 
 
+def dump_latencies(sent_at: dict[str, float], deletes: dict[str, list[float]], started: float) -> None:
+    """With BENCH_LATENCIES=path, write one CSV line per removal: seconds into the run, latency in ms."""
+    target = os.environ.get("BENCH_LATENCIES")
+    if not target:
+        return
+    with Path(target).open("w") as out:
+        out.write("sent_s,latency_ms\n")
+        for message_id, sent in sorted(sent_at.items(), key=lambda item: item[1]):
+            if deletes.get(message_id):
+                out.write(f"{sent - started:.3f},{(deletes[message_id][0] - sent) * 1000:.1f}\n")
+
+
 async def failed_cases(db: Path) -> int:
     """Cases whose action, or any tracked step, ended `failed`."""
     store = await SqlStore.open(db)
@@ -450,6 +462,7 @@ async def discord_run(
     if storm:
         note += f"; 429 storm: {fake.refused:,} deletes and posts refused ({storm:.0%})"
     latencies = [(fake.deletes[m][0] - sent_at[m]) * 1000 for m in bad if fake.deletes.get(m)]
+    dump_latencies(sent_at, fake.deletes, started)
     removed = [m for m in bad if fake.deletes.get(m)]
     return Run(
         platform="discord",

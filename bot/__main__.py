@@ -189,14 +189,25 @@ async def _serve(services: Services, platforms: Sequence[str]) -> None:
     tasks = [asyncio.create_task(runner) for runner in runners]
     chores = asyncio.create_task(run_forever(services.housekeeping(), interval=60))
     retries = asyncio.create_task(
-        run_forever([("resume steps", services.moderation.resume_due), ("screened marks", services.marks.flush)], 2)
+        run_forever(
+            [
+                ("resume steps", services.moderation.resume_due),
+                ("expire notices", services.moderation.expire_notices),
+                ("screened marks", services.marks.flush),
+            ],
+            2,
+        )
     )
     stopping = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if stop.is_set():
             log.warning("stopping: no new events; in-flight work finishes or stays recorded for the next start")
-        # Before the platforms close their connections: a step cut by a closed session would end failed.
+        # Before the platforms close their connections (a step cut by a closed session would end
+        # failed): periodic work first, which feeds the lanes, then the lanes.
+        for chore in (chores, retries):
+            chore.cancel()
+        await asyncio.gather(chores, retries, return_exceptions=True)
         await services.moderation.stop(LANES_GRACE_SECONDS)
         for task in tasks:
             task.cancel()

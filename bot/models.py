@@ -395,6 +395,7 @@ class StepKind(enum.StrEnum):
     REVIEW_CARD = "review_card"  # the card that puts a held or reported message in front of moderators
     ALERT = "alert"  # telling moderators that a removal needs a human
     RETRACT = "retract"  # editing an overturned case's notices into "reversed", their buttons gone
+    NOTICE_EXPIRY = "notice_expiry"  # removing the public notice once its time is up (due at `next_at`)
 
 
 class StepState(enum.StrEnum):

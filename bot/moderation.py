@@ -168,6 +168,10 @@ class ModerationService:
                 return case
             raise
 
+    async def expire_notices(self) -> int:
+        """Remove the public notices whose lifetime is over (a restart included)."""
+        return await self._effects.expire_notices()
+
     async def stop(self, grace: float) -> None:
         """Stop carrying out side effects: queued cases are left for the next start, running ones end at
         a step boundary (or after `grace` seconds)."""
@@ -386,7 +390,9 @@ class ModerationService:
         never tried (`everything`: every pending retry too, as at start). Each case goes through its
         channel's lane, so resumed work keeps the channel's order and the bound."""
         now = self._clock.now()
-        due = await self._store.due_steps(now + timedelta(days=3650) if everything else now, self._started)
+        due = await self._store.due_steps(
+            now + timedelta(days=3650) if everything else now, self._started, besides=StepKind.NOTICE_EXPIRY
+        )
         cases: dict[int, Case] = {}
         for listed in due:
             if listed.case_id in cases:

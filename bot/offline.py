@@ -34,6 +34,13 @@ class OfflinePlatform:
         self.notices.append((case.id, statement))
         return None
 
+    async def notice_lifetime(self, community: str) -> int | None:
+        """None: a transcript keeps its notices."""
+        return None
+
+    async def expire_notice(self, case: Case, message_id: str) -> None:
+        """Nothing to remove: a transcript keeps its notices."""
+
     async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
         """Keep the line that replaces an overturned case's notice."""
         self.notices.append((case.id, Statement(lang=case.lang or "", title="", body=text)))

@@ -94,12 +94,14 @@ class Store(Protocol):
         *,
         if_action: Action | None = None,
         step: Step | None = None,
+        follow_up: Step | None = None,
         **changes: Any,
     ) -> Case:
         """Apply `changes` whatever the status (side-effect bookkeeping), optionally auditing it.
 
         With `if_action`, `changes` apply only while the case's action is still that one; the
-        entry is recorded either way. `step` records an attempted step's outcome in the same transaction.
+        entry is recorded either way. `step` records an attempted step's outcome in the same transaction,
+        `follow_up` a step it leads to (pending, not an attempt).
         """
         ...
 
@@ -107,12 +109,23 @@ class Store(Protocol):
         """The case's tracked steps, by kind."""
         ...
 
+    async def cases_with_due_step(self, kind: StepKind, now: datetime, limit: int) -> list[Case]:
+        """Cases with a step of `kind` pending and due by `now`, the longest due first."""
+        ...
+
+    async def record_steps(self, outcomes: Sequence[Step], at: datetime) -> None:
+        """Record attempted steps' outcomes in one transaction."""
+        ...
+
     async def begin_step(self, case_id: int, kind: StepKind, at: datetime, *, detail: str | None = None) -> None:
         """Record a step as pending before it is tried."""
         ...
 
-    async def due_steps(self, now: datetime, recorded_before: datetime, limit: int = 200) -> list[Step]:
-        """Pending steps to resume: due retries, and untried steps recorded before `recorded_before`."""
+    async def due_steps(
+        self, now: datetime, recorded_before: datetime, limit: int = 200, *, besides: StepKind | None = None
+    ) -> list[Step]:
+        """Pending steps to resume: due retries, and untried steps recorded before `recorded_before`;
+        none of kind `besides` (taken up on their own)."""
         ...
 
     async def pending_steps(self) -> int:
@@ -252,6 +265,14 @@ class Platform(Protocol):
 
     async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
         """Replace a notice of an overturned case by `text`, its buttons removed; already gone is fine."""
+        ...
+
+    async def notice_lifetime(self, community: str) -> int | None:
+        """Seconds a public notice stays up before `expire_notice` removes it; None: it stays."""
+        ...
+
+    async def expire_notice(self, case: Case, message_id: str) -> None:
+        """Remove the case's public notice, its time being up; already gone is fine."""
         ...
 
     async def send_card(self, case: Case, rule: Rule, kind: CardKind) -> None:

@@ -82,6 +82,8 @@ class FakePlatform:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, PlatformError] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
+    lifetime: int | None = None
+    """Seconds a public notice stays (None: it stays)."""
 
     def fail(
         self,
@@ -126,6 +128,13 @@ class FakePlatform:
         await self._enter("post_notice", case)
         self.calls.append(Call("post_notice", case.id, removed=removed, statement=statement))
         return f"notice-{case.id}-{len(self.calls)}"
+
+    async def notice_lifetime(self, community: str) -> int | None:
+        return self.lifetime
+
+    async def expire_notice(self, case: Case, message_id: str) -> None:
+        await self._enter("expire_notice", case)
+        self.calls.append(Call("expire_notice", case.id, text=message_id))
 
     async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
         await self._enter("retract_notice", case)

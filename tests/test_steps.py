@@ -352,3 +352,51 @@ async def test_a_stop_mid_backlog_leaves_steps_pending_and_the_next_start_finish
         assert len(notices) == len(set(notices)) == 2  # each author told once
     finally:
         await restarted.store.close()
+
+
+async def test_a_public_notice_is_removed_when_its_time_is_up_even_after_a_restart(env: Env) -> None:
+    env.platform.lifetime = 120
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert outcome.case is not None
+    case_id = outcome.case.id
+    posted = env.platform.named("post_notice")
+    assert len(posted) == 1
+    expiry = (await env.store.steps_of(case_id))[StepKind.NOTICE_EXPIRY]
+    assert (expiry.state, expiry.next_at) == (StepState.PENDING, env.clock.now() + timedelta(seconds=120))
+    assert await env.moderation.expire_notices() == 0  # not yet
+    assert env.platform.named("expire_notice") == []
+
+    env.clock.advance(seconds=121)
+    restarted = await build_env(env.path, clock=env.clock)  # the process that posted it is gone
+    restarted.platform.lifetime = 120
+    try:
+        await restarted.moderation.resume_pending("discord")
+        assert restarted.platform.named("expire_notice") == []  # not a step to resume: it has its own time
+        assert await restarted.moderation.expire_notices() == 1
+        removed = restarted.platform.named("expire_notice")
+        assert [(call.case_id, call.text) for call in removed] == [(case_id, expiry.detail)]
+        assert (await states(restarted, case_id))[StepKind.NOTICE_EXPIRY] is StepState.DONE
+        assert await restarted.moderation.expire_notices() == 0  # once
+    finally:
+        await restarted.store.close()
+
+
+async def test_a_notice_that_cannot_be_removed_yet_is_tried_again_later(env: Env) -> None:
+    env.platform.lifetime = 60
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert outcome.case is not None
+    env.clock.advance(seconds=61)
+    env.platform.fail("expire_notice", PlatformFailure.RATE_LIMITED, "HTTP 429", retry_after=5)
+    assert await env.moderation.expire_notices() == 1
+    step = (await env.store.steps_of(outcome.case.id))[StepKind.NOTICE_EXPIRY]
+    assert (step.state, step.next_at) == (StepState.PENDING, env.clock.now() + timedelta(seconds=5))
+    env.platform.heal()
+    env.clock.advance(seconds=6)
+    assert await env.moderation.expire_notices() == 1
+    assert (await states(env, outcome.case.id))[StepKind.NOTICE_EXPIRY] is StepState.DONE
+
+
+async def test_notices_that_stay_record_no_expiry(env: Env) -> None:
+    outcome = await env.moderation.handle_message(make_message(INSULT))
+    assert outcome.case is not None
+    assert StepKind.NOTICE_EXPIRY not in await env.store.steps_of(outcome.case.id)

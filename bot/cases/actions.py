@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
@@ -185,7 +186,11 @@ class CaseActions:
             if err is None:
                 where = {"notice_message_id": posted} if posted else {}
                 case = await self.store.update_case(
-                    case.id, self.entry(case, "notice_posted", detail=f"removed={removed}"), step=step, **where
+                    case.id,
+                    self.entry(case, "notice_posted", detail=f"removed={removed}"),
+                    step=step,
+                    follow_up=await self._expiry(case, posted),
+                    **where,
                 )
             else:
                 case = await self.store.update_case(
@@ -195,6 +200,35 @@ class CaseActions:
             # Overturned while the notices were on their way: they must not stand with live buttons.
             await self.retract_notices(case)
         return err if private_err is not None else None
+
+    async def _expiry(self, case: Case, posted: str | None) -> Step | None:
+        """The step that removes a public notice once its lifetime is over (kept in the store, so a
+        restart does not leave it up for good); None where notices stay."""
+        platform = self.platforms.get(case.platform)
+        lifetime = await platform.notice_lifetime(case.community) if platform and posted else None
+        if lifetime is None:
+            return None
+        due = self.clock.now() + timedelta(seconds=lifetime)
+        return Step(case.id, StepKind.NOTICE_EXPIRY, StepState.PENDING, next_at=due, detail=posted)
+
+    async def expire_notices(self, limit: int = 500, at_once: int = 16) -> int:
+        """Remove the public notices whose time is up (a few at once); a failure that may pass is tried again."""
+        now = self.clock.now()
+        due = await self.store.cases_with_due_step(StepKind.NOTICE_EXPIRY, now, limit)
+        if not due:
+            return 0
+        bound = asyncio.Semaphore(at_once)
+
+        async def expire(case: Case) -> Step:
+            steps = await self.store.steps_of(case.id)
+            notice = steps[StepKind.NOTICE_EXPIRY].detail or case.notice_message_id or ""
+            async with bound:
+                err = await self._call(case, "notice expiry", lambda p: p.expire_notice(case, notice))
+            return self.outcome(case, StepKind.NOTICE_EXPIRY, err, detail=notice)
+
+        outcomes = await asyncio.gather(*(expire(case) for case in due))
+        await self.store.record_steps(outcomes, now)
+        return len(outcomes)
 
     async def retract_notices(self, case: Case) -> Case:
         """Once a case is overturned, turn its notices into "the removal was reversed", buttons gone.

@@ -245,6 +245,14 @@ class CaseQueries:
         assert case is not None
         return case, inserted is not None
 
+    async def cases_with_due_step(self, kind: StepKind, now: datetime, limit: int) -> list[Case]:
+        """Cases with a step of `kind` pending and due by `now`, the longest due first."""
+        return await self._fetch_cases(
+            "SELECT c.* FROM cases c JOIN case_steps s ON s.case_id = c.id"
+            " WHERE s.kind = ? AND s.state = 'pending' AND s.next_at <= ? ORDER BY s.next_at LIMIT ?",
+            (kind.value, to_text(now), limit),
+        )
+
     async def get_case(self, case_id: int) -> Case | None:
         """One case by number."""
         row = await self._db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
@@ -286,13 +294,14 @@ class CaseQueries:
         *,
         if_action: Action | None = None,
         step: Step | None = None,
+        follow_up: Step | None = None,
         **changes: Any,
     ) -> Case:
         """Apply `changes` whatever the status, optionally auditing it; with no changes, only audit.
 
         With `if_action`, `changes` apply only while the case's action is still that one (an edit
         may have escalated it meanwhile); the entry is recorded either way. `step` records the outcome
-        of an attempted step in the same transaction.
+        of an attempted step in the same transaction, `follow_up` a step it leads to (not an attempt).
         """
         async with self._db.transaction() as tx:
             current = await self._fetch_case(tx, case_id, lock=True)
@@ -305,6 +314,8 @@ class CaseQueries:
                 await self._insert_entry(tx, entry)
             if step is not None:
                 await case_steps.record(tx, step, at, attempted=True)
+            if follow_up is not None:
+                await case_steps.record(tx, follow_up, at, attempted=False)
             case = await self._fetch_case(tx, case_id)
         assert case is not None
         return case

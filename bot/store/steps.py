@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,19 +81,28 @@ class StepQueries:
         rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM case_steps WHERE case_id = ?", (case_id,))  # noqa: S608
         return {step.kind: step for step in map(step_from, rows)}
 
+    async def record_steps(self, outcomes: Sequence[Step], at: datetime) -> None:
+        """Record attempted steps' outcomes in one transaction."""
+        async with self._db.transaction() as tx:
+            for outcome in outcomes:
+                await record(tx, outcome, at, attempted=True)
+
     async def begin_step(self, case_id: int, kind: StepKind, at: datetime, *, detail: str | None = None) -> None:
         """Record a step as pending before it is tried (steps not recorded with the case: timeout, alert)."""
         async with self._db.transaction() as tx:
             await record(tx, Step(case_id, kind, StepState.PENDING, detail=detail), at, attempted=False)
 
-    async def due_steps(self, now: datetime, recorded_before: datetime, limit: int = 200) -> list[Step]:
+    async def due_steps(
+        self, now: datetime, recorded_before: datetime, limit: int = 200, *, besides: StepKind | None = None
+    ) -> list[Step]:
         """Pending steps to resume: retries whose time has come, and steps never tried that were recorded
-        before `recorded_before` (this process's start: newer ones belong to live handlers)."""
+        before `recorded_before` (this process's start: newer ones belong to live handlers); none of
+        kind `besides`."""
         rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM case_steps WHERE state = 'pending'"  # noqa: S608
+            f"SELECT {_COLUMNS} FROM case_steps WHERE state = 'pending' AND kind <> ?"  # noqa: S608
             " AND ((next_at IS NOT NULL AND next_at <= ?) OR (next_at IS NULL AND updated_at < ?))"
             " ORDER BY case_id, kind LIMIT ?",
-            (to_text(now), to_text(recorded_before), limit),
+            (besides.value if besides else "", to_text(now), to_text(recorded_before), limit),
         )
         return [step_from(row) for row in rows]
 

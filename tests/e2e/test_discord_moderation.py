@@ -11,7 +11,7 @@ from bot.adapters.discord.bot import INTENTS_MISSING, LOGIN_FAILED, run_discord
 from bot.errors import VigieError
 from bot.models import SYSTEM_ACTOR, Action, ActionState, CaseDraft, CaseSource, CaseStatus
 from bot.runtime import Services
-from tests.e2e.discord_fixtures import case_for, running_bot
+from tests.e2e.discord_fixtures import case_for, eventually, running_bot
 from tests.e2e.fake_discord import FakeDiscord
 
 EPHEMERAL = 64
@@ -306,3 +306,17 @@ async def test_a_members_dm_channel_is_opened_once_even_after_discord_py_forgets
     dms = fake.calls("POST", rf"/channels/{fake.dm_channel_of(fake.alice)}/messages")
     assert len(dms) == 2  # both statements reached her privately
     assert len(fake.calls("POST", "/users/@me/channels")) == 1
+
+
+async def test_the_public_notice_is_removed_once_its_lifetime_is_over(
+    fake: FakeDiscord, services: Services, vigie: Any
+) -> None:
+    await services.store.set_setting("discord", fake.guild_id, "notice_seconds", 1)
+    insult = await fake.send_message(fake.alice, "you are a moron")
+    case = await case_for(services, insult["id"], lambda c: c.public_notice is not None)
+    assert case.notice_message_id is not None
+    assert await services.moderation.expire_notices() == 0  # still within its second
+
+    await eventually(services.moderation.expire_notices, within=5)
+    await fake.wait_for("DELETE", message_path(fake.general, case.notice_message_id))
+    assert len(fake.calls("DELETE", message_path(fake.general, insult["id"]))) == 1  # the member's message, once

@@ -117,8 +117,7 @@ class DiscordPlatform:
         return PostedRef(str(sent.channel.id), str(sent.id))
 
     async def post_notice(self, case: Case, statement: Statement, *, removed: bool, told_privately: bool) -> str | None:
-        """Tell the author in the channel, mentioning only them; the notice deletes itself later."""
-        settings = await self._settings(case.community)
+        """Tell the author in the channel, mentioning only them; the core removes it after `notice_lifetime`."""
         channel = self._channel(case.channel, case.community)
         reference = None
         if not removed:
@@ -138,13 +137,22 @@ class DiscordPlatform:
             hint = "\n-# " + tr("discord.dm_closed_hint", statement.lang, case=case.id)
             content = clip(content, MESSAGE_LIMIT - len(hint)) + hint
         async with translated_errors("notice"):
-            sent = await channel.send(
-                content,
-                allowed_mentions=notice_mentions(case),
-                delete_after=float(settings.notice_seconds),
-                **kwargs,
-            )
+            sent = await channel.send(content, allowed_mentions=notice_mentions(case), **kwargs)
         return str(sent.id)
+
+    async def notice_lifetime(self, community: str) -> int | None:
+        """The community's `notice_seconds`: public notices do not stay in the channel."""
+        return (await self._settings(community)).notice_seconds
+
+    async def expire_notice(self, case: Case, message_id: str) -> None:
+        """Delete the notice; already deleted (by a moderator) counts as done."""
+        notice = self._channel(case.channel, case.community).get_partial_message(int(message_id))
+        try:
+            async with translated_errors("notice expiry"):
+                await notice.delete()
+        except PlatformError as exc:
+            if exc.failure is not PlatformFailure.NOT_FOUND:
+                raise
 
     async def retract_notice(self, case: Case, notice: PostedRef, text_: str) -> None:
         """Edit a notice into "reversed", buttons gone; a notice that already expired counts as done."""

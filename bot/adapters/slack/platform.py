@@ -163,6 +163,14 @@ class SlackPlatform:
         ts = response.get("ts")
         return str(ts) if ts else None
 
+    async def notice_lifetime(self, community: str) -> int | None:
+        """None: a Slack notice is a reply in the message's thread, and stays with it."""
+        return None
+
+    async def expire_notice(self, case: Case, message_id: str) -> None:
+        """Never asked (notices stay); a notice is not removed on Slack."""
+        raise PlatformError(PlatformFailure.UNSUPPORTED, "Slack notices stay in their thread")
+
     async def retract_notice(self, case: Case, notice: PostedRef, text: str) -> None:
         """Rewrite a notice of an overturned case as "reversed", without its buttons; gone counts as done."""
         shown = f"<@{case.author_id}> {escape(text)}" if notice.channel == case.channel else escape(text)
