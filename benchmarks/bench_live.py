@@ -308,6 +308,19 @@ async def seed_settings(db: Path, platform: str, community: str, review: str, lo
         await store.close()
 
 
+NOTICE_SECONDS = 10
+
+
+async def seed_notice_lifetime(db: Path, guild: str) -> None:
+    """Public notices expire after NOTICE_SECONDS (default 120): their removals, one DELETE per notice,
+    then run during the load, as they do in a long run."""
+    store = await SqlStore.open(db)
+    try:
+        await store.set_setting("discord", guild, "notice_seconds", NOTICE_SECONDS)
+    finally:
+        await store.close()
+
+
 async def sample_rss(pid_of: Any, samples: list[tuple[float, float]], started: float, stop: asyncio.Event) -> None:
     """Every second, the bot's RSS."""
     while not stop.is_set():
@@ -397,6 +410,7 @@ async def discord_run(
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
     db = work / "vigie.sqlite3"
     await seed_settings(db, "discord", fake.guild_id, fake.review, fake.log)
+    await seed_notice_lifetime(db, fake.guild_id)
     env = {
         "VIGIE_DB": str(db),
         "VIGIE_CHARTER": str(CHARTER),
