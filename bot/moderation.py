@@ -367,8 +367,12 @@ class ModerationService:
 
         `platform` limits the work to the cases of a platform that has just connected. Cases whose
         side effects this process is carrying out right now (a reconnect during a slow delete) are
-        left to that caller, so nothing is done twice.
+        left to that caller, so nothing is done twice; those a dead process of this host held are
+        taken over at once.
         """
+        released = await self._store.release_dead_claims()
+        if released:
+            log.info("took over %d case(s) a stopped process had left half done", released)
         done = 0
         for listed in await self._store.pending_actions():
             if platform is not None and listed.platform != platform:
@@ -398,7 +402,9 @@ class ModerationService:
             if listed.case_id in cases:
                 continue
             case = await self._store.get_case(listed.case_id)
-            if case is not None and (platform is None or case.platform == platform):
+            if case is None or case.platform not in self._effects.platforms:
+                continue  # its platform is not connected (yet) in this process
+            if platform is None or case.platform == platform:
                 cases[case.id] = case
         if not cases:
             return 0

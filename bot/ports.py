@@ -172,6 +172,10 @@ class Store(Protocol):
         """Give back a claim taken with `claim_action`."""
         ...
 
+    async def release_dead_claims(self) -> int:
+        """Release the claims of processes of this host that are gone; how many were released."""
+        ...
+
     async def audit_trail(self, case_id: int) -> list[AuditEntry]:
         """The case's audit entries, oldest first."""
         ...

@@ -317,18 +317,23 @@ class Env:
     policy: FakePolicy
     moderation: ModerationService
     cases: CaseService
+    platforms: dict[str, Any]
+    """The live registry the services read (an adapter registers its platform once connected)."""
 
     async def trail_events(self, case_id: int) -> list[str]:
         return [entry.event for entry in await self.store.audit_trail(case_id)]
 
 
-async def build_env(path: Path, charter: Charter | None = None, clock: FakeClock | None = None) -> Env:
-    """Open a store at `path` and wire the services around a FakePlatform named "discord"."""
+async def build_env(
+    path: Path, charter: Charter | None = None, clock: FakeClock | None = None, *, connected: bool = True
+) -> Env:
+    """Open a store at `path` and wire the services around a FakePlatform named "discord" (registered in
+    `platforms` only when `connected`, as an adapter does once it has connected)."""
     store = await SqlStore.open(path)
     clock = clock or FakeClock()
     platform = FakePlatform()
     policy = FakePolicy(charter or make_charter())
-    platforms: dict[str, Any] = {"discord": platform}
+    platforms: dict[str, Any] = {"discord": platform} if connected else {}
     actions = CaseActions(store, policy, clock, platforms)
     return Env(
         path=path,
@@ -338,4 +343,5 @@ async def build_env(path: Path, charter: Charter | None = None, clock: FakeClock
         policy=policy,
         moderation=ModerationService(store, policy, clock, actions),
         cases=CaseService(store, policy, clock, actions),
+        platforms=platforms,
     )

@@ -13,7 +13,7 @@ import pytest
 
 from bot.cases.actions import AUTOMOD_ACTOR, CaseActions
 from bot.errors import NotFoundError, PlatformFailure, TransitionError
-from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, Case, CaseSource, CaseStatus
+from bot.models import SYSTEM_ACTOR, Action, ActionState, Actor, Case, CaseSource, CaseStatus, StepKind, StepState
 from bot.moderation import ModerationService
 from bot.store import SqlStore
 from tests.fakes import (
@@ -218,13 +218,15 @@ async def test_a_review_card_that_cannot_be_posted_raises_an_alert(env: Env) -> 
     assert await env.trail_events(outcome.case.id) == ["created", "card_failed", "alert_sent"]
 
 
-async def test_a_missing_platform_connection_is_a_failed_action(tmp_path: Path) -> None:
+async def test_a_platform_not_connected_yet_leaves_the_removal_pending_not_failed(tmp_path: Path) -> None:
     env = await build_env(tmp_path / "db.sqlite3")
     lonely = ModerationService(env.store, env.policy, env.clock, CaseActions(env.store, env.policy, env.clock, {}))
     outcome = await lonely.handle_message(make_message(INSULT))
     assert outcome.case is not None
-    assert outcome.case.action_state is ActionState.FAILED
-    assert "no discord connection" in (outcome.case.action_error or "")
+    assert outcome.case.action_state is ActionState.PENDING  # tried again once Discord is connected
+    delete = (await env.store.steps_of(outcome.case.id))[StepKind.DELETE]
+    assert delete.state is StepState.PENDING
+    assert "no discord connection yet" in (delete.error or "")
     await env.store.close()
 
 

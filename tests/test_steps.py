@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -400,3 +401,48 @@ async def test_notices_that_stay_record_no_expiry(env: Env) -> None:
     outcome = await env.moderation.handle_message(make_message(INSULT))
     assert outcome.case is not None
     assert StepKind.NOTICE_EXPIRY not in await env.store.steps_of(outcome.case.id)
+
+
+async def test_a_warning_notice_still_up_goes_with_the_removal_notice_after_an_edit(env: Env) -> None:
+    env.platform.lifetime = 120
+    warned = await env.moderation.handle_message(make_message("oh zut alors"))
+    assert warned.case is not None
+    escalated = await env.moderation.handle_message(replace(make_message(INSULT), edited=True))
+    assert escalated.case is not None
+    assert escalated.case.id == warned.case.id
+    posted = [call for call in env.platform.calls if call.method == "post_notice"]
+    assert len(posted) == 2  # the warning's notice, then the removal's
+    env.clock.advance(seconds=121)
+    assert await env.moderation.expire_notices() == 1
+    removed = [call.text for call in env.platform.named("expire_notice")]
+    assert len(removed) == len(set(removed)) == 2  # both notices, each once
+
+
+async def test_steps_wait_for_their_platform_to_connect_instead_of_failing(env: Env) -> None:
+    env.platform.lifetime = 60
+    env.platform.fail("delete_message", PlatformFailure.UNAVAILABLE, "HTTP 503")
+    first = await env.moderation.handle_message(make_message(INSULT))
+    env.platform.heal()
+    noticed = await env.moderation.handle_message(make_message(INSULT, message_id="m2", channel="c2"))
+    assert first.case is not None
+    assert noticed.case is not None
+    env.clock.advance(seconds=120)  # the retry and the notice expiry are both due
+
+    restarted = await build_env(env.path, clock=env.clock, connected=False)  # Discord not connected yet
+    restarted.platform.lifetime = 60
+    try:
+        await restarted.moderation.resume_due()
+        assert await restarted.moderation.expire_notices() == 0
+        assert restarted.platform.calls == []
+        assert set((await states(restarted, first.case.id)).values()) == {StepState.PENDING}
+        assert (await states(restarted, noticed.case.id))[StepKind.NOTICE_EXPIRY] is StepState.PENDING
+
+        restarted.platforms["discord"] = restarted.platform  # connected
+        await restarted.moderation.resume_due()
+        assert await restarted.moderation.expire_notices() == 1
+        resumed = await states(restarted, first.case.id)
+        assert resumed.pop(StepKind.NOTICE_EXPIRY) is StepState.PENDING  # its notice is now up for 60 s
+        assert set(resumed.values()) == {StepState.DONE}
+        assert (await states(restarted, noticed.case.id))[StepKind.NOTICE_EXPIRY] is StepState.DONE
+    finally:
+        await restarted.store.close()

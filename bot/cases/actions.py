@@ -123,7 +123,8 @@ class CaseActions:
         """Run one platform call: its result, or the PlatformError it ended with (never raises)."""
         platform = self.platforms.get(case.platform)
         if platform is None:
-            return None, PlatformError(PlatformFailure.UNSUPPORTED, f"no {case.platform} connection is registered")
+            # Not connected yet (a restart's first seconds) or served by another process: tried again later.
+            return None, PlatformError(PlatformFailure.UNAVAILABLE, f"no {case.platform} connection yet")
         try:
             return await call(platform), None
         except PlatformError as exc:
@@ -189,7 +190,7 @@ class CaseActions:
                     case.id,
                     self.entry(case, "notice_posted", detail=f"removed={removed}"),
                     step=step,
-                    follow_up=await self._expiry(case, posted),
+                    follow_up=await self._expiry(case, posted, steps.get(StepKind.NOTICE_EXPIRY)),
                     **where,
                 )
             else:
@@ -201,30 +202,37 @@ class CaseActions:
             await self.retract_notices(case)
         return err if private_err is not None else None
 
-    async def _expiry(self, case: Case, posted: str | None) -> Step | None:
+    async def _expiry(self, case: Case, posted: str | None, earlier: Step | None) -> Step | None:
         """The step that removes a public notice once its lifetime is over (kept in the store, so a
-        restart does not leave it up for good); None where notices stay."""
+        restart does not leave it up for good); None where notices stay. A notice of an earlier
+        decision still up (a warning, then a removal after an edit) goes with it."""
         platform = self.platforms.get(case.platform)
         lifetime = await platform.notice_lifetime(case.community) if platform and posted else None
-        if lifetime is None:
+        if lifetime is None or posted is None:
             return None
         due = self.clock.now() + timedelta(seconds=lifetime)
-        return Step(case.id, StepKind.NOTICE_EXPIRY, StepState.PENDING, next_at=due, detail=posted)
+        notices = posted
+        if earlier is not None and earlier.state is StepState.PENDING and earlier.detail:
+            notices = f"{earlier.detail} {posted}"
+        return Step(case.id, StepKind.NOTICE_EXPIRY, StepState.PENDING, next_at=due, detail=notices)
 
     async def expire_notices(self, limit: int = 500, at_once: int = 16) -> int:
         """Remove the public notices whose time is up (a few at once); a failure that may pass is tried again."""
         now = self.clock.now()
-        due = await self.store.cases_with_due_step(StepKind.NOTICE_EXPIRY, now, limit)
+        listed = await self.store.cases_with_due_step(StepKind.NOTICE_EXPIRY, now, limit)
+        due = [case for case in listed if case.platform in self.platforms]  # others wait for their platform
         if not due:
             return 0
         bound = asyncio.Semaphore(at_once)
 
         async def expire(case: Case) -> Step:
             steps = await self.store.steps_of(case.id)
-            notice = steps[StepKind.NOTICE_EXPIRY].detail or case.notice_message_id or ""
+            notices = steps[StepKind.NOTICE_EXPIRY].detail or case.notice_message_id or ""
+            err: PlatformError | None = None
             async with bound:
-                err = await self._call(case, "notice expiry", lambda p: p.expire_notice(case, notice))
-            return self.outcome(case, StepKind.NOTICE_EXPIRY, err, detail=notice)
+                for notice in notices.split():
+                    err = err or await self._call(case, "notice expiry", _expiry_of(case, notice))
+            return self.outcome(case, StepKind.NOTICE_EXPIRY, err, detail=notices)
 
         outcomes = await asyncio.gather(*(expire(case) for case in due))
         await self.store.record_steps(outcomes, now)
@@ -548,6 +556,13 @@ class CaseActions:
         )
         case = await self.move(case, event, Role.MODERATOR, entry, **changes)
         return await self.enforce(case)
+
+
+def _expiry_of(case: Case, notice: str) -> Callable[[Platform], Awaitable[None]]:
+    async def expire(platform: Platform) -> None:
+        await platform.expire_notice(case, notice)
+
+    return expire
 
 
 def _retraction(case: Case, ref: PostedRef, text: str) -> Callable[[Platform], Awaitable[None]]:

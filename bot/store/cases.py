@@ -21,6 +21,7 @@ from bot.models import (
     Step,
     StepKind,
 )
+from bot.store import holders
 from bot.store import steps as case_steps
 from bot.store.connection import Database, Row, Transaction
 from bot.store.values import from_text, to_text
@@ -395,6 +396,19 @@ class CaseQueries:
                 (case_id, self._holder, to_text(now + CLAIM_LEASE), to_text(now)),
             )
         return changed == 1
+
+    async def release_dead_claims(self) -> int:
+        """Release at once the claims of processes of this host that are gone (killed, crashed), rather
+        than after `CLAIM_LEASE`: a restarted bot takes up its predecessor's cases when it connects."""
+        rows = await self._db.fetchall("SELECT DISTINCT holder FROM action_claims")
+        dead = [str(row[0]) for row in rows if str(row[0]) != self._holder and holders.gone(str(row[0]))]
+        if not dead:
+            return 0
+        async with self._db.transaction() as tx:
+            released = 0
+            for holder in dead:
+                released += await tx.execute("DELETE FROM action_claims WHERE holder = ?", (holder,))
+        return released
 
     async def release_action(self, case_id: int) -> None:
         """Give back a claim taken with `claim_action` (only this store's own claim)."""

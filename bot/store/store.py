@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,6 +9,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bot.store import holders
 from bot.store.cases import CaseQueries
 from bot.store.connection import Database, StoreError
 from bot.store.installations import InstallationRows
@@ -32,7 +30,7 @@ class SqlStore(CaseQueries, StatsQueries, SettingQueries, StepQueries):
         """Use an open, migrated database; use `SqlStore.open` instead."""
         self._db = db
         # Unique per store: a claim is released only by the store that took it.
-        self._holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._holder = holders.this_process()
         self._setting_listeners: list[Callable[[str, str], None]] = []
 
     @classmethod
