@@ -410,7 +410,7 @@ class FakeSlack:
         oldest, latest = float(args.get("oldest", 0)), float(args.get("latest", 1e12))
         inclusive = str(args.get("inclusive")).lower() in ("true", "1")
         found = [
-            m.payload()
+            self._with_replies(m)
             for (c, ts), m in sorted(self.messages.items(), reverse=True)
             if c == channel
             and m.thread_ts in (None, ts)
@@ -418,6 +418,18 @@ class FakeSlack:
         ]
         limit = int(args.get("limit") or 100)
         return {"messages": found[:limit], "has_more": len(found) > limit}
+
+    def _with_replies(self, parent: FakeMessage) -> Json:
+        """A top-level message as history shows it: with `reply_count` and `latest_reply` if it has a thread."""
+        data = parent.payload()
+        replies = [
+            ts
+            for (c, ts), m in self.messages.items()
+            if c == parent.channel and m.thread_ts == parent.ts and ts != parent.ts
+        ]
+        if replies:
+            data.update(thread_ts=parent.ts, reply_count=len(replies), latest_reply=max(replies, key=float))
+        return data
 
     def _member_of(self, token: str | None, args: Json) -> Json:
         """users.conversations: the bot is a member of every channel the fake knows."""

@@ -80,6 +80,31 @@ async def test_oauth_catch_up_reads_each_workspace_with_its_own_token(make_slack
 
     assert await catch_up(slack.services) == 1
     history = slack.fake.find("conversations.history", lambda c: c.args.get("channel") == GENERAL)
-    assert [c.token for c in history] == [tokens["bot"]]
+    assert {c.token for c in history} == {tokens["bot"]}  # the gap, and the page before it (for threads)
     deletes = slack.fake.find("chat.delete")
     assert [(c.token, c.args["ts"]) for c in deletes] == [(tokens["user"], violation.ts)]
+
+
+async def test_thread_replies_posted_while_stopped_are_screened_old_threads_included(make_slack: SlackFactory) -> None:
+    before = await make_slack()
+    old_parent = await before.say(BOB, "who is coming on Saturday?")
+    await before.settle()
+    await before.services.marks.flush()
+
+    # While Vigie is down: a reply in a thread started before, and a new thread with a reply.
+    old_reply = before.fake.add_message(GENERAL, ALICE, "franchement t'es vraiment un connard", thread_ts=old_parent.ts)
+    new_parent = before.fake.add_message(GENERAL, BOB, "new topic: the picnic")
+    new_reply = before.fake.add_message(GENERAL, ALICE, "quel connard celui-là", thread_ts=new_parent.ts)
+    harmless = before.fake.add_message(GENERAL, BOB, "I'll bring bread", thread_ts=new_parent.ts)
+
+    after = await make_slack()
+    assert await catch_up(after.services) == 4  # the new parent and the three replies
+    for reply in (old_reply, new_reply):
+        case = await after.case_for(reply)
+        assert case is not None
+        assert (case.action, case.thread) == (Action.REMOVE, reply.thread_ts)
+    assert await after.case_for(harmless) is None
+    deleted = sorted(c.args["ts"] for c in after.fake.find("chat.delete"))
+    assert deleted == sorted([old_reply.ts, new_reply.ts])
+    await after.services.marks.flush()
+    assert await catch_up(after.services) == 0  # read once

@@ -24,6 +24,10 @@ PAGE = 200
 """conversations.history and users.conversations page size (Slack's recommended maximum)."""
 MEMBER_PAGES = 10
 """At most this many pages of the bot's channels per workspace (2,000 channels)."""
+THREADS = 50
+"""Per channel, at most this many threads with replies in the gap are read (the most recently active)."""
+REPLY_PAGES = 5
+"""At most this many pages of one thread's replies (1,000 replies)."""
 
 
 def slack_ts(at: datetime) -> str:
@@ -91,6 +95,7 @@ class SlackCatchUp:
     async def _channel(self, client: AsyncWebClient, team: str, channel: str, oldest: str, bot_user: str | None) -> int:
         limit = self._services.settings.catch_up_messages
         gap: dict[str, dict[str, Any]] = {}
+        threads: dict[str, str] = {}  # parent ts -> its latest reply, for threads answered in the gap
         cursor: str | None = None
         try:
             while len(gap) < limit:
@@ -105,9 +110,21 @@ class SlackCatchUp:
                     ts = str(message.get("ts") or "")
                     if ts and ts != oldest:  # exclusive, whatever the server does
                         gap[ts] = message
+                        _note_thread(threads, message, oldest)
                 cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor or not response.get("has_more"):
                     break
+            # Replies to threads started before the gap: history lists their parent (with its latest
+            # reply) among the messages before the mark.
+            earlier = await call(
+                client.conversations_history(channel=channel, latest=oldest, inclusive=True, limit=PAGE),
+                "conversations.history",
+            )
+            for message in earlier.get("messages") or []:
+                _note_thread(threads, message, oldest)
+            for parent in sorted(threads, key=lambda ts: float(threads[ts]), reverse=True)[:THREADS]:
+                for reply in await self._replies(client, channel, parent, oldest):
+                    gap[str(reply["ts"])] = reply
         except PlatformError as exc:
             log.warning("catch-up: channel %s could not be read (%s)", channel, exc.failure.value)
         # Slack pages newest first: a gap longer than the limit keeps its latest messages.
@@ -116,6 +133,35 @@ class SlackCatchUp:
         for message in ordered:
             screened += await self._listeners.screen({**message, "channel": channel}, team, bot_user)
         return screened
+
+    async def _replies(self, client: AsyncWebClient, channel: str, parent: str, oldest: str) -> list[dict[str, Any]]:
+        """The replies of a thread posted after `oldest` (the parent itself is screened from history)."""
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(REPLY_PAGES):
+            args: dict[str, Any] = {"cursor": cursor} if cursor else {}
+            response = await call(
+                client.conversations_replies(
+                    channel=channel, ts=parent, oldest=oldest, inclusive=False, limit=PAGE, **args
+                ),
+                "conversations.replies",
+            )
+            for message in response.get("messages") or []:
+                ts = str(message.get("ts") or "")
+                if ts and ts != parent and float(ts) > float(oldest):
+                    found.append(message)
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor or not response.get("has_more"):
+                break
+        return found
+
+
+def _note_thread(threads: dict[str, str], message: dict[str, Any], oldest: str) -> None:
+    """Keep a top-level message whose thread has a reply after `oldest`."""
+    latest = str(message.get("latest_reply") or "")
+    ts = str(message.get("ts") or "")
+    if ts and latest and float(latest) > float(oldest):
+        threads[ts] = latest
 
 
 async def catch_up(services: Services, marks: Marks | None = None) -> int:
