@@ -68,6 +68,22 @@ class ScreenedMarks:
             raise
         return len(rows)
 
+    def snapshot(self, platform: str) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """This process's marks of a platform as they are now (no await: nothing moves them meanwhile)."""
+        return {(c, ch): mark for (p, c, ch), mark in self._latest.items() if p == platform}
+
+    async def pinned(
+        self, platform: str, snapshot: dict[tuple[str, str], tuple[str, datetime]]
+    ) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """Stored marks, updated by a `snapshot` taken earlier (where it is later): a gap's start that
+        live events since the snapshot cannot have moved past."""
+        marks = await self._store.screened_marks(platform)
+        for key, (message_id, at) in snapshot.items():
+            stored = marks.get(key)
+            if stored is None or later(message_id, stored[0]):
+                marks[key] = (message_id, at)
+        return marks
+
     async def of(self, platform: str) -> dict[tuple[str, str], tuple[str, datetime]]:
         """Every known mark of a platform: stored ones, updated by this process's newer ones."""
         marks = await self._store.screened_marks(platform)

@@ -469,6 +469,12 @@ class FakeSlack:
             self.acks.append(ack)
             self._cond.notify_all()
 
+    async def drop_socket(self) -> None:
+        """Close the app's Socket Mode connection from Slack's side (a server restart, a network blip)."""
+        self._socket_open.clear()
+        for socket in list(self._sockets):
+            await socket.close()
+
     async def push(self, envelope: Json, within: float = 5.0) -> Json:
         """Send one Socket Mode envelope to the connected app; return its ack."""
         await asyncio.wait_for(self._socket_open.wait(), within)

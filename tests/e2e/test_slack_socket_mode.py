@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.adapters.slack import app as app_module
 from bot.adapters.slack.app import SlackSetupError, check_tokens, run_slack, web_client
 from bot.models import ActionState
 from bot.runtime import build_services
@@ -93,3 +95,46 @@ async def test_missing_scopes_are_named_in_one_line(fake_slack: FakeSlack, caplo
         "slack: the bot token lacks channels:read, chat:write.customize, files:write, groups:history, groups:read, "
         "im:write, usergroups:read; reinstall the app from slack-app-manifest.yml"
     )
+
+
+async def test_messages_posted_while_the_socket_was_down_are_read_after_it_reconnects(
+    fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished: asyncio.Queue[int] = asyncio.Queue()
+    real_catch_up = app_module.catch_up
+
+    async def counted(*args: Any) -> int:  # the real catch-up, reporting when each run is over
+        screened = await real_catch_up(*args)
+        finished.put_nowait(screened)
+        return screened
+
+    monkeypatch.setattr(app_module, "catch_up", counted)
+    settings = Settings(
+        db_path=str(tmp_path / "socket.sqlite3"),
+        charter_path=str(CHARTER),
+        slack_bot_token=BOT_TOKEN,
+        slack_app_token=APP_TOKEN,
+        slack_admin_user_token=ADMIN_TOKEN,
+        slack_api_url=fake_slack.base_url,
+    )
+    services = await build_services(settings)
+    await services.store.set_setting("slack", TEAM, "review_channel", REVIEW)
+    before = fake_slack.add_message(GENERAL, ALICE, "bonjour à tous")
+    await services.store.mark_screened("slack", TEAM, GENERAL, before.ts, services.clock.now())
+    runner = asyncio.create_task(run_slack(services))
+    try:
+        assert await asyncio.wait_for(finished.get(), 10) == 0  # the catch-up at start: nothing missed
+
+        await fake_slack.drop_socket()
+        missed = fake_slack.add_message(GENERAL, ALICE, "quel connard")  # no event: the socket is down
+        assert await asyncio.wait_for(finished.get(), 10) == 1  # read after the reconnect
+        delete = (await fake_slack.wait_for("chat.delete"))[0]
+        assert delete.args["ts"] == missed.ts
+        case = await services.store.case_for_message("slack", TEAM, GENERAL, missed.ts)
+        assert case is not None
+        assert case.rule_id == "respect"
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+        await services.close()

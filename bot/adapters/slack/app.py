@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
@@ -248,9 +248,33 @@ async def run_http(
         await runner.cleanup()
 
 
-async def run_socket_mode(app: AsyncApp, app_token: str, started: Started | None = None) -> None:
-    """Socket Mode until cancelled: Slack pushes events over a websocket, no public URL needed."""
+async def run_socket_mode(
+    app: AsyncApp,
+    app_token: str,
+    started: Started | None = None,
+    reconnected: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Socket Mode until cancelled: Slack pushes events over a websocket, no public URL needed.
+
+    `reconnected()` is called at each new connection after the first (its "hello"), before the
+    connection's events are handled, and the awaitable it returns runs alongside them.
+    """
     handler = AsyncSocketModeHandler(app, app_token)
+    hellos = 0
+    catching_up: set[asyncio.Task[None]] = set()
+
+    async def on_hello(client: Any, message: dict[str, Any], raw: str | None) -> None:
+        nonlocal hellos
+        if message.get("type") != "hello":
+            return
+        hellos += 1
+        if hellos > 1 and reconnected is not None:
+            log.warning("slack: Socket Mode reconnected; reading what was posted meanwhile")
+            task = asyncio.ensure_future(reconnected())
+            catching_up.add(task)
+            task.add_done_callback(catching_up.discard)
+
+    handler.client.message_listeners.append(on_hello)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("slack: Socket Mode connected")
     try:
@@ -274,6 +298,18 @@ async def run_slack(services: Services) -> None:
         except Exception:
             log.exception("slack catch-up failed")
 
+    def reconnected() -> Awaitable[None]:
+        # Taken now, at the new connection's hello: its first events must not move the gap's start.
+        snapshot = services.marks.snapshot(PLATFORM)
+
+        async def gap() -> None:
+            try:
+                await catch_up(services, await services.marks.pinned(PLATFORM, snapshot))
+            except Exception:
+                log.exception("slack catch-up after a reconnect failed")
+
+        return gap()
+
     async with http_session() as session:  # every Web API call of this run reuses its connections
         if settings.slack_oauth:  # tokens come with each installation; nothing to check before serving
             app = build_slack_app(services, settings, client=web_client(None, settings, session))
@@ -289,6 +325,6 @@ async def run_slack(services: Services) -> None:
         await services.moderation.resume_pending(PLATFORM)
         services.probes[PLATFORM] = lambda: True  # serving (HTTP) or connected (Socket Mode reconnects by itself)
         if mode == "socket" and settings.slack_app_token:
-            await run_socket_mode(app, settings.slack_app_token, started)
+            await run_socket_mode(app, settings.slack_app_token, started, reconnected)
         else:
             await run_http(app, settings.http_port, settings.http_host, started)
