@@ -18,8 +18,9 @@ from tests.e2e.fake_slack import ADMIN_TOKEN, APP_TOKEN, BOT_TOKEN, BOT_USER, TE
 from tests.e2e.slack_fixtures import ALICE, CHARTER, GENERAL, REVIEW, settle_listeners
 
 
-async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    settings = Settings(
+def socket_settings(fake_slack: FakeSlack, tmp_path: Path) -> Settings:
+    """A Socket Mode app (bot, app and admin tokens) on the fake Slack, its database in `tmp_path`."""
+    return Settings(
         db_path=str(tmp_path / "socket.sqlite3"),
         charter_path=str(CHARTER),
         slack_bot_token=BOT_TOKEN,
@@ -27,6 +28,10 @@ async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, t
         slack_admin_user_token=ADMIN_TOKEN,
         slack_api_url=fake_slack.base_url,
     )
+
+
+async def test_socket_mode_handshake_ack_and_moderation(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    settings = socket_settings(fake_slack, tmp_path)
     assert settings.slack_mode == "socket"
     services = await build_services(settings)
     await services.store.set_setting("slack", TEAM, "review_channel", REVIEW)
@@ -109,14 +114,7 @@ async def test_messages_posted_while_the_socket_was_down_are_read_after_it_recon
         return screened
 
     monkeypatch.setattr(app_module, "catch_up", counted)
-    settings = Settings(
-        db_path=str(tmp_path / "socket.sqlite3"),
-        charter_path=str(CHARTER),
-        slack_bot_token=BOT_TOKEN,
-        slack_app_token=APP_TOKEN,
-        slack_admin_user_token=ADMIN_TOKEN,
-        slack_api_url=fake_slack.base_url,
-    )
+    settings = socket_settings(fake_slack, tmp_path)
     services = await build_services(settings)
     await services.store.set_setting("slack", TEAM, "review_channel", REVIEW)
     before = fake_slack.add_message(GENERAL, ALICE, "bonjour à tous")

@@ -88,15 +88,21 @@ class DiscordPlatform:
     def _channel(self, channel_id: int | str, community: str) -> discord.PartialMessageable:
         return self._client.get_partial_messageable(int(channel_id), guild_id=int(community) if community else None)
 
-    async def delete_message(self, case: Case) -> None:
-        """Delete the case's message; already deleted counts as done."""
-        message = self._channel(case.channel, case.community).get_partial_message(int(case.message_id))
+    async def _delete(self, case: Case, message_id: str, action: str) -> bool:
+        """Delete a message of the case's channel; False when it was already gone (which counts as done)."""
+        message = self._channel(case.channel, case.community).get_partial_message(int(message_id))
         try:
-            async with translated_errors("delete"):
+            async with translated_errors(action):
                 await message.delete()
         except PlatformError as exc:
             if exc.failure is not PlatformFailure.NOT_FOUND:
                 raise
+            return False
+        return True
+
+    async def delete_message(self, case: Case) -> None:
+        """Delete the case's message; already deleted counts as done."""
+        if not await self._delete(case, case.message_id, "delete"):
             log.info("case %d: message %s was already gone", case.id, case.message_id)
 
     async def send_private_notice(self, case: Case, statement: Statement) -> PostedRef | None:
@@ -146,13 +152,7 @@ class DiscordPlatform:
 
     async def expire_notice(self, case: Case, message_id: str) -> None:
         """Delete the notice; already deleted (by a moderator) counts as done."""
-        notice = self._channel(case.channel, case.community).get_partial_message(int(message_id))
-        try:
-            async with translated_errors("notice expiry"):
-                await notice.delete()
-        except PlatformError as exc:
-            if exc.failure is not PlatformFailure.NOT_FOUND:
-                raise
+        await self._delete(case, message_id, "notice expiry")
 
     async def retract_notice(self, case: Case, notice: PostedRef, text_: str) -> None:
         """Edit a notice into "reversed", buttons gone; a notice that already expired counts as done."""
