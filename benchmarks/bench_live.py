@@ -157,6 +157,49 @@ class Run:
     failed: int = 0
     """Cases whose removal, or any of its tracked steps, ended failed."""
 
+    @classmethod
+    async def tally(
+        cls,
+        platform: str,
+        rate: int,
+        seconds: float,
+        sent: tuple[dict[str, float], set[str]],
+        fake: Any,
+        db: Path,
+        *,
+        samples: list[tuple[float, float]],
+        note: str,
+    ) -> Run:
+        """Count one level from the send times, the violating ids and the fake's deletes and notices, and
+        the cases recorded in `db`."""
+        sent_at, bad = sent
+        deletes: dict[str, list[float]] = fake.deletes
+        notices: dict[str, int] = fake.notices
+        per_case = await case_notice_counts(db, platform)
+        latencies = [(deletes[m][0] - sent_at[m]) * 1000 for m in bad if deletes.get(m)]
+        removed = [m for m in bad if deletes.get(m)]
+        return cls(
+            platform=platform,
+            rate=rate,
+            seconds=seconds,
+            sent=len(sent_at),
+            violating=len(bad),
+            removed=len(removed),
+            lost=len(bad) - len(removed),
+            doubled=sum(1 for m in bad if len(deletes.get(m, [])) > 1),
+            wrongly_removed=sum(1 for m in deletes if m in sent_at and m not in bad),
+            notices=sum(notices.values()),
+            cases_without_notice=sum(1 for m in removed if per_case.get(m, (False, 0))[1] == 0),
+            second_notices=sum(n - 1 for n in notices.values() if n > 1),
+            p50_ms=percentile(latencies, 0.50),
+            p95_ms=percentile(latencies, 0.95),
+            p99_ms=percentile(latencies, 0.99),
+            max_ms=max(latencies) if latencies else None,
+            rss_mb=samples,
+            note=note,
+            failed=await failed_cases(db),
+        )
+
     def line(self) -> str:
         """One Markdown table row."""
         rss = [mb for _, mb in self.rss_mb]
@@ -472,33 +515,10 @@ async def discord_run(
     exit_seconds = bot.stop()
     note = (note + "; " if note else "") + f"SIGTERM exit {exit_seconds:.1f} s"
     await fake.close()
-    per_case = await case_notice_counts(db, "discord")
     if storm:
         note += f"; 429 storm: {fake.refused:,} deletes and posts refused ({storm:.0%})"
-    latencies = [(fake.deletes[m][0] - sent_at[m]) * 1000 for m in bad if fake.deletes.get(m)]
     dump_latencies(sent_at, fake.deletes, started)
-    removed = [m for m in bad if fake.deletes.get(m)]
-    return Run(
-        platform="discord",
-        rate=rate,
-        seconds=seconds,
-        sent=len(sent_at),
-        violating=len(bad),
-        removed=len(removed),
-        lost=len(bad) - len(removed),
-        doubled=sum(1 for m in bad if len(fake.deletes.get(m, [])) > 1),
-        wrongly_removed=sum(1 for m in fake.deletes if m in sent_at and m not in bad),
-        notices=sum(fake.notices.values()),
-        cases_without_notice=sum(1 for m in removed if per_case.get(m, (False, 0))[1] == 0),
-        second_notices=sum(n - 1 for n in fake.notices.values() if n > 1),
-        p50_ms=percentile(latencies, 0.50),
-        p95_ms=percentile(latencies, 0.95),
-        p99_ms=percentile(latencies, 0.99),
-        max_ms=max(latencies) if latencies else None,
-        rss_mb=samples,
-        note=note,
-        failed=await failed_cases(db),
-    )
+    return await Run.tally("discord", rate, seconds, (sent_at, bad), fake, db, samples=samples, note=note)
 
 
 LOCK = Path(tempfile.gettempdir()) / "vigie-bench-live.lock"

@@ -23,8 +23,8 @@ from benchmarks.bench_live import (
     BotProcess,
     Lines,
     Run,
-    case_notice_counts,
     cpu_seconds,
+    dump_latencies,
     machine_note,
     offer,
     percentile,
@@ -256,14 +256,7 @@ async def slack_run(rate: int, seconds: float) -> Run:
         profiler.wait()
     exit_seconds = bot.stop()
     await fake.close()
-    per_case = await case_notice_counts(db, "slack")
-    latencies = [(fake.deletes[m][0] - sent_at[m]) * 1000 for m in bad if fake.deletes.get(m)]
-    removed = [m for m in bad if fake.deletes.get(m)]
-    if dump := os.environ.get("BENCH_DUMP"):  # (seconds into the load, ms) per removal: when the tail happens
-        rows = sorted(
-            (round(sent_at[m] - started, 3), round((fake.deletes[m][0] - sent_at[m]) * 1000, 1)) for m in removed
-        )
-        await asyncio.to_thread(Path(dump).write_text, json.dumps(rows))
+    dump_latencies(sent_at, fake.deletes, started)
     refused = sum(n for status, n in poster.statuses.items() if status != 200) + poster.failed
     note = (
         f"event POST ack ms p50 {_ms(percentile(poster.ack_ms, 0.5))} / p99 {_ms(percentile(poster.ack_ms, 0.99))}"
@@ -273,23 +266,4 @@ async def slack_run(rate: int, seconds: float) -> Run:
         f" users.info {fake.methods['users.info']}, auth.test {fake.methods['auth.test']},"
         f" conversations.info {fake.methods['conversations.info']}; {machine}; SIGTERM exit {exit_seconds:.1f} s"
     )
-    return Run(
-        platform="slack",
-        rate=rate,
-        seconds=seconds,
-        sent=len(sent_at),
-        violating=len(bad),
-        removed=len(removed),
-        lost=len(bad) - len(removed),
-        doubled=sum(1 for m in bad if len(fake.deletes.get(m, [])) > 1),
-        wrongly_removed=sum(1 for m in fake.deletes if m in sent_at and m not in bad),
-        notices=sum(fake.notices.values()),
-        cases_without_notice=sum(1 for m in removed if per_case.get(m, (False, 0))[1] == 0),
-        second_notices=sum(n - 1 for n in fake.notices.values() if n > 1),
-        p50_ms=percentile(latencies, 0.50),
-        p95_ms=percentile(latencies, 0.95),
-        p99_ms=percentile(latencies, 0.99),
-        max_ms=max(latencies) if latencies else None,
-        rss_mb=samples,
-        note=note,
-    )
+    return await Run.tally("slack", rate, seconds, (sent_at, bad), fake, db, samples=samples, note=note)
