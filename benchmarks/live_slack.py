@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import random
 import socket
@@ -33,8 +32,8 @@ from benchmarks.bench_live import (
     seed_settings,
     wait_removed,
 )
-from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, BOT_USER, TEAM, FakeSlack, Json
-from tests.e2e.slack_fixtures import SECRET, signed_headers
+from tests.e2e.fake_slack import ADMIN_TOKEN, BOT_TOKEN, TEAM, FakeSlack, Json
+from tests.e2e.slack_fixtures import SECRET, event_callback, signed_headers
 
 MEMBERS = 2_000
 CHANNELS = 8
@@ -117,18 +116,7 @@ def event_body(event_id: str, channel: str, user: str, ts: str, text: str) -> st
         "event_ts": ts,
         "team": TEAM,
     }
-    return json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0VIGIE",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(float(ts)),
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
-    )
+    return event_callback(event, event_id, int(float(ts)))
 
 
 class EventPoster:

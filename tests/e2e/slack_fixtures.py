@@ -85,6 +85,22 @@ async def settle_listeners(within: float = 5.0) -> None:
         await asyncio.wait(busy, timeout=remaining)
 
 
+def event_callback(event: Json, event_id: str, event_time: int) -> str:
+    """An Events API `event_callback` body carrying `event`, as Slack sends it to the app."""
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0VIGIE",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": event_time,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
+
+
 @dataclass
 class SlackHarness:
     """The app under test, its HTTP endpoint, the fake Slack and the services behind them."""
@@ -103,18 +119,7 @@ class SlackHarness:
             return response.status, await response.text()
 
     def event_body(self, event: Json) -> str:
-        return json.dumps(
-            {
-                "token": "legacy",
-                "team_id": TEAM,
-                "api_app_id": "A0VIGIE",
-                "event": event,
-                "type": "event_callback",
-                "event_id": f"Ev{next(self._ids):08d}",
-                "event_time": int(time.time()),
-                "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-            }
-        )
+        return event_callback(event, f"Ev{next(self._ids):08d}", int(time.time()))
 
     async def shortcut(self, user: str, callback_id: str, message: FakeMessage, *, team: str = TEAM) -> int:
         """A member of `team` runs a message shortcut on `message`."""
