@@ -385,6 +385,8 @@ async def offer(rate: int, seconds: float, send: Any, *, rng: random.Random) -> 
     sent_at: dict[str, float] = {}
     bad: set[str] = set()
     total = int(rate * seconds)
+    gc.unfreeze()  # what an earlier level left frozen is garbage now: collected before this one starts
+    gc.collect()
     started = time.monotonic()
     frozen = started
     index = 0
