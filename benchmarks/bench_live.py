@@ -266,13 +266,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def machine_note(bot_cpu: float, seconds: float) -> str:
-    """The bot's share of one core over the load, this process's, and the machine's load average."""
-    own = os.times()
+def own_cpu() -> float:
+    """CPU seconds this process (the load generator and the fake) has used."""
+    times = os.times()
+    return times.user + times.system
+
+
+def machine_note(bot_cpu: float, own: float, seconds: float) -> str:
+    """The bot's and this process's shares of one core over the load (CPU seconds each used during it),
+    and the machine's load average."""
     load = os.getloadavg()[0]
     return (
-        f"bot CPU {bot_cpu / seconds:.0%} of a core, load generator and fake "
-        f"{(own.user + own.system) / max(seconds, 1e-9):.0%} (whole run), load average {load:.1f}"
+        f"bot CPU {bot_cpu / seconds:.0%} of a core, load generator and fake {own / max(seconds, 1e-9):.0%},"
+        f" load average {load:.1f}"
     )
 
 
@@ -498,7 +504,7 @@ async def discord_run(
 
     await connect()
     started = time.monotonic()
-    cpu_at_start = cpu_seconds(bot.pid)
+    cpu_at_start, own_at_start = cpu_seconds(bot.pid), own_cpu()
     profiler = profile(bot.pid, seconds)
     sampler = asyncio.create_task(sample_rss(lambda: alive["pid"], samples, started, stop))
     state = {"live": True}
@@ -512,7 +518,7 @@ async def discord_run(
     note = ""
     if kill_after is None:
         sent_at, bad = await offer(rate, seconds, send, rng=rng)
-        note = machine_note(cpu_seconds(bot.pid) - cpu_at_start, time.monotonic() - started)
+        note = machine_note(cpu_seconds(bot.pid) - cpu_at_start, own_cpu() - own_at_start, time.monotonic() - started)
     else:
         first = asyncio.create_task(offer(rate, seconds, send, rng=rng))
         await asyncio.sleep(kill_after)

@@ -26,6 +26,7 @@ from benchmarks.bench_live import (
     dump_latencies,
     machine_note,
     offer,
+    own_cpu,
     percentile,
     profile,
     sample_rss,
@@ -177,11 +178,6 @@ async def loop_lag(lags: list[float], stop: asyncio.Event, every: float = 0.01) 
         lags.append((time.monotonic() - before - every) * 1000)
 
 
-def _own_cpu() -> float:
-    times = os.times()
-    return times.user + times.system
-
-
 def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
@@ -216,7 +212,7 @@ async def slack_run(rate: int, seconds: float) -> Run:
     samples: list[tuple[float, float]] = []
     stop = asyncio.Event()
     started = time.monotonic()
-    cpu_at_start, own_at_start = cpu_seconds(bot.pid), _own_cpu()
+    cpu_at_start, own_at_start = cpu_seconds(bot.pid), own_cpu()
     profiler = profile(bot.pid, seconds)
     sampler = asyncio.create_task(sample_rss(lambda: bot.pid, samples, started, stop))
     lags: list[float] = []
@@ -232,8 +228,7 @@ async def slack_run(rate: int, seconds: float) -> Run:
 
     sent_at, bad = await offer(rate, seconds, send, rng=rng)
     elapsed = time.monotonic() - started
-    machine = machine_note(cpu_seconds(bot.pid) - cpu_at_start, elapsed)
-    machine += f" (this level: {(_own_cpu() - own_at_start) / elapsed:.0%})"
+    machine = machine_note(cpu_seconds(bot.pid) - cpu_at_start, own_cpu() - own_at_start, elapsed)
     await wait_removed(lambda: set(fake.deletes), bad, GRACE_SECONDS)
     await poster.close()
     await asyncio.sleep(2.0)  # notices follow deletions
