@@ -86,11 +86,4 @@ class ScreenedMarks:
 
     async def of(self, platform: str) -> dict[tuple[str, str], tuple[str, datetime]]:
         """Every known mark of a platform: stored ones, updated by this process's newer ones."""
-        marks = await self._store.screened_marks(platform)
-        for (plat, community, channel), (message_id, at) in self._latest.items():
-            if plat != platform:
-                continue
-            stored = marks.get((community, channel))
-            if stored is None or later(message_id, stored[0]):
-                marks[(community, channel)] = (message_id, at)
-        return marks
+        return await self.pinned(platform, self.snapshot(platform))

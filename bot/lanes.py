@@ -118,7 +118,6 @@ class Lanes:
         """Set by `stop`: no job starts any more."""
         self._warn_at = warn_at
         self._warned_at: float | None = None
-        self.done = 0
 
     @property
     def backlog(self) -> int:
@@ -211,7 +210,6 @@ class Lanes:
         previous: tuple[asyncio.Future[None], asyncio.Future[None]] | None,
     ) -> None:
         del self._submitted[number]
-        self.done += 1
         front_left = ticket.front_left
         if not front_left.done():
             front_left.set_result(None)

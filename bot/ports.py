@@ -109,8 +109,8 @@ class Store(Protocol):
         """The case's tracked steps, by kind."""
         ...
 
-    async def cases_with_due_step(self, kind: StepKind, now: datetime, limit: int) -> list[Case]:
-        """Cases with a step of `kind` pending and due by `now`, the longest due first."""
+    async def cases_with_due_step(self, kind: StepKind, now: datetime, limit: int) -> list[tuple[Case, str | None]]:
+        """Cases with a step of `kind` pending and due by `now`, each with the step's detail, longest due first."""
         ...
 
     async def record_steps(self, outcomes: Sequence[Step], at: datetime) -> None:

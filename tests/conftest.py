@@ -1,14 +1,16 @@
-"""Session-wide test setup: Hypothesis without deadlines, one throwaway PostgreSQL server when asked for."""
+"""Session-wide test setup: Hypothesis without deadlines, a throwaway PostgreSQL server when asked for, the core env."""
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from tests.fakes import Env, build_env
 from tests.postgres_server import PostgresServer, find_binaries
 
 # Property tests check behaviour, not speed: no per-example deadline (speed lives in benchmarks/).
@@ -59,3 +61,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     if request.param == "sqlite":
         return str(tmp_path) + "/vigie.sqlite3"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[Env]:
+    """The core wired on a real SQLite file in `tmp_path`, around a fake platform (closed afterwards)."""
+    built = await build_env(tmp_path / "vigie.sqlite3")
+    yield built
+    await built.store.close()

@@ -4,24 +4,15 @@ the author's open cases, durable notice places, the human decision and the resto
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.cases.service import REFUSALS_AUDITED
 from bot.errors import NotFoundError, PlatformFailure, Refused
 from bot.models import CaseStatus, StepKind, StepState
-from tests.fakes import AUTHOR, FOREIGN_MODERATOR, MEMBER, MODERATOR, OTHER_MODERATOR, Env, build_env, make_message
+from tests.fakes import AUTHOR, FOREIGN_MODERATOR, MEMBER, MODERATOR, OTHER_MODERATOR, Env, make_message
 
 INSULT = "franchement tu es un crétin"
-
-
-@pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    built = await build_env(tmp_path / "vigie.sqlite3")
-    yield built
-    await built.store.close()
 
 
 async def removed(env: Env, message_id: str = "m1", text: str = INSULT) -> int:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,20 +16,12 @@ from tests.fakes import (
     MODERATOR,
     OTHER_MODERATOR,
     Env,
-    build_env,
     make_message,
 )
 
 INSULT = "franchement tu es un crétin"
 WARNING = "zut alors"
 DOUBT = "c'est une arnaque"
-
-
-@pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    built = await build_env(tmp_path / "vigie.sqlite3")
-    yield built
-    await built.store.close()
 
 
 async def removed(env: Env, text: str = INSULT, message_id: str = "m1") -> Case:

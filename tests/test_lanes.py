@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from bot.lanes import Lanes, handoff, leave_front
 
 
@@ -195,3 +197,44 @@ async def test_a_job_that_does_not_reach_a_boundary_is_cut_after_the_grace() -> 
     await asyncio.sleep(0)
     await asyncio.wait_for(lanes.stop(grace=0.05), 5)
     assert stuck.cancelled()
+
+
+async def test_lanes_bound_how_many_jobs_run_at_once() -> None:
+    lanes = Lanes(bound=2)
+    running: list[int] = []
+    peak = 0
+    gate = asyncio.Event()
+    two_running = asyncio.Event()
+
+    async def job(n: int) -> int:
+        nonlocal peak
+        running.append(n)
+        peak = max(peak, len(running))
+        if len(running) == 2:
+            two_running.set()
+        await gate.wait()
+        running.remove(n)
+        return n
+
+    futures = [lanes.run(("lane", n), lambda n=n: job(n)) for n in range(5)]
+    await two_running.wait()
+    assert lanes.backlog == 5
+    gate.set()
+    assert await asyncio.gather(*futures) == [0, 1, 2, 3, 4]
+    assert peak == 2
+    assert lanes.backlog == 0
+
+
+async def test_a_failing_job_reaches_its_submitter_and_the_lane_goes_on() -> None:
+    lanes = Lanes()
+
+    async def boom() -> int:
+        raise ValueError("boom")
+
+    async def fine() -> int:
+        return 7
+
+    failed, after = lanes.run("c", boom), lanes.run("c", fine)
+    with pytest.raises(ValueError, match="boom"):
+        await failed
+    assert await after == 7

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -30,13 +29,6 @@ from tests.fakes import (
 )
 
 INSULT = "franchement tu es un crétin"
-
-
-@pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    built = await build_env(tmp_path / "vigie.sqlite3")
-    yield built
-    await built.store.close()
 
 
 # --- automated screening ----------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -15,13 +14,6 @@ from bot.models import ActionState, Case, CaseStatus, StepKind, StepState
 from tests.fakes import MODERATOR, Env, FakeClock, build_env, make_message
 
 INSULT = "franchement tu es un crétin"
-
-
-@pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    built = await build_env(tmp_path / "vigie.sqlite3")
-    yield built
-    await built.store.close()
 
 
 def attempts(env: Env, method: str) -> list[str]:
@@ -275,51 +267,6 @@ async def test_each_channel_keeps_its_order(env: Env) -> None:
     await asyncio.gather(first, second)
     assert order == ["a1", "b1", "a2"]
     assert env.moderation.lanes.backlog == 0
-
-
-async def test_lanes_bound_how_many_jobs_run_at_once() -> None:
-    from bot.lanes import Lanes
-
-    lanes = Lanes(bound=2)
-    running: list[int] = []
-    peak = 0
-    gate = asyncio.Event()
-    two_running = asyncio.Event()
-
-    async def job(n: int) -> int:
-        nonlocal peak
-        running.append(n)
-        peak = max(peak, len(running))
-        if len(running) == 2:
-            two_running.set()
-        await gate.wait()
-        running.remove(n)
-        return n
-
-    futures = [lanes.run(("lane", n), lambda n=n: job(n)) for n in range(5)]
-    await two_running.wait()
-    assert lanes.backlog == 5
-    gate.set()
-    assert await asyncio.gather(*futures) == [0, 1, 2, 3, 4]
-    assert peak == 2
-    assert lanes.backlog == 0
-
-
-async def test_a_failing_job_reaches_its_submitter_and_the_lane_goes_on() -> None:
-    from bot.lanes import Lanes
-
-    lanes = Lanes()
-
-    async def boom() -> int:
-        raise ValueError("boom")
-
-    async def fine() -> int:
-        return 7
-
-    failed, after = lanes.run("c", boom), lanes.run("c", fine)
-    with pytest.raises(ValueError, match="boom"):
-        await failed
-    assert await after == 7
 
 
 async def test_a_stop_mid_backlog_leaves_steps_pending_and_the_next_start_finishes_them_once(env: Env) -> None:

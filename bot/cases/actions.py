@@ -220,21 +220,20 @@ class CaseActions:
         """Remove the public notices whose time is up (a few at once); a failure that may pass is tried again."""
         now = self.clock.now()
         listed = await self.store.cases_with_due_step(StepKind.NOTICE_EXPIRY, now, limit)
-        due = [case for case in listed if case.platform in self.platforms]  # others wait for their platform
+        due = [(case, detail) for case, detail in listed if case.platform in self.platforms]  # others wait
         if not due:
             return 0
         bound = asyncio.Semaphore(at_once)
 
-        async def expire(case: Case) -> Step:
-            steps = await self.store.steps_of(case.id)
-            notices = steps[StepKind.NOTICE_EXPIRY].detail or case.notice_message_id or ""
+        async def expire(case: Case, detail: str | None) -> Step:
+            notices = detail or case.notice_message_id or ""
             err: PlatformError | None = None
             async with bound:
                 for notice in notices.split():
                     err = err or await self._call(case, "notice expiry", _expiry_of(case, notice))
             return self.outcome(case, StepKind.NOTICE_EXPIRY, err, detail=notices)
 
-        outcomes = await asyncio.gather(*(expire(case) for case in due))
+        outcomes = await asyncio.gather(*(expire(case, detail) for case, detail in due))
         await self.store.record_steps(outcomes, now)
         return len(outcomes)
 

@@ -199,8 +199,8 @@ class NudgeService:
     async def observe_post(self, message: Message) -> Observed:
         """`on_post`, telling whether this call created the nudge (and so must deliver its first note)."""
         policy = self.disclosure
-        if policy is None:
-            return Observed(None)
+        if policy is None or not self._checker(policy).is_team(message):
+            return Observed(None)  # most posts: no settings read, no check
         jurisdiction = await self.jurisdiction_for(message.platform, message.community)
         finding = await self._check(policy, message, jurisdiction)
         if finding is None or not finding.needs_nudge:

@@ -246,13 +246,15 @@ class CaseQueries:
         assert case is not None
         return case, inserted is not None
 
-    async def cases_with_due_step(self, kind: StepKind, now: datetime, limit: int) -> list[Case]:
-        """Cases with a step of `kind` pending and due by `now`, the longest due first."""
-        return await self._fetch_cases(
-            "SELECT c.* FROM cases c JOIN case_steps s ON s.case_id = c.id"
+    async def cases_with_due_step(self, kind: StepKind, now: datetime, limit: int) -> list[tuple[Case, str | None]]:
+        """Cases with a step of `kind` pending and due by `now`, each with that step's detail, the
+        longest due first (one query: the caller needs nothing else to carry the steps out)."""
+        rows = await self._db.fetchall(
+            "SELECT c.*, s.detail AS step_detail FROM cases c JOIN case_steps s ON s.case_id = c.id"
             " WHERE s.kind = ? AND s.state = 'pending' AND s.next_at <= ? ORDER BY s.next_at LIMIT ?",
             (kind.value, to_text(now), limit),
         )
+        return [(case_from(row), row["step_detail"]) for row in rows]
 
     async def get_case(self, case_id: int) -> Case | None:
         """One case by number."""

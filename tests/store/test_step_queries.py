@@ -24,7 +24,7 @@ async def test_a_notice_expiry_is_due_once_its_time_has_come_and_done_once_recor
 
         assert await store.cases_with_due_step(StepKind.NOTICE_EXPIRY, due - timedelta(seconds=1), 10) == []
         listed = await store.cases_with_due_step(StepKind.NOTICE_EXPIRY, due, 10)
-        assert [c.id for c in listed] == [case.id]
+        assert [(c.id, detail) for c, detail in listed] == [(case.id, "n-1")]
         # The resume loop leaves expiries to their own loop, every other pending step it still sees.
         resumable = await store.due_steps(due, due, besides=StepKind.NOTICE_EXPIRY)
         assert [s.kind for s in resumable] == [StepKind.DELETE]

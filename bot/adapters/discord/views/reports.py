@@ -15,6 +15,7 @@ from bot.adapters.discord.render import clip, rule_title
 from bot.adapters.discord.views.base import TARGET, Form, Route, reason_input
 from bot.charter.model import Charter
 from bot.i18n import tr
+from bot.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +70,22 @@ async def _fetch_target(interaction: discord.Interaction[Any], match: re.Match[s
     return message
 
 
-async def _submit_report(interaction: discord.Interaction[Any], match: re.Match[str], values: dict[str, str]) -> None:
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    services = services_of(interaction)
+async def _target_message(interaction: discord.Interaction[Any], match: re.Match[str]) -> Message | str:
+    """The form's message as the core sees it (with its guild's settings), or the key of the refusal."""
     target = await _fetch_target(interaction, match)
     if isinstance(target, str) or interaction.guild_id is None:
-        await refuse(interaction, target if isinstance(target, str) else "discord.guild_only")
+        return target if isinstance(target, str) else "discord.guild_only"
+    settings = await GuildSettings.load(services_of(interaction).community, interaction.guild_id)
+    return to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
+
+
+async def _submit_report(interaction: discord.Interaction[Any], match: re.Match[str], values: dict[str, str]) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    message = await _target_message(interaction, match)
+    if isinstance(message, str):
+        await refuse(interaction, message)
         return
-    settings = await GuildSettings.load(services.community, interaction.guild_id)
-    message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
+    services = services_of(interaction)
     case = await services.moderation.report(message, await actor_for(interaction), values.get("reason", ""))
     await reply(interaction, tr("discord.reported", user_lang(interaction), case=case.id))
 
@@ -88,13 +96,11 @@ async def _submit_removal(interaction: discord.Interaction[Any], match: re.Match
         await refuse(interaction, "discord.not_moderator")
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    services = services_of(interaction)
-    target = await _fetch_target(interaction, match)
-    if isinstance(target, str) or interaction.guild_id is None:
-        await refuse(interaction, target if isinstance(target, str) else "discord.guild_only")
+    message = await _target_message(interaction, match)
+    if isinstance(message, str):
+        await refuse(interaction, message)
         return
-    settings = await GuildSettings.load(services.community, interaction.guild_id)
-    message = to_message(target, moderator_role=settings.moderator_role, lang=settings.language)
+    services = services_of(interaction)
     case = await services.moderation.remove_manually(message, values["clause"], moderator, values.get("reason", ""))
     await reply(interaction, tr("discord.removed_manually", user_lang(interaction), case=case.id, clause=case.clause))
 
